@@ -1,0 +1,116 @@
+package io.pypub.core.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One moto server process ({@code python -m moto.server}) on a loopback port: a real HTTP server
+ * speaking the S3 and DynamoDB APIs. State lives in its memory and ends with the process.
+ */
+public final class MotoServer implements AutoCloseable {
+    private final Path python;
+    private final Path logFile;
+    private final int port;
+    private Process process;
+
+    private MotoServer(Path python, Path logFile, int port) {
+        this.python = python;
+        this.logFile = logFile;
+        this.port = port;
+    }
+
+    /** Starts a server on a free loopback port and waits until it answers. */
+    public static MotoServer start(Path python, Path logFile) {
+        MotoServer server = new MotoServer(python, logFile, freePort());
+        server.startProcess();
+        return server;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Kills the server (as a crash would); {@link #restart()} brings up an empty one on the same port. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    public synchronized void restart() {
+        stop();
+        startProcess();
+    }
+
+    private synchronized void startProcess() {
+        ProcessBuilder pb = new ProcessBuilder(List.of(python.toString(), "-m", "moto.server", "-H", "127.0.0.1", "-p",
+                Integer.toString(port)))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the embedded S3/DynamoDB server (" + python + " -m moto.server): "
+                    + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The embedded S3/DynamoDB server exited at start (exit " + process.exitValue()
+                        + "); see " + logFile);
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                sleep(100);
+            }
+        }
+        stop();
+        throw new IllegalStateException("The embedded S3/DynamoDB server did not start within 60 s; see " + logFile);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,307 @@
+package io.pypub.core.storage;
+
+import io.pypub.core.release.LatestPointer;
+import io.pypub.core.release.PackageType;
+import io.pypub.core.release.ProjectEntry;
+import io.pypub.core.release.Release;
+import io.pypub.core.release.ReleaseFile;
+import io.pypub.core.release.Stage;
+import io.pypub.core.version.Version;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * {@link VersionTable} on a DynamoDB table with a composite key ({@code pk}, {@code sk}):
+ * <ul>
+ *   <li>project registry: {@code pk={stage}}, {@code sk={project}}</li>
+ *   <li>release: {@code pk={stage}#{project}}, {@code sk=v#{version}}</li>
+ *   <li>latest pointer: {@code pk={stage}#{project}}, {@code sk=latest}</li>
+ * </ul>
+ * Writers use optimistic concurrency: the transaction is conditioned on the {@code latest} it
+ * read, and retried when another publisher moved it in between.
+ */
+public final class DynamoVersionTable implements VersionTable {
+    static final String PK = "pk";
+    static final String SK = "sk";
+    private static final String LATEST_SK = "latest";
+    private static final String RELEASE_SK_PREFIX = "v#";
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoVersionTable(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    public String tableName() {
+        return table;
+    }
+
+    static String projectPk(Stage stage, String project) {
+        return stage.name() + "#" + project;
+    }
+
+    static String releaseSk(Version version) {
+        return RELEASE_SK_PREFIX + version.normalized();
+    }
+
+    @Override
+    public Optional<Release> release(Stage stage, String project, Version version) {
+        var item = getItem(projectPk(stage, project), releaseSk(version));
+        return item.map(i -> toRelease(stage, i));
+    }
+
+    @Override
+    public List<Release> releases(Stage stage, String project) {
+        List<Release> out = new ArrayList<>();
+        for (var item : query(projectPk(stage, project), RELEASE_SK_PREFIX)) {
+            out.add(toRelease(stage, item));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<LatestPointer> latest(Stage stage, String project) {
+        return getItem(projectPk(stage, project), LATEST_SK).map(DynamoVersionTable::toLatest);
+    }
+
+    @Override
+    public List<ProjectEntry> projects(Stage stage) {
+        List<ProjectEntry> out = new ArrayList<>();
+        for (var item : query(stage.name(), null)) {
+            out.add(new ProjectEntry(s(item, SK), s(item, "name"), s(item, "latest"), instant(item, "updated")));
+        }
+        out.sort(Comparator.comparing(ProjectEntry::name));
+        return out;
+    }
+
+    @Override
+    public RecordOutcome record(Release release, boolean overwrite) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<LatestPointer> current = latest(release.stage(), release.project());
+            List<Release> existing = releases(release.stage(), release.project());
+            boolean exists = existing.stream().anyMatch(r -> r.version().equals(release.version()));
+            if (exists && !overwrite) {
+                throw alreadyPublished(release);
+            }
+            boolean pinned = current.map(LatestPointer::pinned).orElse(false);
+            // latest = the highest version that is not yanked (the new release replaces its namesake).
+            Release newest = release.yanked() ? null : release;
+            for (Release r : existing) {
+                if (!r.yanked() && !r.version().equals(release.version())) {
+                    newest = higher(newest, r);
+                }
+            }
+            String latestVersion = pinned ? current.get().version() : (newest == null ? null : newest.version().normalized());
+
+            List<TransactWriteItem> writes = new ArrayList<>();
+            Put.Builder putRelease = Put.builder().tableName(table).item(toItem(release));
+            if (!overwrite) {
+                putRelease.conditionExpression("attribute_not_exists(pk)");
+            }
+            writes.add(TransactWriteItem.builder().put(putRelease.build()).build());
+
+            String newestVersion = newest == null ? null : newest.version().normalized();
+            boolean moves = !pinned && newest != null
+                    && !current.map(c -> c.version().equals(newestVersion)).orElse(false);
+            if (!pinned && newest != null) {
+                Put.Builder putLatest = Put.builder().tableName(table).item(latestItem(release, newest));
+                // Only move latest from the state we read: a concurrent publish forces a re-read.
+                if (current.isPresent()) {
+                    putLatest.conditionExpression("#v = :v AND (attribute_not_exists(pinned) OR pinned = :f)")
+                            .expressionAttributeNames(Map.of("#v", "version"))
+                            .expressionAttributeValues(Map.of(
+                                    ":v", AttributeValue.fromS(current.get().version()),
+                                    ":f", AttributeValue.fromBool(false)));
+                } else {
+                    putLatest.conditionExpression("attribute_not_exists(pk)");
+                }
+                writes.add(TransactWriteItem.builder().put(putLatest.build()).build());
+            }
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(registryItem(release, latestVersion)).build()).build());
+
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(writes));
+                return new RecordOutcome(latestVersion, moves, pinned, pinned ? current.get().pinReason() : null);
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                    throw alreadyPublished(release);
+                }
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new StorageException("Recording " + release.project() + " " + release.version()
+                            + " in " + table + " failed after " + attempt + " attempts: the transaction was cancelled ("
+                            + reasons.stream().map(CancellationReason::code).toList() + ")", e);
+                }
+            } catch (SdkException e) {
+                throw new StorageException("Recording " + release.project() + " " + release.version()
+                        + " in DynamoDB table " + table + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Release higher(Release a, Release b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return a.version().compareTo(b.version()) >= 0 ? a : b;
+    }
+
+    private static ReleaseExistsException alreadyPublished(Release release) {
+        return new ReleaseExistsException(release.project() + " " + release.version() + " is already published in stage '"
+                + release.stage() + "'. Releases are immutable: bump the version, or pass --overwrite "
+                + "(overwrite: true in Jenkins) to replace it deliberately.");
+    }
+
+    private Optional<Map<String, AttributeValue>> getItem(String pk, String sk) {
+        try {
+            var r = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(Map.of(PK, AttributeValue.fromS(pk), SK, AttributeValue.fromS(sk))));
+            return r.hasItem() && !r.item().isEmpty() ? Optional.of(r.item()) : Optional.empty();
+        } catch (SdkException e) {
+            throw new StorageException("Reading DynamoDB table " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Map<String, AttributeValue>> query(String pk, String skPrefix) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        try {
+            do {
+                QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true);
+                Map<String, AttributeValue> values = new HashMap<>();
+                values.put(":pk", AttributeValue.fromS(pk));
+                if (skPrefix != null) {
+                    q.keyConditionExpression("pk = :pk AND begins_with(sk, :p)");
+                    values.put(":p", AttributeValue.fromS(skPrefix));
+                } else {
+                    q.keyConditionExpression("pk = :pk");
+                }
+                q.expressionAttributeValues(values);
+                if (start != null) {
+                    q.exclusiveStartKey(start);
+                }
+                QueryResponse r = dynamo.query(q.build());
+                items.addAll(r.items());
+                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            } while (start != null);
+        } catch (SdkException e) {
+            throw new StorageException("Reading DynamoDB table " + table + " failed: " + e.getMessage(), e);
+        }
+        return items;
+    }
+
+    // ---- item mapping -------------------------------------------------------------------
+
+    static Map<String, AttributeValue> toItem(Release r) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, AttributeValue.fromS(projectPk(r.stage(), r.project())));
+        item.put(SK, AttributeValue.fromS(releaseSk(r.version())));
+        item.put("project", AttributeValue.fromS(r.project()));
+        item.put("name", AttributeValue.fromS(r.displayName()));
+        item.put("version", AttributeValue.fromS(r.version().normalized()));
+        List<AttributeValue> files = new ArrayList<>();
+        for (ReleaseFile f : r.files()) {
+            Map<String, AttributeValue> m = new HashMap<>();
+            m.put("filename", AttributeValue.fromS(f.filename()));
+            m.put("object_key", AttributeValue.fromS(f.objectKey()));
+            m.put("sha256", AttributeValue.fromS(f.sha256()));
+            m.put("size", AttributeValue.fromN(Long.toString(f.size())));
+            putIfPresent(m, "requires_python", f.requiresPython());
+            m.put("upload_time", AttributeValue.fromS(f.uploadTime().toString()));
+            putIfPresent(m, "metadata_sha256", f.metadataSha256());
+            m.put("packagetype", AttributeValue.fromS(f.packageType().id()));
+            files.add(AttributeValue.fromM(m));
+        }
+        item.put("files", AttributeValue.fromL(files));
+        putIfPresent(item, "docs_prefix", r.docsPrefix());
+        item.put("yanked", AttributeValue.fromBool(r.yanked()));
+        putIfPresent(item, "yank_reason", r.yankReason());
+        putIfPresent(item, "published_by", r.publishedBy());
+        putIfPresent(item, "source_revision", r.sourceRevision());
+        putIfPresent(item, "summary", r.summary());
+        item.put("published_at", AttributeValue.fromS(r.publishedAt().toString()));
+        return item;
+    }
+
+    static Release toRelease(Stage stage, Map<String, AttributeValue> item) {
+        List<ReleaseFile> files = new ArrayList<>();
+        if (item.containsKey("files")) {
+            for (AttributeValue v : item.get("files").l()) {
+                Map<String, AttributeValue> m = v.m();
+                files.add(new ReleaseFile(
+                        s(m, "filename"), s(m, "object_key"), s(m, "sha256"), Long.parseLong(m.get("size").n()),
+                        s(m, "requires_python"), instant(m, "upload_time"), s(m, "metadata_sha256"),
+                        PackageType.fromId(s(m, "packagetype"))));
+            }
+        }
+        return new Release(stage, s(item, "project"), s(item, "name"), Version.parse(s(item, "version")), files,
+                s(item, "docs_prefix"), item.containsKey("yanked") && Boolean.TRUE.equals(item.get("yanked").bool()),
+                s(item, "yank_reason"), s(item, "published_by"), s(item, "source_revision"), s(item, "summary"),
+                instant(item, "published_at"));
+    }
+
+    private static Map<String, AttributeValue> latestItem(Release published, Release newest) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, AttributeValue.fromS(projectPk(published.stage(), published.project())));
+        item.put(SK, AttributeValue.fromS(LATEST_SK));
+        item.put("version", AttributeValue.fromS(newest.version().normalized()));
+        ReleaseFile primary = newest.primaryFile();
+        if (primary != null) {
+            item.put("object_key", AttributeValue.fromS(primary.objectKey()));
+            item.put("upload_time", AttributeValue.fromS(primary.uploadTime().toString()));
+        }
+        item.put("pinned", AttributeValue.fromBool(false));
+        return item;
+    }
+
+    private static LatestPointer toLatest(Map<String, AttributeValue> item) {
+        return new LatestPointer(s(item, "version"), s(item, "object_key"), instant(item, "upload_time"),
+                item.containsKey("pinned") && Boolean.TRUE.equals(item.get("pinned").bool()), s(item, "pin_reason"));
+    }
+
+    private static Map<String, AttributeValue> registryItem(Release r, String latestVersion) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, AttributeValue.fromS(r.stage().name()));
+        item.put(SK, AttributeValue.fromS(r.project()));
+        item.put("name", AttributeValue.fromS(r.displayName()));
+        putIfPresent(item, "latest", latestVersion);
+        item.put("updated", AttributeValue.fromS(Instant.now().toString()));
+        return item;
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> m, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            m.put(key, AttributeValue.fromS(value));
+        }
+    }
+
+    private static String s(Map<String, AttributeValue> m, String key) {
+        AttributeValue v = m.get(key);
+        return v == null ? null : v.s();
+    }
+
+    private static Instant instant(Map<String, AttributeValue> m, String key) {
+        String v = s(m, key);
+        return v == null ? null : Instant.parse(v);
+    }
+}

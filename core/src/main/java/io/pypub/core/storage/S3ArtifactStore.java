@@ -1,0 +1,111 @@
+package io.pypub.core.storage;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** {@link ArtifactStore} on one S3 bucket (AWS or any S3-compatible server). */
+public final class S3ArtifactStore implements ArtifactStore {
+    /** User metadata key holding the hex sha256 of the body, checked after every upload. */
+    public static final String SHA256_METADATA = "sha256";
+
+    private final S3Client s3;
+    private final String bucket;
+
+    public S3ArtifactStore(S3Client s3, String bucket) {
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    @Override
+    public FileDigest put(String key, Path file, String contentType) {
+        FileDigest digest = FileDigest.of(file);
+        return put(key, RequestBody.fromFile(file), digest, contentType);
+    }
+
+    @Override
+    public FileDigest put(String key, byte[] bytes, String contentType) {
+        return put(key, RequestBody.fromBytes(bytes), FileDigest.of(bytes), contentType);
+    }
+
+    private FileDigest put(String key, RequestBody body, FileDigest digest, String contentType) {
+        PutObjectRequest request = PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(key)
+                .contentType(contentType)
+                .contentLength(digest.size())
+                .contentMD5(digest.md5Base64())
+                .metadata(Map.of(SHA256_METADATA, digest.sha256()))
+                .build();
+        try {
+            s3.putObject(request, body);
+        } catch (SdkException e) {
+            throw new StorageException("Upload of s3://" + bucket + "/" + key + " failed: " + reason(e), e);
+        }
+        StoredObject landed = head(key).orElseThrow(
+                () -> new StorageException("Upload of s3://" + bucket + "/" + key + " reported success but the object is missing"));
+        if (landed.size() != digest.size() || !digest.sha256().equals(landed.sha256())) {
+            throw new StorageException("Upload of s3://" + bucket + "/" + key + " did not verify: expected "
+                    + digest.size() + " bytes with sha256 " + digest.sha256() + ", found " + landed.size()
+                    + " bytes with sha256 " + landed.sha256());
+        }
+        return digest;
+    }
+
+    @Override
+    public Optional<StoredObject> head(String key) {
+        try {
+            HeadObjectResponse r = s3.headObject(b -> b.bucket(bucket).key(key));
+            return Optional.of(new StoredObject(key, r.contentLength(), r.metadata().get(SHA256_METADATA), r.contentType()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
+        } catch (SdkException e) {
+            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
+        }
+    }
+
+    @Override
+    public InputStream open(String key) {
+        try {
+            return s3.getObject(b -> b.bucket(bucket).key(key));
+        } catch (NoSuchKeyException e) {
+            throw new StorageException("s3://" + bucket + "/" + key + " does not exist", e);
+        } catch (SdkException e) {
+            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            throw new StorageException("Deleting s3://" + bucket + "/" + key + " failed: " + reason(e), e);
+        }
+    }
+
+    static String reason(SdkException e) {
+        if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null) {
+            return s3e.awsErrorDetails().errorCode() + " (HTTP " + s3e.statusCode() + ")";
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,113 @@
+package io.pypub.core.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pypub.core.release.PackageType;
+import io.pypub.core.release.Release;
+import io.pypub.core.release.ReleaseFile;
+import io.pypub.core.release.Stage;
+import io.pypub.core.storage.FileDigest;
+import io.pypub.core.storage.ReleaseExistsException;
+import io.pypub.core.testing.Deployment;
+import io.pypub.core.testing.RecordingLog;
+import io.pypub.core.testing.TestEnvironment;
+import io.pypub.core.version.Version;
+import java.io.InputStream;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PublishPipelineTest {
+    private static final Stage DEV = Stage.of("dev");
+    private final TestEnvironment env = TestEnvironment.get();
+    private Deployment deployment;
+
+    @BeforeEach
+    void setUp() {
+        deployment = env.newDeployment();
+    }
+
+    @AfterEach
+    void tearDown() {
+        deployment.close();
+    }
+
+    private PublishRequest request(Path project) {
+        return PublishRequest.builder(project, DEV)
+                .python(env.python().python().toString())
+                .buildIsolation(false)
+                .publishedBy("test")
+                .build();
+    }
+
+    @Test
+    void publishesSdistAndWheelUnderTheStorageContractAndRecordsTheRelease() throws Exception {
+        RecordingLog log = new RecordingLog();
+        PublishResult result = deployment.pipeline().publish(request(env.copyOfExample("hello-package")), log);
+
+        Release release = result.release();
+        assertThat(release.project()).isEqualTo("hello-package");
+        assertThat(release.version()).isEqualTo(Version.parse("0.1.0"));
+        assertThat(release.files()).extracting(ReleaseFile::filename)
+                .containsExactly("hello_package-0.1.0.tar.gz", "hello_package-0.1.0-py3-none-any.whl");
+        assertThat(release.files()).extracting(ReleaseFile::objectKey)
+                .containsExactly("dev/hello-package/0.1.0/hello_package-0.1.0.tar.gz",
+                        "dev/hello-package/0.1.0/hello_package-0.1.0-py3-none-any.whl");
+
+        // What DynamoDB says matches, byte for byte, what S3 holds.
+        Release recorded = deployment.versions().release(DEV, "hello-package", Version.parse("0.1.0")).orElseThrow();
+        for (ReleaseFile f : recorded.files()) {
+            try (InputStream in = deployment.store().open(f.objectKey())) {
+                FileDigest actual = FileDigest.of(in);
+                assertThat(actual.sha256()).isEqualTo(f.sha256());
+                assertThat(actual.size()).isEqualTo(f.size());
+            }
+            assertThat(f.requiresPython()).isEqualTo(">=3.9");
+        }
+        ReleaseFile wheel = recorded.files().stream().filter(f -> f.packageType() == PackageType.WHEEL).findFirst().orElseThrow();
+        try (InputStream in = deployment.store().open(wheel.objectKey() + ".metadata")) {
+            byte[] metadata = in.readAllBytes();
+            assertThat(new String(metadata)).contains("Name: hello-package").contains("Version: 0.1.0");
+            assertThat(FileDigest.sha256Hex(metadata)).isEqualTo(wheel.metadataSha256());
+        }
+        assertThat(recorded.summary()).isEqualTo("A tiny example library published with pypub");
+
+        assertThat(deployment.versions().latest(DEV, "hello-package").orElseThrow().version()).isEqualTo("0.1.0");
+        assertThat(deployment.versions().latest(DEV, "hello-package").orElseThrow().objectKey())
+                .isEqualTo("dev/hello-package/0.1.0/hello_package-0.1.0.tar.gz");
+        assertThat(deployment.versions().projects(DEV)).singleElement()
+                .satisfies(p -> assertThat(p.latestVersion()).isEqualTo("0.1.0"));
+        assertThat(log.text()).contains("latest of hello-package in 'dev' is now 0.1.0");
+    }
+
+    @Test
+    void publishingTheSameVersionTwiceFailsAndChangesNothing() {
+        Path project = env.copyOfExample("hello-package");
+        deployment.pipeline().publish(request(project), new RecordingLog());
+        var s3Before = deployment.s3Snapshot();
+        var tableBefore = deployment.tableSnapshot();
+
+        assertThatThrownBy(() -> deployment.pipeline().publish(request(project), new RecordingLog()))
+                .isInstanceOf(ReleaseExistsException.class)
+                .hasMessageContaining("hello-package 0.1.0 is already published in stage 'dev'")
+                .hasMessageContaining("--overwrite");
+
+        assertThat(deployment.s3Snapshot()).isEqualTo(s3Before);
+        assertThat(deployment.tableSnapshot()).isEqualTo(tableBefore);
+    }
+
+    @Test
+    void aFailingBuildShowsTheToolsOutputAndWritesNothing() throws Exception {
+        Path project = env.copyOfExample("hello-package");
+        java.nio.file.Files.writeString(project.resolve("pyproject.toml"), "[project\nname = broken");
+
+        assertThatThrownBy(() -> deployment.pipeline().publish(request(project), new RecordingLog()))
+                .isInstanceOf(PublishException.class)
+                .hasMessageContaining("The build failed")
+                .hasMessageContaining("pyproject.toml");
+        assertThat(deployment.s3Snapshot()).isEmpty();
+        assertThat(deployment.tableSnapshot()).isEmpty();
+    }
+}

@@ -1,0 +1,109 @@
+package io.pypub.core.testing;
+
+import io.pypub.core.embedded.EmbeddedAws;
+import io.pypub.core.python.PythonEnvironment;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.AwsSettings;
+import io.pypub.core.storage.StorageProvisioner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the whole test run shares: the Python environment the build creates (pinned tools,
+ * under target/pyenv of the repository) and one S3 and one DynamoDB API server on loopback,
+ * started on first use and stopped when the test JVM exits. Each test gets its own bucket
+ * and tables through {@link #newDeployment()}, so tests never see each other's data.
+ */
+public final class TestEnvironment {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static TestEnvironment instance;
+
+    private final Path repoRoot;
+    private final PythonEnvironment python;
+    private final EmbeddedAws aws;
+
+    private TestEnvironment(Path repoRoot, PythonEnvironment python, EmbeddedAws aws) {
+        this.repoRoot = repoRoot;
+        this.python = python;
+        this.aws = aws;
+    }
+
+    public static synchronized TestEnvironment get() {
+        if (instance == null) {
+            Path root = repoRoot();
+            PythonEnvironment py = PythonEnvironment.ensure(root.resolve("target/pyenv"), requirements(),
+                    line -> System.out.println("[test-env] " + line));
+            EmbeddedAws aws = EmbeddedAws.start(py, root.resolve("target/test-logs"));
+            instance = new TestEnvironment(root, py, aws);
+            Runtime.getRuntime().addShutdownHook(new Thread(aws::close, "stop embedded AWS"));
+        }
+        return instance;
+    }
+
+    /** The tools pypub pins, plus what only the tests drive. */
+    private static String requirements() {
+        return PythonEnvironment.toolsRequirements();
+    }
+
+    public static Path repoRoot() {
+        String fromMaven = System.getProperty("pypub.repoRoot");
+        Path p = fromMaven != null && !fromMaven.isBlank() ? Path.of(fromMaven) : Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("examples"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("Cannot find the repository root (a folder with examples/)");
+        }
+        return p.toAbsolutePath();
+    }
+
+    public PythonEnvironment python() {
+        return python;
+    }
+
+    public EmbeddedAws aws() {
+        return aws;
+    }
+
+    public Path example(String name) {
+        return repoRoot.resolve("examples").resolve(name);
+    }
+
+    /** Copies an example project to a fresh folder, so builds do not write into the checkout. */
+    public Path copyOfExample(String name) {
+        try {
+            Path target = Files.createTempDirectory("pypub-example-").resolve(name);
+            copyTree(example(name), target);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.sorted(Comparator.naturalOrder()).toList()) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+    }
+
+    /** A fresh, empty deployment (own bucket and tables) on the shared servers. */
+    public Deployment newDeployment() {
+        int n = COUNTER.incrementAndGet();
+        String id = "t" + ProcessHandle.current().pid() + "-" + n;
+        AwsSettings settings = aws.settings("pypub-" + id, "", "versions-" + id, "access-" + id);
+        AwsClients clients = aws.clients(settings);
+        new StorageProvisioner(clients).ensureAll();
+        return new Deployment(settings, clients);
+    }
+}
