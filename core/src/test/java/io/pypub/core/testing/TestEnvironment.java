@@ -97,6 +97,28 @@ public final class TestEnvironment {
         }
     }
 
+    /** A new, empty virtual environment, as a customer's machine would have: for real pip installs. */
+    public io.pypub.core.python.PythonEnvironment freshClientVenv() {
+        try {
+            Path dir = Files.createTempDirectory("pypub-client-").resolve("venv");
+            run(java.util.List.of(PythonEnvironment.baseInterpreter(), "-m", "venv", dir.toString()));
+            return PythonEnvironment.at(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a command, failing the test with its output if it fails; returns everything it printed. */
+    public static String run(java.util.List<String> command) {
+        StringBuilder out = new StringBuilder();
+        var result = new io.pypub.core.python.LocalCommandRunner().run(command, Path.of("").toAbsolutePath(), java.util.Map.of(),
+                java.time.Duration.ofMinutes(5), line -> out.append(line).append('\n'));
+        if (!result.ok()) {
+            throw new AssertionError("'" + String.join(" ", command) + "' failed (exit " + result.exitCode() + "):\n" + out);
+        }
+        return out.toString();
+    }
+
     /** A fresh, empty deployment (own bucket and tables) on the shared servers. */
     public Deployment newDeployment() {
         int n = COUNTER.incrementAndGet();

@@ -1,0 +1,155 @@
+package io.pypub.server.cli;
+
+import io.pypub.core.embedded.EmbeddedAws;
+import io.pypub.core.publish.PublishPipeline;
+import io.pypub.core.publish.PublishRequest;
+import io.pypub.core.publish.PublishResult;
+import io.pypub.core.python.CommandRunner;
+import io.pypub.core.python.LocalCommandRunner;
+import io.pypub.core.python.PackageBuilder;
+import io.pypub.core.python.PythonEnvironment;
+import io.pypub.core.release.Stage;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.DynamoVersionTable;
+import io.pypub.core.storage.S3ArtifactStore;
+import io.pypub.core.storage.StorageProvisioner;
+import io.pypub.server.http.IndexServer;
+import io.pypub.server.index.IndexService;
+import io.pypub.server.index.IndexSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole product on this machine with no AWS account: embedded S3 and DynamoDB servers, a
+ * publish of the example package, the index, and a real pip install from it.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run everything locally: embedded S3 + DynamoDB, publish examples/hello-package, serve the index, pip install from it.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = ".pypub-demo", description = "Folder for the demo's tools, logs and venvs (default ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--project", description = "Python project to publish (default: examples/hello-package).")
+    Path project;
+
+    @Option(names = "--port", defaultValue = "0", description = "Index port (default: any free port).")
+    int port;
+
+    @Option(names = "--keep-serving", description = "Keep the index and the embedded servers running after the install (Ctrl-C to stop).")
+    boolean keepServing;
+
+    private int step;
+
+    @Override
+    public Integer call() throws Exception {
+        dir = dir.toAbsolutePath().normalize();
+        Path source = project != null ? project : Path.of(System.getProperty("pypub.home", ".")).resolve("examples/hello-package");
+        if (!Files.isDirectory(source)) {
+            throw new IllegalArgumentException("No project at " + source + ": run the demo from the repository root or pass --project");
+        }
+        say("Preparing the Python tools (build, pdoc, pip, embedded servers) in " + dir.resolve("tools"));
+        PythonEnvironment tools = PythonEnvironment.ensure(dir.resolve("tools"), PythonEnvironment.toolsRequirements(),
+                line -> System.out.println("    " + line));
+
+        say("Starting embedded S3 and DynamoDB API servers on loopback (logs in " + dir.resolve("logs") + ")");
+        try (EmbeddedAws aws = EmbeddedAws.start(tools, dir.resolve("logs"));
+                AwsClients clients = aws.clients(aws.defaultSettings())) {
+            System.out.println("    S3 at " + aws.s3Server().endpoint() + ", DynamoDB at " + aws.dynamoServer().endpoint());
+            new StorageProvisioner(clients).ensureAll().forEach(line -> System.out.println("    " + line));
+
+            Path work = freshCopy(source, dir.resolve("work").resolve(source.getFileName()));
+            say("Publishing " + source.getFileName() + " to stage 'dev' (build, inspect, upload, record)");
+            PublishPipeline pipeline = new PublishPipeline(new PackageBuilder(new LocalCommandRunner()),
+                    new S3ArtifactStore(clients.s3(), clients.settings().bucket()),
+                    new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()), clients.settings().layout());
+            PublishResult result = pipeline.publish(PublishRequest.builder(work, Stage.of("dev"))
+                    .python(tools.python().toString())
+                    .buildIsolation(false) // the tools venv has setuptools and wheel: no download needed
+                    .publishedBy("pypub demo")
+                    .build(), new ConsoleLog(System.out, false));
+
+            try (IndexServer server = new IndexServer(new IndexService(clients, IndexSettings.defaults()), "127.0.0.1", port).start()) {
+                String simple = server.localUrl() + "/dev/simple/";
+                say("Serving the index at " + simple);
+                Map<String, Object> summary = result.summary(server.localUrl().toString());
+                PublishCommand.printSummary(summary);
+
+                String project = result.release().project();
+                say("Installing " + project + " with pip into a fresh virtual environment");
+                Path client = dir.resolve("client-venv");
+                deleteTree(client);
+                run(List.of(PythonEnvironment.baseInterpreter(), "-m", "venv", client.toString()));
+                PythonEnvironment clientEnv = PythonEnvironment.at(client);
+                // --isolated: only this index counts, whatever pip.conf or PIP_* say on this machine.
+                run(List.of(clientEnv.python().toString(), "-m", "pip", "install", "--isolated", "--disable-pip-version-check", "--no-cache-dir",
+                        "--index-url", simple, project));
+                String module = project.replace('-', '_');
+                run(List.of(clientEnv.python().toString(), "-c",
+                        "import " + module + " as m; print('    imported', m.__name__, m.__version__, 'from', m.__file__)"));
+
+                System.out.println();
+                System.out.println("Done: " + project + " " + result.release().version() + " was published and installed by pip from the index.");
+                System.out.println("Try it yourself while the index runs (demo --keep-serving):");
+                System.out.println("  pip install --index-url " + simple + " " + project);
+                System.out.println("  curl -H 'Accept: application/vnd.pypi.simple.v1+json' " + simple + project + "/");
+                if (keepServing) {
+                    System.out.println("Index running at " + simple + " - press Ctrl-C to stop.");
+                    server.join();
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void say(String message) {
+        step++;
+        System.out.println();
+        System.out.println("[" + step + "] " + message);
+    }
+
+    private static void run(List<String> command) {
+        CommandRunner.CommandResult r = new LocalCommandRunner().run(command, Path.of("."), Map.of(), Duration.ofMinutes(10),
+                line -> System.out.println("    " + line));
+        if (!r.ok()) {
+            throw new IllegalStateException("'" + String.join(" ", command) + "' failed (exit " + r.exitCode() + ")");
+        }
+    }
+
+    private static Path freshCopy(Path from, Path to) throws IOException {
+        deleteTree(to);
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.sorted().toList()) {
+                Path rel = from.relativize(p);
+                if (rel.toString().contains(".egg-info") || rel.startsWith("build") || rel.startsWith("dist")) {
+                    continue;
+                }
+                Path dest = to.resolve(rel.toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+        return to;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.pypub.server.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pypub.core.publish.PublishPipeline;
+import io.pypub.core.publish.PublishRequest;
+import io.pypub.core.publish.PublishResult;
+import io.pypub.core.python.LocalCommandRunner;
+import io.pypub.core.python.PackageBuilder;
+import io.pypub.core.release.Stage;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.DynamoVersionTable;
+import io.pypub.core.storage.S3ArtifactStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Builds a project and publishes it: the same pipeline the Jenkins step runs. */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = "Build a Python project (sdist + wheel) and publish it to S3 + DynamoDB.")
+final class PublishCommand implements Callable<Integer> {
+    @Mixin
+    AwsOptions aws;
+
+    @Parameters(index = "0", defaultValue = ".", description = "Folder of the Python project (default: current folder).")
+    Path project;
+
+    @Option(names = "--stage", defaultValue = "${env:PYPUB_STAGE:-dev}", description = "Stage to publish to (default ${DEFAULT-VALUE}).")
+    String stage;
+
+    @Option(names = "--python", defaultValue = "${env:PYPUB_PYTHON:-python3}",
+            description = "Interpreter with 'build' installed (default ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(names = "--no-wheel", description = "Build and publish the sdist only.")
+    boolean noWheel;
+
+    @Option(names = "--no-isolation", description = "Build in the interpreter's environment instead of an isolated one.")
+    boolean noIsolation;
+
+    @Option(names = "--overwrite", description = "Replace an already published version (releases are immutable otherwise).")
+    boolean overwrite;
+
+    @Option(names = "--published-by", defaultValue = "${env:BUILD_URL}", description = "Who or what publishes (default: $BUILD_URL, else user@host).")
+    String publishedBy;
+
+    @Option(names = "--source-revision", defaultValue = "${env:GIT_COMMIT}", description = "Source revision (default: $GIT_COMMIT).")
+    String sourceRevision;
+
+    @Option(names = "--index-url", defaultValue = "${env:PYPUB_INDEX_URL}", description = "Public base URL of the index, for links in the summary.")
+    String indexUrl;
+
+    @Option(names = "--build-timeout", defaultValue = "30", description = "Minutes the build may take (default ${DEFAULT-VALUE}).")
+    long buildTimeoutMinutes;
+
+    @Option(names = "--json", description = "Print the result as JSON on stdout (progress stays on stderr).")
+    boolean json;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show the build tools' output.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        PublishRequest request = PublishRequest.builder(project, Stage.of(stage))
+                .python(python)
+                .wheel(!noWheel)
+                .buildIsolation(!noIsolation)
+                .overwrite(overwrite)
+                .publishedBy(publishedBy != null ? publishedBy : defaultPublisher())
+                .sourceRevision(sourceRevision)
+                .buildTimeout(Duration.ofMinutes(buildTimeoutMinutes))
+                .build();
+        try (AwsClients clients = aws.clients()) {
+            PublishPipeline pipeline = new PublishPipeline(new PackageBuilder(new LocalCommandRunner()),
+                    new S3ArtifactStore(clients.s3(), clients.settings().bucket()),
+                    new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()), clients.settings().layout());
+            PublishResult result = pipeline.publish(request, new ConsoleLog(System.err, verbose));
+            Map<String, Object> summary = result.summary(indexUrl);
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+            } else {
+                printSummary(summary);
+            }
+        }
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void printSummary(Map<String, Object> s) {
+        System.out.println("Published " + s.get("name") + " " + s.get("version") + " to stage '" + s.get("stage") + "'");
+        for (Map<String, Object> f : (List<Map<String, Object>>) s.get("files")) {
+            System.out.printf("  %-50s %8d bytes  sha256 %s%n", f.get("filename"), ((Number) f.get("size")).longValue(), f.get("sha256"));
+        }
+        System.out.println("  latest: " + s.get("latest") + (Boolean.TRUE.equals(s.get("latestPinned")) ? " (pinned)" : ""));
+        if (s.containsKey("installCommand")) {
+            System.out.println("  install: " + s.get("installCommand"));
+        }
+    }
+
+    static String defaultPublisher() {
+        String user = System.getProperty("user.name", "unknown");
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return user + "@" + host;
+    }
+}

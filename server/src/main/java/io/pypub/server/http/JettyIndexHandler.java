@@ -1,0 +1,64 @@
+package io.pypub.server.http;
+
+import io.pypub.server.index.IndexRequest;
+import io.pypub.server.index.IndexResponse;
+import io.pypub.server.index.IndexService;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/** Adapts Jetty's request/response to {@link IndexService}, streaming downloads without buffering them. */
+public final class JettyIndexHandler extends Handler.Abstract {
+    private final IndexService service;
+
+    public JettyIndexHandler(IndexService service) {
+        this.service = service;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        IndexResponse r = service.handle(toIndexRequest(request));
+        response.setStatus(r.status());
+        r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        if (r.length() >= 0) {
+            response.getHeaders().put("Content-Length", Long.toString(r.length()));
+        }
+        boolean head = HttpMethod.HEAD.is(request.getMethod());
+        if (head) {
+            response.write(true, null, callback);
+        } else if (r.isStream()) {
+            try (InputStream in = r.stream().open(); OutputStream out = Content.Sink.asOutputStream(response)) {
+                in.transferTo(out);
+            }
+            callback.succeeded();
+        } else {
+            response.write(true, ByteBuffer.wrap(r.body()), callback);
+        }
+        return true;
+    }
+
+    static IndexRequest toIndexRequest(Request request) {
+        Map<String, String> query = new HashMap<>();
+        Fields fields = Request.extractQueryParameters(request);
+        for (Fields.Field f : fields) {
+            query.put(f.getName(), f.getValue());
+        }
+        Map<String, String> headers = new HashMap<>();
+        for (HttpField f : request.getHeaders()) {
+            headers.merge(f.getName(), f.getValue(), (a, b) -> a + ", " + b);
+        }
+        String path = Request.getPathInContext(request);
+        return new IndexRequest(request.getMethod(), path == null || path.isEmpty() ? "/" : path, query, headers,
+                Request.getRemoteAddr(request));
+    }
+}

@@ -1,0 +1,79 @@
+package io.pypub.server.index;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A response: status, headers and a body that is either bytes in memory or a stream from S3. */
+public final class IndexResponse {
+    /** Opens the body of a streamed response; called once, by the adapter that writes it. */
+    @FunctionalInterface
+    public interface BodyStream {
+        InputStream open() throws IOException;
+    }
+
+    private final int status;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final byte[] body;
+    private final BodyStream stream;
+    private final long streamLength;
+
+    private IndexResponse(int status, byte[] body, BodyStream stream, long streamLength) {
+        this.status = status;
+        this.body = body;
+        this.stream = stream;
+        this.streamLength = streamLength;
+    }
+
+    public static IndexResponse bytes(int status, String contentType, byte[] body) {
+        return new IndexResponse(status, body, null, -1).header("Content-Type", contentType);
+    }
+
+    public static IndexResponse text(int status, String message) {
+        return bytes(status, "text/plain; charset=utf-8", (message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static IndexResponse stream(String contentType, long length, BodyStream stream) {
+        return new IndexResponse(200, null, stream, length).header("Content-Type", contentType);
+    }
+
+    public static IndexResponse redirect(int status, String location) {
+        return text(status, "Moved to " + location).header("Location", location);
+    }
+
+    public IndexResponse header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    public boolean isStream() {
+        return stream != null;
+    }
+
+    public byte[] body() {
+        return body;
+    }
+
+    public BodyStream stream() {
+        return stream;
+    }
+
+    /** Content length in bytes, or -1 when unknown. */
+    public long length() {
+        return body != null ? body.length : streamLength;
+    }
+}

@@ -1,0 +1,252 @@
+package io.pypub.server.index;
+
+import io.pypub.core.project.ProjectName;
+import io.pypub.core.release.ProjectEntry;
+import io.pypub.core.release.Release;
+import io.pypub.core.release.ReleaseFile;
+import io.pypub.core.release.Stage;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.DynamoVersionTable;
+import io.pypub.core.storage.FileDigest;
+import io.pypub.core.storage.S3ArtifactStore;
+import io.pypub.core.storage.StorageException;
+import io.pypub.core.storage.StorageLayout;
+import io.pypub.core.version.Version;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The index's request handling, independent of the HTTP server: routes a request to the simple
+ * API, a download or the health check, and answers with an {@link IndexResponse}.
+ */
+public final class IndexService {
+    private static final Logger LOG = LoggerFactory.getLogger(IndexService.class);
+    private static final String DIST_TYPE = "application/octet-stream";
+
+    private final ReleaseCatalog catalog;
+    private final S3ArtifactStore store;
+    private final AwsClients aws;
+    private final IndexSettings settings;
+    private final SimplePages pages = new SimplePages();
+
+    public IndexService(AwsClients aws, IndexSettings settings) {
+        this.aws = aws;
+        this.settings = settings;
+        this.store = new S3ArtifactStore(aws.s3(), aws.settings().bucket());
+        this.catalog = new ReleaseCatalog(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()), settings.cacheTtl());
+    }
+
+    public IndexResponse handle(IndexRequest request) {
+        try {
+            if (!request.isHeadOrGet()) {
+                return IndexResponse.text(405, "Method not allowed").header("Allow", "GET, HEAD");
+            }
+            return route(request);
+        } catch (StorageException e) {
+            LOG.error("Storage error on {}: {}", request.path(), e.getMessage());
+            return IndexResponse.text(503, "Storage temporarily unavailable").header("Retry-After", "5");
+        }
+    }
+
+    private IndexResponse route(IndexRequest request) {
+        List<String> s = request.segments();
+        if (s.size() == 1 && s.get(0).equals("healthz")) {
+            return IndexResponse.text(200, "ok");
+        }
+        if (s.isEmpty() || !isStage(s.get(0))) {
+            return notFound();
+        }
+        Stage stage = Stage.of(s.get(0));
+        if (s.size() >= 2 && s.get(1).equals("simple")) {
+            if (s.size() == 2) {
+                return request.endsWithSlash() ? projectList(request, stage) : redirect(request, "/" + stage + "/simple/");
+            }
+            if (s.size() == 3) {
+                return projectPage(request, stage, s.get(2));
+            }
+            return notFound();
+        }
+        if (s.size() == 5 && s.get(1).equals("files")) {
+            return download(stage, s.get(2), s.get(3), s.get(4));
+        }
+        if (s.size() == 3) {
+            return directDownload(stage, s.get(1), s.get(2));
+        }
+        return notFound();
+    }
+
+    private static boolean isStage(String name) {
+        try {
+            Stage.of(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private IndexResponse projectList(IndexRequest request, Stage stage) {
+        SimpleFormat format = SimpleFormat.negotiate(request.header("Accept"));
+        if (format == null) {
+            return notAcceptable();
+        }
+        List<ProjectEntry> projects = catalog.projects(stage);
+        return page(request, format, pages.projectList(projects, format, ""));
+    }
+
+    private IndexResponse projectPage(IndexRequest request, Stage stage, String name) {
+        if (!ProjectName.isValid(name)) {
+            return notFound();
+        }
+        String normalized = ProjectName.normalize(name);
+        if (!normalized.equals(name) || !request.endsWithSlash()) {
+            return redirect(request, "/" + stage + "/simple/" + normalized + "/");
+        }
+        SimpleFormat format = SimpleFormat.negotiate(request.header("Accept"));
+        if (format == null) {
+            return notAcceptable();
+        }
+        List<Release> releases = catalog.releases(stage, normalized);
+        if (releases.isEmpty()) {
+            return notFound();
+        }
+        String display = releases.stream().max(Comparator.comparing(Release::version)).map(Release::displayName).orElse(normalized);
+        return page(request, format, pages.projectPage(normalized, display, releases, format, ""));
+    }
+
+    /** Serves a rendered page with an ETag, answering 304 when the client has it already. */
+    private static IndexResponse page(IndexRequest request, SimpleFormat format, byte[] body) {
+        String etag = "\"" + FileDigest.sha256Hex(body).substring(0, 32) + "\"";
+        String ifNoneMatch = request.header("If-None-Match");
+        if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.strip().equals("*"))) {
+            return IndexResponse.bytes(304, format.contentType(), new byte[0]).header("ETag", etag).header("Vary", "Accept");
+        }
+        return IndexResponse.bytes(200, format.contentType(), body)
+                .header("ETag", etag)
+                .header("Vary", "Accept")
+                .header("Cache-Control", "max-age=0, must-revalidate");
+    }
+
+    private IndexResponse download(Stage stage, String project, String versionText, String filename) {
+        boolean metadata = filename.endsWith(".metadata");
+        String distName = metadata ? filename.substring(0, filename.length() - ".metadata".length()) : filename;
+        Optional<ReleaseFile> file = findFile(stage, project, versionText, distName);
+        if (file.isEmpty()) {
+            return notFound();
+        }
+        ReleaseFile f = file.get();
+        if (metadata) {
+            if (f.metadataSha256() == null) {
+                return notFound();
+            }
+            return serveObject(StorageLayout.metadataKey(f.objectKey()), "text/plain; charset=utf-8", -1, null);
+        }
+        return serveObject(f.objectKey(), DIST_TYPE, f.size(), null);
+    }
+
+    /** {@code /{stage}/{project}/{version|latest}}: the release's sdist, as the old endpoint served it. */
+    private IndexResponse directDownload(Stage stage, String name, String versionText) {
+        if (!ProjectName.isValid(name)) {
+            return notFound();
+        }
+        String project = ProjectName.normalize(name);
+        List<Release> releases = catalog.releases(stage, project);
+        Optional<Release> release;
+        if (versionText.equals("latest")) {
+            release = latest(stage, project, releases);
+        } else if (Version.isValid(versionText)) {
+            Version v = Version.parse(versionText);
+            release = releases.stream().filter(r -> r.version().equals(v)).findFirst();
+        } else {
+            return notFound();
+        }
+        if (release.isEmpty() || release.get().primaryFile() == null) {
+            return notFound();
+        }
+        ReleaseFile f = release.get().primaryFile();
+        return serveObject(f.objectKey(), DIST_TYPE, f.size(), f.filename());
+    }
+
+    private Optional<Release> latest(Stage stage, String project, List<Release> releases) {
+        // The latest pointer decides (it may be pinned by a rollback).
+        var pointer = catalog.latest(stage, project);
+        if (pointer.isEmpty()) {
+            return Optional.empty();
+        }
+        Version v = Version.parse(pointer.get().version());
+        return releases.stream().filter(r -> r.version().equals(v)).findFirst();
+    }
+
+    private Optional<ReleaseFile> findFile(Stage stage, String project, String versionText, String filename) {
+        if (!ProjectName.isValid(project) || !Version.isValid(versionText)) {
+            return Optional.empty();
+        }
+        Version v = Version.parse(versionText);
+        return catalog.releases(stage, ProjectName.normalize(project)).stream()
+                .filter(r -> r.version().equals(v))
+                .flatMap(r -> r.files().stream())
+                .filter(f -> f.filename().equals(filename))
+                .findFirst();
+    }
+
+    private IndexResponse serveObject(String key, String contentType, long size, String attachmentName) {
+        IndexResponse response;
+        if (settings.downloadMode() == IndexSettings.DownloadMode.REDIRECT) {
+            String url = aws.presigner().presignGetObject(b -> b.signatureDuration(settings.presignTtl())
+                    .getObjectRequest(g -> {
+                        g.bucket(store.bucket()).key(key);
+                        if (attachmentName != null) {
+                            g.responseContentDisposition(contentDisposition(attachmentName));
+                        }
+                    })).url().toString();
+            return IndexResponse.redirect(302, url).header("Cache-Control", "no-store");
+        }
+        long length = size;
+        if (length < 0) {
+            var head = store.head(key);
+            if (head.isEmpty()) {
+                return notFound();
+            }
+            length = head.get().size();
+        }
+        response = IndexResponse.stream(contentType, length, () -> store.open(key));
+        if (attachmentName != null) {
+            response.header("Content-Disposition", contentDisposition(attachmentName));
+        }
+        return response;
+    }
+
+    private static String contentDisposition(String filename) {
+        return "attachment; filename=\"" + filename + "\"";
+    }
+
+    private static IndexResponse redirect(IndexRequest request, String path) {
+        // Keep the query string (it may carry ?key=) on redirects.
+        StringBuilder location = new StringBuilder(path);
+        if (!request.query().isEmpty()) {
+            location.append('?');
+            boolean first = true;
+            for (var e : new java.util.TreeMap<>(request.query()).entrySet()) {
+                if (!first) {
+                    location.append('&');
+                }
+                first = false;
+                location.append(java.net.URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
+                        .append(java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+            }
+        }
+        return IndexResponse.redirect(301, location.toString());
+    }
+
+    private static IndexResponse notFound() {
+        return IndexResponse.text(404, "Not found");
+    }
+
+    private static IndexResponse notAcceptable() {
+        return IndexResponse.text(406, "Not acceptable: this index serves " + SimpleFormat.JSON.contentType() + ", "
+                + "application/vnd.pypi.simple.v1+html and text/html");
+    }
+}

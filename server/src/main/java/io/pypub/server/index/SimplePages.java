@@ -1,0 +1,139 @@
+package io.pypub.server.index;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pypub.core.release.ProjectEntry;
+import io.pypub.core.release.Release;
+import io.pypub.core.release.ReleaseFile;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Renders the simple API: PEP 503 HTML and PEP 691 JSON (API version 1.1 with the PEP 700
+ * fields), with PEP 658/714 core metadata and PEP 592 yanks. File URLs are relative to the
+ * page so the index works under any base path.
+ */
+public final class SimplePages {
+    public static final String API_VERSION = "1.1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public byte[] projectList(List<ProjectEntry> projects, SimpleFormat format, String linkQuery) {
+        if (format.isJson()) {
+            ObjectNode root = JSON.createObjectNode();
+            root.putObject("meta").put("api-version", API_VERSION);
+            ArrayNode arr = root.putArray("projects");
+            for (ProjectEntry p : projects) {
+                arr.addObject().put("name", p.displayName());
+            }
+            return json(root);
+        }
+        StringBuilder html = new StringBuilder(256 + projects.size() * 64);
+        html.append("<!DOCTYPE html>\n<html>\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"")
+                .append(API_VERSION).append("\">\n    <title>Simple index</title>\n  </head>\n  <body>\n");
+        for (ProjectEntry p : projects) {
+            html.append("    <a href=\"").append(escape(p.name())).append("/").append(escape(linkQuery)).append("\">")
+                    .append(escape(p.displayName())).append("</a><br/>\n");
+        }
+        html.append("  </body>\n</html>\n");
+        return html.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param linkQuery appended to every file URL (e.g. "?key=..." when the key came in the query), or ""
+     */
+    public byte[] projectPage(String project, String displayName, List<Release> releases, SimpleFormat format, String linkQuery) {
+        List<Release> sorted = releases.stream().sorted(Comparator.comparing(Release::version)).toList();
+        if (format.isJson()) {
+            ObjectNode root = JSON.createObjectNode();
+            root.putObject("meta").put("api-version", API_VERSION);
+            root.put("name", project);
+            ArrayNode versions = root.putArray("versions");
+            ArrayNode files = root.putArray("files");
+            for (Release r : sorted) {
+                versions.add(r.version().normalized());
+                for (ReleaseFile f : r.files()) {
+                    ObjectNode o = files.addObject();
+                    o.put("filename", f.filename());
+                    o.put("url", fileUrl(r, f) + linkQuery);
+                    o.putObject("hashes").put("sha256", f.sha256());
+                    if (f.requiresPython() != null) {
+                        o.put("requires-python", f.requiresPython());
+                    }
+                    if (f.metadataSha256() != null) {
+                        o.putObject("core-metadata").put("sha256", f.metadataSha256());
+                        o.putObject("dist-info-metadata").put("sha256", f.metadataSha256());
+                    } else {
+                        o.put("core-metadata", false);
+                        o.put("dist-info-metadata", false);
+                    }
+                    if (r.yanked()) {
+                        if (r.yankReason() != null && !r.yankReason().isBlank()) {
+                            o.put("yanked", r.yankReason());
+                        } else {
+                            o.put("yanked", true);
+                        }
+                    } else {
+                        o.put("yanked", false);
+                    }
+                    o.put("size", f.size());
+                    if (f.uploadTime() != null) {
+                        o.put("upload-time", f.uploadTime().toString());
+                    }
+                }
+            }
+            return json(root);
+        }
+        StringBuilder html = new StringBuilder(512 + sorted.size() * 400);
+        html.append("<!DOCTYPE html>\n<html>\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"")
+                .append(API_VERSION).append("\">\n    <title>Links for ").append(escape(displayName))
+                .append("</title>\n  </head>\n  <body>\n    <h1>Links for ").append(escape(displayName)).append("</h1>\n");
+        for (Release r : sorted) {
+            for (ReleaseFile f : r.files()) {
+                html.append("    <a href=\"").append(escape(fileUrl(r, f) + linkQuery + "#sha256=" + f.sha256())).append('"');
+                if (f.requiresPython() != null) {
+                    html.append(" data-requires-python=\"").append(escape(f.requiresPython())).append('"');
+                }
+                if (f.metadataSha256() != null) {
+                    html.append(" data-core-metadata=\"sha256=").append(f.metadataSha256()).append('"');
+                    html.append(" data-dist-info-metadata=\"sha256=").append(f.metadataSha256()).append('"');
+                }
+                if (r.yanked()) {
+                    html.append(" data-yanked=\"").append(escape(r.yankReason() == null ? "" : r.yankReason())).append('"');
+                }
+                html.append('>').append(escape(f.filename())).append("</a><br/>\n");
+            }
+        }
+        html.append("  </body>\n</html>\n");
+        return html.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** From /{stage}/simple/{project}/ to /{stage}/files/{project}/{version}/{filename}. */
+    static String fileUrl(Release r, ReleaseFile f) {
+        return "../../files/" + r.project() + "/" + r.version().normalized() + "/" + f.filename();
+    }
+
+    private static byte[] json(ObjectNode root) {
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
