@@ -1,0 +1,25 @@
+package io.pypub.core.notify;
+
+import io.pypub.core.publish.PublishLog;
+
+/**
+ * Tells people that a publish happened or failed (Slack from the CLI, the Jenkins Slack plugin in
+ * Jenkins, nothing in tests). A notification is a courtesy: implementations must never throw, and
+ * report their own trouble as a warning on {@code log}, because a release that is already in S3
+ * and DynamoDB must not be reported as failed just because a chat service is down.
+ */
+public interface Notifier {
+
+    void published(PublishNotice notice, PublishLog log);
+
+    void failed(FailureNotice notice, PublishLog log);
+
+    /** Notifies nobody. */
+    Notifier NONE = new Notifier() {
+        @Override
+        public void published(PublishNotice notice, PublishLog log) {}
+
+        @Override
+        public void failed(FailureNotice notice, PublishLog log) {}
+    };
+}
