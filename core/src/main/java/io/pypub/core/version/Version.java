@@ -13,6 +13,11 @@ import java.util.regex.Pattern;
 /**
  * A PEP 440 version with the same parsing, normalization and ordering as Python's
  * {@code packaging.version.Version} (checked differentially in the test suite).
+ *
+ * <p>Deliberately stricter than packaging in two ways: input is ASCII only (Python's Unicode
+ * case folding and {@code \s} also accept a dotless i U+0131 in a local label, a long s U+017F
+ * in "post", or a leading U+001C, which would put odd text into storage keys and logs) and at
+ * most 128 characters long.
  */
 public final class Version implements Comparable<Version> {
     // The regular expression of PEP 440 appendix B / packaging.version.VERSION_PATTERN.
@@ -57,9 +62,7 @@ public final class Version implements Comparable<Version> {
             post = null;
         }
         dev = m.group("dev") != null ? number(m.group("devn")) : null;
-        local = m.group("local") == null
-                ? List.of()
-                : List.of(m.group("local").toLowerCase(Locale.ROOT).split("[-_.]"));
+        local = m.group("local") == null ? List.of() : localSegments(m.group("local"));
         normalized = render();
     }
 
@@ -87,6 +90,22 @@ public final class Version implements Comparable<Version> {
             case "beta", "b" -> "b";
             default -> "rc"; // c, pre, preview, rc
         };
+    }
+
+    /**
+     * Lower-cases letters and reads numeric segments as numbers, as packaging does: {@code +01}
+     * is {@code +1}, so equal versions have one normalized form (and one storage key).
+     */
+    private static List<String> localSegments(String local) {
+        List<String> segments = new ArrayList<>();
+        for (String part : local.toLowerCase(Locale.ROOT).split("[-_.]")) {
+            segments.add(isNumeric(part) ? new BigInteger(part).toString() : part);
+        }
+        return List.copyOf(segments);
+    }
+
+    private static boolean isNumeric(String segment) {
+        return segment.chars().allMatch(ch -> ch >= '0' && ch <= '9');
     }
 
     private static BigInteger number(String digits) {
@@ -213,8 +232,8 @@ public final class Version implements Comparable<Version> {
         for (int i = 0; i < n; i++) {
             String x = a.get(i);
             String y = b.get(i);
-            boolean xNum = x.chars().allMatch(Character::isDigit);
-            boolean yNum = y.chars().allMatch(Character::isDigit);
+            boolean xNum = isNumeric(x);
+            boolean yNum = isNumeric(y);
             int c;
             if (xNum && yNum) {
                 c = new BigInteger(x).compareTo(new BigInteger(y));

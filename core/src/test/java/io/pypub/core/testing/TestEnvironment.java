@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestEnvironment {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static TestEnvironment instance;
+    private static PythonEnvironment pythonOnly;
 
     private final Path repoRoot;
     private final PythonEnvironment python;
@@ -35,13 +36,24 @@ public final class TestEnvironment {
     public static synchronized TestEnvironment get() {
         if (instance == null) {
             Path root = repoRoot();
-            PythonEnvironment py = PythonEnvironment.ensure(root.resolve("target/pyenv"), requirements(),
-                    line -> System.out.println("[test-env] " + line));
+            PythonEnvironment py = pythonEnvironment();
             EmbeddedAws aws = EmbeddedAws.start(py, root.resolve("target/test-logs"));
             instance = new TestEnvironment(root, py, aws);
             Runtime.getRuntime().addShutdownHook(new Thread(aws::close, "stop embedded AWS"));
         }
         return instance;
+    }
+
+    /**
+     * Just the shared Python environment, without starting the AWS servers: for tests that only
+     * ask Python something (e.g. {@code packaging} as a reference implementation).
+     */
+    public static synchronized PythonEnvironment pythonEnvironment() {
+        if (pythonOnly == null) {
+            pythonOnly = PythonEnvironment.ensure(repoRoot().resolve("target/pyenv"), requirements(),
+                    line -> System.out.println("[test-env] " + line));
+        }
+        return pythonOnly;
     }
 
     /** The tools pypub pins, plus what only the tests drive. */
