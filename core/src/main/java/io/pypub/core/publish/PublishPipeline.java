@@ -1,5 +1,19 @@
 package io.pypub.core.publish;
 
+import io.pypub.core.docs.DocsGenerator;
+import io.pypub.core.docs.DocsUploader;
+import io.pypub.core.docs.GeneratedDocs;
+import io.pypub.core.notify.FailureNotice;
+import io.pypub.core.notify.IndexLinks;
+import io.pypub.core.notify.Notifier;
+import io.pypub.core.notify.PublishNotice;
+import io.pypub.core.python.CommandRunner;
+import io.pypub.core.python.VersionSuffix;
+import io.pypub.core.release.PackageType;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.AwsSettings;
+import io.pypub.core.storage.DynamoVersionTable;
+import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.inspect.DistributionInspector;
 import io.pypub.core.inspect.InspectedDistribution;
 import io.pypub.core.inspect.InvalidDistributionException;
@@ -32,19 +46,52 @@ public final class PublishPipeline {
     private static final String METADATA_CONTENT_TYPE = "text/plain; charset=utf-8";
 
     private final PackageBuilder builder;
+    private final DocsGenerator docsGenerator;
     private final DistributionInspector inspector = new DistributionInspector();
     private final ArtifactStore store;
+    private final ArtifactStore docsStore;
     private final VersionTable versions;
     private final StorageLayout layout;
+    private final Notifier notifier;
 
-    public PublishPipeline(PackageBuilder builder, ArtifactStore store, VersionTable versions, StorageLayout layout) {
-        this.builder = builder;
+    public PublishPipeline(CommandRunner runner, ArtifactStore store, ArtifactStore docsStore, VersionTable versions,
+            StorageLayout layout, Notifier notifier) {
+        this.builder = new PackageBuilder(runner);
+        this.docsGenerator = new DocsGenerator(runner);
         this.store = store;
+        this.docsStore = docsStore;
         this.versions = versions;
         this.layout = layout;
+        this.notifier = notifier;
     }
 
+    /** The pipeline on a deployment's bucket(s) and version table. */
+    public static PublishPipeline on(AwsClients aws, CommandRunner runner, Notifier notifier) {
+        AwsSettings s = aws.settings();
+        return new PublishPipeline(runner, new S3ArtifactStore(aws.s3(), s.bucket()),
+                new S3ArtifactStore(aws.s3(), s.effectiveDocsBucket()), new DynamoVersionTable(aws.dynamo(), s.versionTable()),
+                s.layout(), notifier);
+    }
+
+    /** Publishes, then tells the notifier how it went; failures are rethrown after the notice. */
     public PublishResult publish(PublishRequest request, PublishLog log) {
+        String[] project = new String[1];
+        PublishResult result;
+        try {
+            result = run(request, log, project);
+        } catch (RuntimeException e) {
+            notifier.failed(FailureNotice.of(request, project[0], e), log);
+            throw e;
+        }
+        IndexLinks links = request.indexUrl() == null ? null : new IndexLinks(request.indexUrl());
+        Release r = result.release();
+        notifier.published(PublishNotice.of(result,
+                links == null ? null : links.projectPage(r.stage(), r.project()),
+                links == null || r.docsPrefix() == null ? null : links.docs(r.stage(), r.project(), r.version().normalized())), log);
+        return result;
+    }
+
+    private PublishResult run(PublishRequest request, PublishLog log, String[] projectOut) {
         Path projectDir = request.projectDir().toAbsolutePath().normalize();
         Path outDir;
         try {
@@ -53,13 +100,23 @@ public final class PublishPipeline {
             throw new UncheckedIOException("Cannot create a temporary build folder: " + e.getMessage(), e);
         }
         try {
-            List<Path> built = builder.build(projectDir, outDir, request.python(), request.wheel(), request.buildIsolation(),
-                    request.buildTimeout(), log);
+            List<Path> built;
+            try (VersionSuffix ignored = request.versionSuffix() == null ? null
+                    : VersionSuffix.apply(projectDir, request.versionSuffix(), log)) {
+                built = builder.build(projectDir, outDir.resolve("dist"), request.python(), request.wheel(),
+                        request.buildIsolation(), request.buildTimeout(), log);
+            }
             List<InspectedDistribution> dists = inspectAll(built);
             InspectedDistribution first = dists.get(0);
             String display = first.metadata().name();
             String project = ProjectName.of(display).normalized();
+            projectOut[0] = project;
             Version version = Version.parse(first.metadata().version());
+            if (request.versionSuffix() != null && !version.normalized().endsWith(Version.parse("0" + request.versionSuffix())
+                    .normalized().substring(1))) {
+                throw new PublishException("The build produced version " + version + ", which does not carry the suffix "
+                        + request.versionSuffix() + ": the project may compute its version dynamically.");
+            }
             log.info("Built " + display + " " + version + ": "
                     + String.join(", ", dists.stream().map(d -> d.filename().filename()).toList()));
 
@@ -69,11 +126,17 @@ public final class PublishPipeline {
                         + "to replace it deliberately. Nothing was uploaded.");
             }
 
+            GeneratedDocs docs = request.docs() ? generateDocs(request, dists, outDir.resolve("docs"), log) : null;
+
             List<ReleaseFile> files = new ArrayList<>();
             for (InspectedDistribution d : dists) {
                 files.add(upload(request, project, version, d, log));
             }
-            Release release = new Release(request.stage(), project, display, version, files, null, false, null,
+            String docsPrefix = null;
+            if (docs != null) {
+                docsPrefix = new DocsUploader(docsStore, layout).upload(docs.dir(), request.stage(), project, version, log).prefix();
+            }
+            Release release = new Release(request.stage(), project, display, version, files, docsPrefix, false, null,
                     request.publishedBy(), request.sourceRevision(), first.metadata().summary(), Instant.now());
             VersionTable.RecordOutcome outcome = versions.record(release, request.overwrite());
             log.info("Recorded " + display + " " + version + " in stage '" + request.stage() + "'.");
@@ -90,6 +153,20 @@ public final class PublishPipeline {
             return new PublishResult(release, outcome);
         } finally {
             deleteQuietly(outDir);
+        }
+    }
+
+    private GeneratedDocs generateDocs(PublishRequest request, List<InspectedDistribution> dists, Path docsDir, PublishLog log) {
+        var wheel = dists.stream().filter(d -> d.filename().type() == PackageType.WHEEL).findFirst();
+        if (wheel.isEmpty()) {
+            log.warn("No docs: pdoc documents the wheel, and this publish built none (wheel is off).");
+            return null;
+        }
+        try {
+            return docsGenerator.generate(wheel.get().file(), request.docsModules(), docsDir, request.python(),
+                    request.buildTimeout(), log);
+        } catch (PublishException e) {
+            throw new PublishException(e.getMessage() + "\n(To publish without API docs, turn docs off: --no-docs, or docs: false in Jenkins.)", e);
         }
     }
 

@@ -1,13 +1,19 @@
 package io.pypub.core.publish;
 
 import io.pypub.core.release.Stage;
+import io.pypub.core.version.Version;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Everything one publish needs from its caller (pypub publish, the Jenkins step, a test).
  * Build with {@link #builder(Path, Stage)}; defaults are what a plain {@code publishPythonPackage} does.
+ *
+ * @param docsModules modules to document; empty means detect them from the wheel
+ * @param versionSuffix appended to the version at build time (e.g. {@code .dev42}); setuptools only
+ * @param indexUrl the index's public base URL for links in the summary and Slack, or null
  */
 public record PublishRequest(
         Path projectDir,
@@ -16,14 +22,24 @@ public record PublishRequest(
         boolean wheel,
         boolean buildIsolation,
         boolean overwrite,
+        boolean docs,
+        List<String> docsModules,
+        String versionSuffix,
         String publishedBy,
         String sourceRevision,
+        String indexUrl,
         Duration buildTimeout) {
 
     public PublishRequest {
         Objects.requireNonNull(projectDir, "projectDir");
         Objects.requireNonNull(stage, "stage");
         python = python == null || python.isBlank() ? "python3" : python;
+        docsModules = docsModules == null ? List.of() : List.copyOf(docsModules);
+        versionSuffix = versionSuffix == null || versionSuffix.isBlank() ? null : versionSuffix.strip();
+        if (versionSuffix != null && !Version.isValid("1" + versionSuffix)) {
+            throw new IllegalArgumentException("Invalid version suffix '" + versionSuffix
+                    + "': it must turn a version into a PEP 440 version, e.g. .dev42, .post1, rc1 or +build.7");
+        }
         buildTimeout = buildTimeout == null ? Duration.ofMinutes(30) : buildTimeout;
     }
 
@@ -39,8 +55,12 @@ public record PublishRequest(
         private boolean wheel = true;
         private boolean buildIsolation = true;
         private boolean overwrite;
+        private boolean docs = true;
+        private List<String> docsModules;
+        private String versionSuffix;
         private String publishedBy;
         private String sourceRevision;
+        private String indexUrl;
         private Duration buildTimeout;
 
         private Builder(Path projectDir, Stage stage) {
@@ -68,6 +88,21 @@ public record PublishRequest(
             return this;
         }
 
+        public Builder docs(boolean docs) {
+            this.docs = docs;
+            return this;
+        }
+
+        public Builder docsModules(List<String> docsModules) {
+            this.docsModules = docsModules;
+            return this;
+        }
+
+        public Builder versionSuffix(String versionSuffix) {
+            this.versionSuffix = versionSuffix;
+            return this;
+        }
+
         public Builder publishedBy(String publishedBy) {
             this.publishedBy = publishedBy;
             return this;
@@ -78,14 +113,19 @@ public record PublishRequest(
             return this;
         }
 
+        public Builder indexUrl(String indexUrl) {
+            this.indexUrl = indexUrl;
+            return this;
+        }
+
         public Builder buildTimeout(Duration buildTimeout) {
             this.buildTimeout = buildTimeout;
             return this;
         }
 
         public PublishRequest build() {
-            return new PublishRequest(projectDir, stage, python, wheel, buildIsolation, overwrite, publishedBy,
-                    sourceRevision, buildTimeout);
+            return new PublishRequest(projectDir, stage, python, wheel, buildIsolation, overwrite, docs, docsModules,
+                    versionSuffix, publishedBy, sourceRevision, indexUrl, buildTimeout);
         }
     }
 }

@@ -2,7 +2,7 @@ package io.pypub.core.testing;
 
 import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.python.LocalCommandRunner;
-import io.pypub.core.python.PackageBuilder;
+import io.pypub.core.notify.Notifier;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
 import io.pypub.core.storage.DynamoVersionTable;
@@ -25,7 +25,11 @@ public record Deployment(AwsSettings settings, AwsClients clients) implements Au
     }
 
     public PublishPipeline pipeline() {
-        return new PublishPipeline(new PackageBuilder(new LocalCommandRunner()), store(), versions(), settings.layout());
+        return pipeline(Notifier.NONE);
+    }
+
+    public PublishPipeline pipeline(Notifier notifier) {
+        return PublishPipeline.on(clients, new LocalCommandRunner(), notifier);
     }
 
     /** Every object key with its ETag: equal snapshots mean S3 was not changed. */

@@ -6,12 +6,10 @@ import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
 import io.pypub.core.python.CommandRunner;
 import io.pypub.core.python.LocalCommandRunner;
-import io.pypub.core.python.PackageBuilder;
+import io.pypub.core.notify.Notifier;
 import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
-import io.pypub.core.storage.DynamoVersionTable;
-import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.storage.StorageProvisioner;
 import io.pypub.server.http.IndexServer;
 import io.pypub.server.index.IndexService;
@@ -67,9 +65,7 @@ final class DemoCommand implements Callable<Integer> {
 
             Path work = freshCopy(source, dir.resolve("work").resolve(source.getFileName()));
             say("Publishing " + source.getFileName() + " to stage 'dev' (build, inspect, upload, record)");
-            PublishPipeline pipeline = new PublishPipeline(new PackageBuilder(new LocalCommandRunner()),
-                    new S3ArtifactStore(clients.s3(), clients.settings().bucket()),
-                    new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()), clients.settings().layout());
+            PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), Notifier.NONE);
             PublishResult result = pipeline.publish(PublishRequest.builder(work, Stage.of("dev"))
                     .python(tools.python().toString())
                     .buildIsolation(false) // the tools venv has setuptools and wheel: no download needed

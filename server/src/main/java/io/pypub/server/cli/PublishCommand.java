@@ -6,11 +6,11 @@ import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
 import io.pypub.core.python.LocalCommandRunner;
-import io.pypub.core.python.PackageBuilder;
+import io.pypub.core.notify.Notifier;
+import io.pypub.core.notify.slack.SlackDestination;
+import io.pypub.core.notify.slack.SlackNotifier;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
-import io.pypub.core.storage.DynamoVersionTable;
-import io.pypub.core.storage.S3ArtifactStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +44,24 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--no-isolation", description = "Build in the interpreter's environment instead of an isolated one.")
     boolean noIsolation;
 
+    @Option(names = "--no-docs", description = "Do not build and upload API docs with pdoc.")
+    boolean noDocs;
+
+    @Option(names = "--docs-modules", split = ",", description = "Modules to document (default: the wheel's top-level modules).")
+    List<String> docsModules;
+
+    @Option(names = "--version-suffix", defaultValue = "${env:PYPUB_VERSION_SUFFIX}",
+            description = "Suffix added to the version at build time, e.g. .dev${BUILD_NUMBER} (setuptools projects).")
+    String versionSuffix;
+
+    @Option(names = "--slack-channel", defaultValue = "${env:PYPUB_SLACK_CHANNEL}",
+            description = "Slack channel for chat.postMessage (the token comes from env PYPUB_SLACK_TOKEN). "
+                    + "Or set env PYPUB_SLACK_WEBHOOK_URL for an incoming webhook.")
+    String slackChannel;
+
+    @Option(names = "--no-slack", description = "Do not post to Slack even if Slack is configured.")
+    boolean noSlack;
+
     @Option(names = "--overwrite", description = "Replace an already published version (releases are immutable otherwise).")
     boolean overwrite;
 
@@ -74,12 +92,14 @@ final class PublishCommand implements Callable<Integer> {
                 .overwrite(overwrite)
                 .publishedBy(publishedBy != null ? publishedBy : defaultPublisher())
                 .sourceRevision(sourceRevision)
+                .docs(!noDocs)
+                .docsModules(docsModules)
+                .versionSuffix(versionSuffix)
+                .indexUrl(indexUrl)
                 .buildTimeout(Duration.ofMinutes(buildTimeoutMinutes))
                 .build();
         try (AwsClients clients = aws.clients()) {
-            PublishPipeline pipeline = new PublishPipeline(new PackageBuilder(new LocalCommandRunner()),
-                    new S3ArtifactStore(clients.s3(), clients.settings().bucket()),
-                    new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()), clients.settings().layout());
+            PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), notifier());
             PublishResult result = pipeline.publish(request, new ConsoleLog(System.err, verbose));
             Map<String, Object> summary = result.summary(indexUrl);
             if (json) {
@@ -89,6 +109,25 @@ final class PublishCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Slack from the environment only: webhook URLs and tokens are secrets and must not sit in argv or shell history. */
+    private Notifier notifier() {
+        if (noSlack) {
+            return Notifier.NONE;
+        }
+        String webhook = System.getenv("PYPUB_SLACK_WEBHOOK_URL");
+        String token = System.getenv("PYPUB_SLACK_TOKEN");
+        if (token != null && !token.isBlank()) {
+            if (slackChannel == null || slackChannel.isBlank()) {
+                throw new IllegalArgumentException("PYPUB_SLACK_TOKEN is set but no channel: pass --slack-channel or set PYPUB_SLACK_CHANNEL");
+            }
+            return new SlackNotifier(SlackDestination.bot(token, slackChannel));
+        }
+        if (webhook != null && !webhook.isBlank()) {
+            return new SlackNotifier(SlackDestination.webhook(webhook));
+        }
+        return Notifier.NONE;
     }
 
     @SuppressWarnings("unchecked")

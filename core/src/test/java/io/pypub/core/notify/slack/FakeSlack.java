@@ -24,16 +24,16 @@ import java.util.concurrent.TimeUnit;
  * HTTP error with a plain-text code; Web API: 200 with {"ok":...}), validating the token, the
  * channel and the payload, and records every request so tests can check what Slack received.
  */
-final class FakeSlack implements AutoCloseable {
-    static final String TOKEN = "xoxb-1111-2222-SeCrEtBoTtOkEn";
-    static final String CHANNEL = "#releases";
-    static final String WEBHOOK_PATH = "/services/T0001/B0002/WebhookSecret42xyz";
+public final class FakeSlack implements AutoCloseable {
+    public static final String TOKEN = "xoxb-1111-2222-SeCrEtBoTtOkEn";
+    public static final String CHANNEL = "#releases";
+    public static final String WEBHOOK_PATH = "/services/T0001/B0002/WebhookSecret42xyz";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one request looked like when it reached "Slack". */
-    record Received(String method, String path, Headers headers, String body) {
-        JsonNode json() {
+    public record Received(String method, String path, Headers headers, String body) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -41,7 +41,7 @@ final class FakeSlack implements AutoCloseable {
             }
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.getFirst(name);
         }
     }
@@ -59,7 +59,7 @@ final class FakeSlack implements AutoCloseable {
         this.server = server;
     }
 
-    static FakeSlack start() throws IOException {
+    public static FakeSlack start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         FakeSlack slack = new FakeSlack(server);
         server.setExecutor(slack.executor);
@@ -68,19 +68,19 @@ final class FakeSlack implements AutoCloseable {
         return slack;
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    String webhookUrl() {
+    public String webhookUrl() {
         return base() + WEBHOOK_PATH;
     }
 
-    URI apiBase() {
+    public URI apiBase() {
         return URI.create(base() + "/api/");
     }
 
-    void answer(int status, String contentType, String body) {
+    public void answer(int status, String contentType, String body) {
         canned = new Canned(status, contentType, body, null, false);
     }
 
@@ -95,7 +95,7 @@ final class FakeSlack implements AutoCloseable {
     }
 
     /** The next request Slack received; fails if none arrives. */
-    Received take() throws InterruptedException {
+    public Received take() throws InterruptedException {
         Received r = received.poll(5, TimeUnit.SECONDS);
         if (r == null) {
             throw new AssertionError("Slack received no request");
@@ -103,7 +103,7 @@ final class FakeSlack implements AutoCloseable {
         return r;
     }
 
-    int requestCount() {
+    public int requestCount() {
         return received.size();
     }
 
