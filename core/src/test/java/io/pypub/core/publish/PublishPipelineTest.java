@@ -110,4 +110,32 @@ class PublishPipelineTest {
         assertThat(deployment.s3Snapshot()).isEmpty();
         assertThat(deployment.tableSnapshot()).isEmpty();
     }
+
+    @Test
+    void aVersionSuffixMakesADevBuildAndLeavesTheProjectAsItWas() throws Exception {
+        Path project = env.copyOfExample("hello-package");
+        PublishResult result = deployment.pipeline().publish(PublishRequest.builder(project, DEV)
+                .python(env.python().python().toString())
+                .buildIsolation(false)
+                .docs(false)
+                .versionSuffix(".dev42")
+                .build(), new RecordingLog());
+
+        assertThat(result.release().version().normalized()).isEqualTo("0.1.0.dev42");
+        assertThat(result.release().files()).extracting(ReleaseFile::filename)
+                .containsExactly("hello_package-0.1.0.dev42.tar.gz", "hello_package-0.1.0.dev42-py3-none-any.whl");
+        assertThat(project.resolve("setup.cfg")).doesNotExist();
+    }
+
+    @Test
+    void aVersionSuffixOnANonSetuptoolsBackendIsRefusedWithAHint() throws Exception {
+        Path project = env.copyOfExample("hello-package");
+        java.nio.file.Files.writeString(project.resolve("pyproject.toml"), java.nio.file.Files.readString(project.resolve("pyproject.toml"))
+                .replace("setuptools.build_meta", "hatchling.build"));
+        assertThatThrownBy(() -> deployment.pipeline().publish(PublishRequest.builder(project, DEV)
+                .python(env.python().python().toString()).versionSuffix(".dev1").build(), new RecordingLog()))
+                .isInstanceOf(PublishException.class)
+                .hasMessageContaining("hatch version");
+        assertThat(deployment.tableSnapshot()).isEmpty();
+    }
 }

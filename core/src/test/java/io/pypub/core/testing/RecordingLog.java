@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A {@link PublishLog} that keeps every line (and echoes it) so tests can read what users would see. */
-public final class RecordingLog implements PublishLog {
+public class RecordingLog implements PublishLog {
     public final List<String> lines = new CopyOnWriteArrayList<>();
 
     @Override
