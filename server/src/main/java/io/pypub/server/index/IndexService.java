@@ -1,5 +1,6 @@
 package io.pypub.server.index;
 
+import io.pypub.core.docs.ContentTypes;
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.release.ProjectEntry;
 import io.pypub.core.release.Release;
@@ -26,30 +27,65 @@ import org.slf4j.LoggerFactory;
 public final class IndexService {
     private static final Logger LOG = LoggerFactory.getLogger(IndexService.class);
     private static final String DIST_TYPE = "application/octet-stream";
+    private static final java.util.regex.Pattern DOCS_SEGMENT = java.util.regex.Pattern.compile("^[A-Za-z0-9._~-]{1,255}$");
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("^[A-Za-z0-9.:\\[\\]-]{1,255}$");
 
     private final ReleaseCatalog catalog;
     private final S3ArtifactStore store;
     private final AwsClients aws;
     private final IndexSettings settings;
+    private final S3ArtifactStore docsStore;
     private final SimplePages pages = new SimplePages();
+    private final StagePage stagePage = new StagePage();
+    private final IndexMetrics metrics = new IndexMetrics();
 
     public IndexService(AwsClients aws, IndexSettings settings) {
         this.aws = aws;
         this.settings = settings;
         this.store = new S3ArtifactStore(aws.s3(), aws.settings().bucket());
+        this.docsStore = new S3ArtifactStore(aws.s3(), aws.settings().effectiveDocsBucket());
         this.catalog = new ReleaseCatalog(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()), settings.cacheTtl());
     }
 
     public IndexResponse handle(IndexRequest request) {
+        long start = System.nanoTime();
+        IndexResponse response;
         try {
             if (!request.isHeadOrGet()) {
-                return IndexResponse.text(405, "Method not allowed").header("Allow", "GET, HEAD");
+                response = IndexResponse.text(405, "Method not allowed").header("Allow", "GET, HEAD");
+            } else {
+                response = route(request);
             }
-            return route(request);
         } catch (StorageException e) {
             LOG.error("Storage error on {}: {}", request.path(), e.getMessage());
-            return IndexResponse.text(503, "Storage temporarily unavailable").header("Retry-After", "5");
+            response = IndexResponse.text(503, "Storage temporarily unavailable").header("Retry-After", "5");
         }
+        metrics.record(routeName(request.segments()), response.status(), System.nanoTime() - start);
+        return response;
+    }
+
+    /** A fixed name per kind of URL, for metrics. */
+    static String routeName(List<String> s) {
+        if (s.isEmpty()) {
+            return "root";
+        }
+        if (s.size() == 1) {
+            return switch (s.get(0)) {
+                case "healthz" -> "healthz";
+                case "metrics" -> "metrics";
+                default -> "stage_page";
+            };
+        }
+        return switch (s.get(1)) {
+            case "simple" -> s.size() == 2 ? "simple_index" : "simple_project";
+            case "files" -> s.get(s.size() - 1).endsWith(".metadata") ? "metadata" : "file";
+            case "docs" -> "docs";
+            default -> s.size() == 3 ? "direct_download" : "other";
+        };
+    }
+
+    public IndexMetrics metrics() {
+        return metrics;
     }
 
     private IndexResponse route(IndexRequest request) {
@@ -57,10 +93,20 @@ public final class IndexService {
         if (s.size() == 1 && s.get(0).equals("healthz")) {
             return IndexResponse.text(200, "ok");
         }
+        if (s.size() == 1 && s.get(0).equals("metrics")) {
+            return IndexResponse.bytes(200, "text/plain; version=0.0.4; charset=utf-8",
+                    metrics.scrape().getBytes(StandardCharsets.UTF_8));
+        }
         if (s.isEmpty() || !isStage(s.get(0))) {
             return notFound();
         }
         Stage stage = Stage.of(s.get(0));
+        if (s.size() == 1) {
+            return request.endsWithSlash() ? stagePage(request, stage) : redirect(request, "/" + stage + "/");
+        }
+        if (s.size() >= 4 && s.get(1).equals("docs")) {
+            return docs(request, stage, s.get(2), s.get(3), s.subList(4, s.size()));
+        }
         if (s.size() >= 2 && s.get(1).equals("simple")) {
             if (s.size() == 2) {
                 return request.endsWithSlash() ? projectList(request, stage) : redirect(request, "/" + stage + "/simple/");
@@ -142,9 +188,9 @@ public final class IndexService {
             if (f.metadataSha256() == null) {
                 return notFound();
             }
-            return serveObject(StorageLayout.metadataKey(f.objectKey()), "text/plain; charset=utf-8", -1, null);
+            return serveObject(store, StorageLayout.metadataKey(f.objectKey()), "text/plain; charset=utf-8", -1, null);
         }
-        return serveObject(f.objectKey(), DIST_TYPE, f.size(), null);
+        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), null);
     }
 
     /** {@code /{stage}/{project}/{version|latest}}: the release's sdist, as the old endpoint served it. */
@@ -167,7 +213,7 @@ public final class IndexService {
             return notFound();
         }
         ReleaseFile f = release.get().primaryFile();
-        return serveObject(f.objectKey(), DIST_TYPE, f.size(), f.filename());
+        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), f.filename());
     }
 
     private Optional<Release> latest(Stage stage, String project, List<Release> releases) {
@@ -192,12 +238,12 @@ public final class IndexService {
                 .findFirst();
     }
 
-    private IndexResponse serveObject(String key, String contentType, long size, String attachmentName) {
+    private IndexResponse serveObject(S3ArtifactStore from, String key, String contentType, long size, String attachmentName) {
         IndexResponse response;
         if (settings.downloadMode() == IndexSettings.DownloadMode.REDIRECT) {
             String url = aws.presigner().presignGetObject(b -> b.signatureDuration(settings.presignTtl())
                     .getObjectRequest(g -> {
-                        g.bucket(store.bucket()).key(key);
+                        g.bucket(from.bucket()).key(key);
                         if (attachmentName != null) {
                             g.responseContentDisposition(contentDisposition(attachmentName));
                         }
@@ -206,17 +252,64 @@ public final class IndexService {
         }
         long length = size;
         if (length < 0) {
-            var head = store.head(key);
+            var head = from.head(key);
             if (head.isEmpty()) {
                 return notFound();
             }
             length = head.get().size();
         }
-        response = IndexResponse.stream(contentType, length, () -> store.open(key));
+        response = IndexResponse.stream(contentType, length, () -> from.open(key));
         if (attachmentName != null) {
             response.header("Content-Disposition", contentDisposition(attachmentName));
         }
         return response;
+    }
+
+    /**
+     * {@code /{stage}/docs/{project}/{version|latest}/{path}}: the release's pdoc HTML, with
+     * {@code index.html} for folders. Only paths made of plain file-name segments are served.
+     */
+    private IndexResponse docs(IndexRequest request, Stage stage, String name, String versionText, List<String> rest) {
+        if (!ProjectName.isValid(name)) {
+            return notFound();
+        }
+        String project = ProjectName.normalize(name);
+        for (String segment : rest) {
+            if (!DOCS_SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
+                return IndexResponse.text(400, "Bad request: invalid docs path");
+            }
+        }
+        List<Release> releases = catalog.releases(stage, project);
+        Optional<Release> release = versionText.equals("latest") ? latest(stage, project, releases)
+                : Version.isValid(versionText)
+                        ? releases.stream().filter(r -> r.version().equals(Version.parse(versionText))).findFirst()
+                        : Optional.empty();
+        if (release.isEmpty() || release.get().docsPrefix() == null) {
+            return notFound();
+        }
+        if (rest.isEmpty() && !request.endsWithSlash()) {
+            return redirect(request, "/" + stage + "/docs/" + project + "/" + versionText + "/");
+        }
+        String relative = String.join("/", rest);
+        if (rest.isEmpty() || request.endsWithSlash()) {
+            relative = relative.isEmpty() ? "index.html" : relative + "/index.html";
+        }
+        return serveObject(docsStore, release.get().docsPrefix() + relative, ContentTypes.forFileName(relative), -1, null);
+    }
+
+    /** {@code /{stage}/}: a page for people, listing projects, versions, install commands and docs. */
+    private IndexResponse stagePage(IndexRequest request, Stage stage) {
+        List<StagePage.Entry> entries = new java.util.ArrayList<>();
+        for (ProjectEntry p : catalog.projects(stage)) {
+            List<Release> releases = catalog.releases(stage, p.name());
+            if (!releases.isEmpty()) {
+                entries.add(new StagePage.Entry(p, releases));
+            }
+        }
+        String scheme = "https".equalsIgnoreCase(request.header("X-Forwarded-Proto")) ? "https" : "http";
+        String host = request.header("Host");
+        String base = host == null || !HOST.matcher(host).matches() ? "" : scheme + "://" + host;
+        return page(request, SimpleFormat.HTML, stagePage.render(stage, base, entries));
     }
 
     private static String contentDisposition(String filename) {
