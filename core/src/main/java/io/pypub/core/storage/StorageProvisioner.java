@@ -28,6 +28,7 @@ public final class StorageProvisioner {
         }
         done.add(ensureTable(s.versionTable()));
         done.add(ensureTable(s.accessTable()));
+        done.add(ensureTimeToLive(s.accessTable(), "ttl")); // usage counters expire (io.pypub.core.access.DownloadQuota)
         return done;
     }
 
@@ -46,6 +47,22 @@ public final class StorageProvisioner {
             return "bucket " + bucket + ": exists";
         }
         return "bucket " + bucket + ": created";
+    }
+
+    /** Turns on DynamoDB's TTL deletion for items with the epoch-seconds attribute {@code attribute}. */
+    public String ensureTimeToLive(String table, String attribute) {
+        try {
+            var current = aws.dynamo().describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription();
+            if (current != null && attribute.equals(current.attributeName())
+                    && current.timeToLiveStatusAsString() != null && current.timeToLiveStatusAsString().startsWith("ENABL")) {
+                return "table " + table + ": TTL on '" + attribute + "'";
+            }
+            aws.dynamo().updateTimeToLive(b -> b.tableName(table)
+                    .timeToLiveSpecification(t -> t.attributeName(attribute).enabled(true)));
+            return "table " + table + ": TTL on '" + attribute + "' enabled";
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw new StorageException("Cannot enable TTL on table " + table + ": " + e.getMessage(), e);
+        }
     }
 
     public String ensureTable(String table) {

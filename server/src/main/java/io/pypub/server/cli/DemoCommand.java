@@ -11,6 +11,11 @@ import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.StorageProvisioner;
+import io.pypub.core.access.IssuedKey;
+import io.pypub.core.access.KeyPolicy;
+import io.pypub.server.access.AccessSettings;
+import io.pypub.server.access.AuditLog;
+import io.pypub.server.access.RequestGuard;
 import io.pypub.server.http.IndexServer;
 import io.pypub.server.index.IndexService;
 import io.pypub.server.index.IndexSettings;
@@ -72,9 +77,16 @@ final class DemoCommand implements Callable<Integer> {
                     .publishedBy("pypub demo")
                     .build(), new ConsoleLog(System.out, false));
 
-            try (IndexServer server = new IndexServer(new IndexService(clients, IndexSettings.defaults()), "127.0.0.1", port).start()) {
+            say("Creating an API key for stage 'dev' (auth is on, as in production; audit log in " + dir.resolve("logs/audit.log") + ")");
+            AuditLog.toFile(dir.resolve("logs/audit.log"));
+            IssuedKey key = KeysCommand.keys(clients).create(new KeyPolicy("demo", java.util.Set.of("dev"), java.util.Set.of(), 10, 100,
+                    null, null, null), "pypub demo");
+            System.out.println("    key " + key.key().keyId() + " (shown in full once, here): " + key.token().reveal());
+            RequestGuard guard = RequestGuard.forDeployment(clients, AccessSettings.enforcing());
+            try (IndexServer server = new IndexServer(new IndexService(clients, IndexSettings.defaults(), guard), "127.0.0.1", port).start()) {
                 String simple = server.localUrl() + "/dev/simple/";
-                say("Serving the index at " + simple);
+                String authed = "http://__token__:" + key.token().reveal() + "@" + server.localUrl().getAuthority() + "/dev/simple/";
+                say("Serving the index at " + simple + " (requests without the key get 401)");
                 Map<String, Object> summary = result.summary(server.localUrl().toString());
                 PublishCommand.printSummary(summary);
 
@@ -86,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
                 PythonEnvironment clientEnv = PythonEnvironment.at(client);
                 // --isolated: only this index counts, whatever pip.conf or PIP_* say on this machine.
                 run(List.of(clientEnv.python().toString(), "-m", "pip", "install", "--isolated", "--disable-pip-version-check", "--no-cache-dir",
-                        "--index-url", simple, project));
+                        "--index-url", authed, project));
                 String module = project.replace('-', '_');
                 run(List.of(clientEnv.python().toString(), "-c",
                         "import " + module + " as m; print('    imported', m.__name__, m.__version__, 'from', m.__file__)"));
@@ -94,8 +106,9 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println();
                 System.out.println("Done: " + project + " " + result.release().version() + " was published and installed by pip from the index.");
                 System.out.println("Try it yourself while the index runs (demo --keep-serving):");
-                System.out.println("  pip install --index-url " + simple + " " + project);
-                System.out.println("  curl -H 'Accept: application/vnd.pypi.simple.v1+json' " + simple + project + "/");
+                System.out.println("  pip install --index-url " + authed + " " + project);
+                System.out.println("  curl -u __token__:" + key.token().reveal() + " -H 'Accept: application/vnd.pypi.simple.v1+json' "
+                        + simple + project + "/");
                 if (keepServing) {
                     System.out.println("Index running at " + simple + " - press Ctrl-C to stop.");
                     server.join();

@@ -1,10 +1,15 @@
 package io.pypub.server.cli;
 
 import io.pypub.core.storage.AwsClients;
+import io.pypub.server.access.AccessSettings;
+import io.pypub.server.access.AuditLog;
+import io.pypub.server.access.RequestGuard;
 import io.pypub.server.http.IndexServer;
 import io.pypub.server.index.IndexService;
 import io.pypub.server.index.IndexSettings;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,12 +35,37 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cache-seconds", defaultValue = "1", description = "Seconds table reads are cached (default ${DEFAULT-VALUE}).")
     double cacheSeconds;
 
+    @Option(names = "--no-auth", defaultValue = "${env:PYPUB_NO_AUTH:-false}",
+            description = "Serve without API keys or docs logins (local use only; env PYPUB_NO_AUTH=true).")
+    boolean noAuth;
+
+    @Option(names = "--trusted-proxy", split = ",", defaultValue = "${env:PYPUB_TRUSTED_PROXIES}",
+            description = "Proxy addresses or CIDR ranges whose X-Forwarded-For is believed (env PYPUB_TRUSTED_PROXIES).")
+    List<String> trustedProxies;
+
+    @Option(names = "--audit-log", defaultValue = "${env:PYPUB_AUDIT_LOG}",
+            description = "Append the audit log (JSON lines) to this file instead of stdout (env PYPUB_AUDIT_LOG).")
+    Path auditLog;
+
+    @Option(names = "--key-cache-seconds", defaultValue = "2",
+            description = "Seconds key and user records are cached: how long a revocation takes to bite (default ${DEFAULT-VALUE}).")
+    double keyCacheSeconds;
+
     @Override
     public Integer call() throws Exception {
         IndexSettings settings = new IndexSettings(downloadMode, Duration.ofMinutes(5), Duration.ofMillis((long) (cacheSeconds * 1000)));
+        if (auditLog != null) {
+            AuditLog.toFile(auditLog);
+        }
+        AccessSettings access = (noAuth ? AccessSettings.disabled() : AccessSettings.enforcing())
+                .withTrustedProxies(trustedProxies == null ? List.of() : trustedProxies)
+                .withCacheTtl(Duration.ofMillis((long) (keyCacheSeconds * 1000)));
         try (AwsClients clients = aws.clients();
-                IndexServer server = new IndexServer(new IndexService(clients, settings), host, port).start()) {
+                IndexServer server = new IndexServer(new IndexService(clients, settings, RequestGuard.forDeployment(clients, access)),
+                        host, port).start()) {
             System.err.println("Serving the index at " + server.localUrl() + "/{stage}/simple/ (Ctrl-C to stop)");
+            System.err.println(noAuth ? "WARNING: authentication is OFF (--no-auth): anyone who can reach this port reads every stage"
+                    : "API keys required for packages, docs users for docs (pypub keys / pypub users)");
             server.join();
         }
         return 0;

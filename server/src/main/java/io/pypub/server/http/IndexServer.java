@@ -20,11 +20,13 @@ public final class IndexServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
+        http.setRequestHeaderSize(8192); // request line + headers; larger ones get 431/414 from Jetty itself
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(new JettyIndexHandler(service));
+        server.setErrorHandler(new PlainErrorHandler());
         server.setStopTimeout(5_000);
     }
 

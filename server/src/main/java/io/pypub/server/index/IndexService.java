@@ -13,6 +13,8 @@ import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.storage.StorageException;
 import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.version.Version;
+import io.pypub.server.access.Admission;
+import io.pypub.server.access.RequestGuard;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The index's request handling, independent of the HTTP server: routes a request to the simple
- * API, a download or the health check, and answers with an {@link IndexResponse}.
+ * API, a download or the health check, and answers with an {@link IndexResponse}. Every request
+ * passes the {@link RequestGuard} first (input checks, access control, quotas, audit log).
  */
 public final class IndexService {
     private static final Logger LOG = LoggerFactory.getLogger(IndexService.class);
@@ -38,8 +41,15 @@ public final class IndexService {
     private final SimplePages pages = new SimplePages();
     private final StagePage stagePage = new StagePage();
     private final IndexMetrics metrics = new IndexMetrics();
+    private final RequestGuard guard;
 
+    /** An index without authentication (tests, embedding); {@code pypub serve} passes an enforcing guard. */
     public IndexService(AwsClients aws, IndexSettings settings) {
+        this(aws, settings, RequestGuard.open());
+    }
+
+    public IndexService(AwsClients aws, IndexSettings settings, RequestGuard guard) {
+        this.guard = guard;
         this.aws = aws;
         this.settings = settings;
         this.store = new S3ArtifactStore(aws.s3(), aws.settings().bucket());
@@ -49,19 +59,22 @@ public final class IndexService {
 
     public IndexResponse handle(IndexRequest request) {
         long start = System.nanoTime();
-        IndexResponse response;
-        try {
-            if (!request.isHeadOrGet()) {
-                response = IndexResponse.text(405, "Method not allowed").header("Allow", "GET, HEAD");
-            } else {
-                response = route(request);
-            }
-        } catch (StorageException e) {
-            LOG.error("Storage error on {}: {}", request.path(), e.getMessage());
-            response = IndexResponse.text(503, "Storage temporarily unavailable").header("Retry-After", "5");
-        }
+        IndexResponse response = guard.handle(request, this::serve);
         metrics.record(routeName(request.segments()), response.status(), System.nanoTime() - start);
         return response;
+    }
+
+    /** Serves a request the guard admitted. */
+    private IndexResponse serve(IndexRequest request, Admission access) {
+        try {
+            if (!request.isHeadOrGet()) {
+                return IndexResponse.text(405, "Method not allowed").header("Allow", "GET, HEAD");
+            }
+            return route(request, access);
+        } catch (StorageException e) {
+            LOG.error("Storage error on {}: {}", request.path(), e.getMessage());
+            return IndexResponse.text(503, "Storage temporarily unavailable").header("Retry-After", "5");
+        }
     }
 
     /** A fixed name per kind of URL, for metrics. */
@@ -88,7 +101,7 @@ public final class IndexService {
         return metrics;
     }
 
-    private IndexResponse route(IndexRequest request) {
+    private IndexResponse route(IndexRequest request, Admission access) {
         List<String> s = request.segments();
         if (s.size() == 1 && s.get(0).equals("healthz")) {
             return IndexResponse.text(200, "ok");
@@ -102,17 +115,17 @@ public final class IndexService {
         }
         Stage stage = Stage.of(s.get(0));
         if (s.size() == 1) {
-            return request.endsWithSlash() ? stagePage(request, stage) : redirect(request, "/" + stage + "/");
+            return request.endsWithSlash() ? stagePage(request, stage, access) : redirect(request, "/" + stage + "/");
         }
         if (s.size() >= 4 && s.get(1).equals("docs")) {
             return docs(request, stage, s.get(2), s.get(3), s.subList(4, s.size()));
         }
         if (s.size() >= 2 && s.get(1).equals("simple")) {
             if (s.size() == 2) {
-                return request.endsWithSlash() ? projectList(request, stage) : redirect(request, "/" + stage + "/simple/");
+                return request.endsWithSlash() ? projectList(request, stage, access) : redirect(request, "/" + stage + "/simple/");
             }
             if (s.size() == 3) {
-                return projectPage(request, stage, s.get(2));
+                return projectPage(request, stage, s.get(2), access.linkQuery());
             }
             return notFound();
         }
@@ -134,16 +147,17 @@ public final class IndexService {
         }
     }
 
-    private IndexResponse projectList(IndexRequest request, Stage stage) {
+    private IndexResponse projectList(IndexRequest request, Stage stage, Admission access) {
         SimpleFormat format = SimpleFormat.negotiate(request.header("Accept"));
         if (format == null) {
             return notAcceptable();
         }
-        List<ProjectEntry> projects = catalog.projects(stage);
-        return page(request, format, pages.projectList(projects, format, ""));
+        // A key limited to some projects sees only those.
+        List<ProjectEntry> projects = catalog.projects(stage).stream().filter(p -> access.allowsProject(p.name())).toList();
+        return page(request, format, pages.projectList(projects, format, access.linkQuery()));
     }
 
-    private IndexResponse projectPage(IndexRequest request, Stage stage, String name) {
+    private IndexResponse projectPage(IndexRequest request, Stage stage, String name, String linkQuery) {
         if (!ProjectName.isValid(name)) {
             return notFound();
         }
@@ -160,7 +174,7 @@ public final class IndexService {
             return notFound();
         }
         String display = releases.stream().max(Comparator.comparing(Release::version)).map(Release::displayName).orElse(normalized);
-        return page(request, format, pages.projectPage(normalized, display, releases, format, ""));
+        return page(request, format, pages.projectPage(normalized, display, releases, format, linkQuery));
     }
 
     /** Serves a rendered page with an ETag, answering 304 when the client has it already. */
@@ -298,9 +312,12 @@ public final class IndexService {
     }
 
     /** {@code /{stage}/}: a page for people, listing projects, versions, install commands and docs. */
-    private IndexResponse stagePage(IndexRequest request, Stage stage) {
+    private IndexResponse stagePage(IndexRequest request, Stage stage, Admission access) {
         List<StagePage.Entry> entries = new java.util.ArrayList<>();
         for (ProjectEntry p : catalog.projects(stage)) {
+            if (!access.allowsProject(p.name())) {
+                continue;
+            }
             List<Release> releases = catalog.releases(stage, p.name());
             if (!releases.isEmpty()) {
                 entries.add(new StagePage.Entry(p, releases));

@@ -1,0 +1,181 @@
+package io.pypub.server.access;
+
+import io.pypub.core.access.ApiKey;
+import io.pypub.core.access.ApiKeyTable;
+import io.pypub.core.access.DocsUser;
+import io.pypub.core.access.DocsUserTable;
+import io.pypub.core.access.DocsUsers;
+import io.pypub.core.access.DownloadQuota;
+import io.pypub.core.access.FailedAuthThrottle;
+import io.pypub.core.access.KeyVerifier;
+import io.pypub.core.access.PasswordHasher;
+import io.pypub.core.access.RateLimiter;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.server.index.IndexRequest;
+import io.pypub.server.index.IndexResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Decides who may read what, before the index serves anything:
+ * <ul>
+ *   <li>package pages and files need a key (query {@code key=}, Basic password, or Bearer) that
+ *       is valid, unexpired, unrevoked, and granted the stage (and project, if limited): else
+ *       401 with a Basic challenge, or 403;</li>
+ *   <li>each key is rate limited (token bucket, per instance) and each file download is counted
+ *       against its daily and monthly quotas (global, in DynamoDB): over either, 429 + Retry-After;</li>
+ *   <li>docs need HTTP Basic with a docs user allowed for the stage;</li>
+ *   <li>an address with too many failed logins gets 429 for a while;</li>
+ *   <li>{@code /healthz} and {@code /metrics} are open.</li>
+ * </ul>
+ */
+public final class AccessGate {
+    private final boolean enabled;
+    private final KeyVerifier keys;
+    private final DocsUsers users;
+    private final RateLimiter rates;
+    private final DownloadQuota quota;
+    private final FailedAuthThrottle failures;
+    private final Clock clock;
+
+    AccessGate(boolean enabled, KeyVerifier keys, DocsUsers users, RateLimiter rates, DownloadQuota quota,
+            FailedAuthThrottle failures, Clock clock) {
+        this.enabled = enabled;
+        this.keys = keys;
+        this.users = users;
+        this.rates = rates;
+        this.quota = quota;
+        this.failures = failures;
+        this.clock = clock;
+    }
+
+    /** Lets everything through: no credentials needed (demo, local use, embedding in tests). */
+    public static AccessGate disabled() {
+        return new AccessGate(false, null, null, null, null, null, Clock.systemUTC());
+    }
+
+    /** The gate over a deployment's access table. */
+    public static AccessGate forDeployment(AwsClients aws, AccessSettings settings) {
+        if (!settings.enabled()) {
+            return disabled();
+        }
+        Clock clock = Clock.systemUTC();
+        String table = aws.settings().accessTable();
+        return new AccessGate(true,
+                new KeyVerifier(new ApiKeyTable(aws.dynamo(), table), clock, settings.cacheTtl()),
+                new DocsUsers(new DocsUserTable(aws.dynamo(), table), new PasswordHasher(), clock, settings.cacheTtl()),
+                new RateLimiter(),
+                new DownloadQuota(aws.dynamo(), table, clock),
+                new FailedAuthThrottle(settings.failedAuthLimit(), settings.failedAuthWindow()),
+                clock);
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public Admission admit(IndexRequest request, RequestTarget target, String clientAddress) {
+        if (!enabled || target.kind() == RequestTarget.Kind.OPEN) {
+            return Admission.anonymous();
+        }
+        long blocked = failures.retryAfterSeconds(clientAddress);
+        if (blocked > 0) {
+            return Admission.denied(Denials.tooManyRequests("too many failed logins from this address", blocked), null,
+                    "failed-login throttle");
+        }
+        Credentials credentials = Credentials.from(request);
+        if (credentials instanceof Credentials.Malformed m) {
+            failures.recordFailure(clientAddress);
+            return Admission.denied(Denials.badRequest(m.reason()), null, m.reason());
+        }
+        return target.kind() == RequestTarget.Kind.DOCS
+                ? admitDocsUser(credentials, target, clientAddress)
+                : admitKey(credentials, target, clientAddress);
+    }
+
+    private Admission admitKey(Credentials credentials, RequestTarget target, String clientAddress) {
+        String presented;
+        if (credentials instanceof Credentials.Key k) {
+            presented = k.value();
+        } else if (credentials instanceof Credentials.Basic b) {
+            presented = b.password();
+        } else {
+            return Admission.denied(Denials.unauthorized("an API key is required", Denials.PACKAGES_REALM), null, "no key");
+        }
+        KeyVerifier.Result result = keys.verify(presented);
+        if (!result.ok()) {
+            failures.recordFailure(clientAddress);
+            return Admission.denied(Denials.unauthorized(result.reason().message(), Denials.PACKAGES_REALM), result.keyId(),
+                    result.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        }
+        ApiKey key = result.key();
+        if (target.stage() != null && !key.policy().allowsStage(target.stage())) {
+            return Admission.denied(Denials.forbidden("this key is not valid for stage '" + target.stage() + "'"), key.keyId(),
+                    "stage not granted");
+        }
+        if (target.project() != null && !key.policy().allowsProject(target.project())) {
+            return Admission.denied(Denials.forbidden("this key is not valid for this project"), key.keyId(), "project not granted");
+        }
+        long wait = rates.retryAfterSeconds(key);
+        if (wait > 0) {
+            return Admission.denied(Denials.tooManyRequests("rate limit of " + rate(key) + " requests per second", wait),
+                    key.keyId(), "rate limited");
+        }
+        String linkQuery = credentials instanceof Credentials.Key k && k.source() == Credentials.Source.QUERY
+                ? "?key=" + URLEncoder.encode(k.value(), StandardCharsets.UTF_8) : "";
+        return new Admission(null, key, null, key.keyId(), null, linkQuery);
+    }
+
+    private Admission admitDocsUser(Credentials credentials, RequestTarget target, String clientAddress) {
+        if (!(credentials instanceof Credentials.Basic basic)) {
+            return Admission.denied(Denials.unauthorized("log in with your docs user name and password", Denials.DOCS_REALM), null,
+                    "no docs login");
+        }
+        Optional<DocsUser> user = users.authenticate(basic.user(), basic.password());
+        if (user.isEmpty()) {
+            failures.recordFailure(clientAddress);
+            return Admission.denied(Denials.unauthorized("wrong user name or password", Denials.DOCS_REALM), null, "bad docs login");
+        }
+        DocsUser u = user.get();
+        if (!u.allowsStage(target.stage())) {
+            return new Admission(Denials.forbidden("user may not read docs of stage '" + target.stage() + "'"), null, u, null,
+                    "stage not granted", "");
+        }
+        return new Admission(null, null, u, null, null, "");
+    }
+
+    /**
+     * After routing: a file download (GET answered 200 or with a redirect to S3) is counted against
+     * the key's quotas, and refused with 429 if that would go over. Only served files count:
+     * pages, metadata, HEAD and 404s do not.
+     */
+    public Served afterRouting(Admission admission, RequestTarget target, IndexRequest request, IndexResponse response) {
+        int status = response.status();
+        boolean download = target.kind() == RequestTarget.Kind.DOWNLOAD && request.method().equalsIgnoreCase("GET")
+                && (status == 200 || status == 302 || status == 307);
+        if (!download || !enabled || admission.key() == null) {
+            return new Served(response, download, null);
+        }
+        DownloadQuota.Decision d = quota.tryCount(admission.key());
+        if (d.allowed()) {
+            return new Served(response, true, null);
+        }
+        return new Served(Denials.tooManyRequests("download quota exceeded (" + d.period() + " limit of " + d.limit()
+                + " downloads; resets " + d.resetsAt() + ")", d.retryAfterSeconds(clock.instant())), false, d.period() + " quota exceeded");
+    }
+
+    /**
+     * The response to send.
+     *
+     * @param download true when a file was handed out (and counted, if auth is on)
+     * @param refusal why a download was refused (quota), or null
+     */
+    public record Served(IndexResponse response, boolean download, String refusal) {}
+
+    private static String rate(ApiKey key) {
+        double r = key.policy().ratePerSecond();
+        return r == Math.rint(r) ? Long.toString((long) r) : Double.toString(r);
+    }
+}

@@ -1,0 +1,83 @@
+package io.pypub.server.access;
+
+import io.pypub.server.index.IndexRequest;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * The credentials a request carries: an {@code Authorization} header (Basic or Bearer) wins over
+ * {@code ?key=}. Parsing never throws; what cannot be read is {@link Malformed}.
+ */
+public sealed interface Credentials {
+
+    enum Source { QUERY, BASIC, BEARER }
+
+    record None() implements Credentials {}
+
+    /** A key: from {@code ?key=}, a Bearer token, or the password of Basic auth (any user name, e.g. {@code __token__}). */
+    record Key(String value, Source source) implements Credentials {
+        @Override
+        public String toString() {
+            return "Key[" + source + "]";
+        }
+    }
+
+    /** HTTP Basic: a docs user's name and password, or {@code __token__} and a key. */
+    record Basic(String user, String password) implements Credentials {
+        @Override
+        public String toString() {
+            return "Basic[" + user + "]";
+        }
+    }
+
+    record Malformed(String reason) implements Credentials {}
+
+    static Credentials from(IndexRequest request) {
+        String auth = request.header("Authorization");
+        if (auth != null) {
+            String a = auth.strip();
+            String scheme = a.contains(" ") ? a.substring(0, a.indexOf(' ')).toLowerCase(Locale.ROOT) : a.toLowerCase(Locale.ROOT);
+            String rest = a.contains(" ") ? a.substring(a.indexOf(' ') + 1).strip() : "";
+            return switch (scheme) {
+                case "bearer" -> rest.isEmpty() ? new Malformed("empty Bearer token") : new Key(rest, Source.BEARER);
+                case "basic" -> basic(rest);
+                default -> new Malformed("unsupported Authorization scheme (use Basic or Bearer)");
+            };
+        }
+        String key = request.query().get("key");
+        if (key != null) {
+            return new Key(key, Source.QUERY);
+        }
+        return new None();
+    }
+
+    private static Credentials basic(String encoded) {
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            return new Malformed("Basic credentials are not valid base64");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            return new Malformed("Basic credentials are not UTF-8");
+        }
+        int colon = text.indexOf(':');
+        if (colon < 0) {
+            return new Malformed("Basic credentials need 'user:password'");
+        }
+        if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return new Malformed("Basic credentials contain control characters");
+        }
+        return new Basic(text.substring(0, colon), text.substring(colon + 1));
+    }
+}
