@@ -16,8 +16,11 @@ public final class ApiKeyToken {
     private static final int SECRET_BYTES = 32;
     private static final Pattern KEY_ID = Pattern.compile("[a-z2-7]{" + KEY_ID_LENGTH + "}");
     private static final Pattern TOKEN = Pattern.compile("pypub_([a-z2-7]{" + KEY_ID_LENGTH + "})_([a-z2-7]{52})");
-    /** Matches anything that looks like a key, for redaction in logs and messages. */
-    public static final Pattern ANYWHERE = Pattern.compile("pypub_([a-z2-7]{" + KEY_ID_LENGTH + "})_[A-Za-z0-9]+");
+    /**
+     * Matches anything that looks like a key, for redaction in logs and messages: also its PEP 503
+     * normalized form ({@code pypub-<id>-<secret>}), which a key pasted into a project name becomes.
+     */
+    public static final Pattern ANYWHERE = Pattern.compile("(?i)pypub[-_.]([a-z2-7]{" + KEY_ID_LENGTH + "})[-_.][a-z0-9]+");
 
     private final String keyId;
     private final String secret;

@@ -47,7 +47,7 @@ public final class AuditRecord {
             o.put("peer_ip", peerIp);
         }
         o.put("method", method);
-        o.put("path", path);
+        o.put("path", ApiKeyToken.redact(path));
         o.put("status", status);
         o.put("bytes", bytes);
         o.put("duration_ms", durationMs);
@@ -70,9 +70,10 @@ public final class AuditRecord {
         }
     }
 
+    /** Every text field is redacted: stage, project, version and file come from the path, which may hold anything. */
     private static void putIfPresent(ObjectNode o, String name, String value) {
         if (value != null) {
-            o.put(name, value);
+            o.put(name, ApiKeyToken.redact(value));
         }
     }
 

@@ -38,7 +38,24 @@ public sealed interface Credentials {
 
     static Credentials from(IndexRequest request) {
         String auth = request.header("Authorization");
+        String key = request.query().get("key");
+        if (auth != null && key != null) {
+            // Two credentials that may disagree: refuse rather than guess which one the caller meant.
+            Credentials fromHeader = fromHeader(auth);
+            String headerKey = fromHeader instanceof Key k ? k.value() : fromHeader instanceof Basic b ? b.password() : null;
+            return key.equals(headerKey) ? fromHeader : new Malformed("credentials in both the Authorization header and ?key= differ");
+        }
         if (auth != null) {
+            return fromHeader(auth);
+        }
+        if (key != null) {
+            return new Key(key, Source.QUERY);
+        }
+        return new None();
+    }
+
+    private static Credentials fromHeader(String auth) {
+        {
             String a = auth.strip();
             String scheme = a.contains(" ") ? a.substring(0, a.indexOf(' ')).toLowerCase(Locale.ROOT) : a.toLowerCase(Locale.ROOT);
             String rest = a.contains(" ") ? a.substring(a.indexOf(' ') + 1).strip() : "";
@@ -48,11 +65,6 @@ public sealed interface Credentials {
                 default -> new Malformed("unsupported Authorization scheme (use Basic or Bearer)");
             };
         }
-        String key = request.query().get("key");
-        if (key != null) {
-            return new Key(key, Source.QUERY);
-        }
-        return new None();
     }
 
     private static Credentials basic(String encoded) {

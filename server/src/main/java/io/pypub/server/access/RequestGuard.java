@@ -95,7 +95,10 @@ public final class RequestGuard {
             audit.reason = "storage unavailable";
             response = IndexResponse.text(503, "Storage temporarily unavailable").header("Retry-After", "5");
         } catch (RuntimeException e) {
-            LOG.error("Unexpected error on request {} ({})", audit.requestId, audit.path, e);
+            // The message may quote the request (which may hold a key): log a redacted copy with the original stack.
+            RuntimeException safe = new RuntimeException(ApiKeyToken.redact(e.toString()));
+            safe.setStackTrace(e.getStackTrace());
+            LOG.error("Unexpected error on request {} ({})", audit.requestId, audit.path, safe);
             audit.reason = "internal error";
             response = IndexResponse.text(500, "Internal error (request id " + audit.requestId + ")");
         }

@@ -19,6 +19,7 @@ import org.eclipse.jetty.util.Fields;
 
 /** Adapts Jetty's request/response to {@link IndexService}, streaming downloads without buffering them. */
 public final class JettyIndexHandler extends Handler.Abstract {
+    private static final java.util.regex.Pattern DOT_SEGMENT = java.util.regex.Pattern.compile("(^|/)\\.{1,2}(/|$)");
     private final IndexService service;
 
     public JettyIndexHandler(IndexService service) {
@@ -58,6 +59,10 @@ public final class JettyIndexHandler extends Handler.Abstract {
             headers.merge(f.getName(), f.getValue(), (a, b) -> a + ", " + b);
         }
         String path = Request.getPathInContext(request);
+        String raw = request.getHttpURI().getPath();
+        if (raw != null && DOT_SEGMENT.matcher(raw).find()) {
+            path = raw; // Jetty resolved "/a/../b"; keep the dot segments so the index refuses them (400) instead
+        }
         return new IndexRequest(request.getMethod(), path == null || path.isEmpty() ? "/" : path, query, headers,
                 Request.getRemoteAddr(request));
     }

@@ -72,7 +72,7 @@ public final class IndexService {
             }
             return route(request, access);
         } catch (StorageException e) {
-            LOG.error("Storage error on {}: {}", request.path(), e.getMessage());
+            LOG.error("Storage error on {}: {}", io.pypub.core.access.ApiKeyToken.redact(request.path()), e.getMessage());
             return IndexResponse.text(503, "Storage temporarily unavailable").header("Retry-After", "5");
         }
     }

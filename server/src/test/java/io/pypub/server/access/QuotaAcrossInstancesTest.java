@@ -1,0 +1,87 @@
+package io.pypub.server.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pypub.core.python.PythonEnvironment;
+import io.pypub.core.release.ReleaseFile;
+import io.pypub.server.http.IndexServer;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Download quotas are counted in DynamoDB, so two index instances together allow exactly the quota. */
+class QuotaAcrossInstancesTest {
+    private static AccessFixture index;
+    private static List<IndexServer> servers;
+    private static String wheelPath;
+
+    @BeforeAll
+    static void twoInstancesOnOneDeployment() {
+        index = new AccessFixture();
+        index.startServer();
+        servers = index.servers;
+        ReleaseFile wheel = index.publish("hello-package", "dev").release().files().stream()
+                .filter(f -> f.filename().endsWith(".whl")).findFirst().orElseThrow();
+        wheelPath = "/dev/files/hello-package/0.1.0/" + wheel.filename();
+    }
+
+    @AfterAll
+    static void stop() {
+        index.close();
+    }
+
+    @Test
+    void aDailyQuotaOfThreeAllowsExactlyThreePipDownloadsAlternatingBetweenInstances() throws Exception {
+        String key = index.createKey("--client", "quota-co", "--stages", "dev", "--daily", "3", "--rate", "0");
+        PythonEnvironment venv = index.env.freshClientVenv();
+        for (int i = 0; i < 3; i++) {
+            IndexServer s = servers.get(i % 2);
+            AccessFixture.Run dl = index.pip(venv, "download", "--no-deps", "--only-binary", ":all:", "-d",
+                    Files.createTempDirectory("dl").toString(), "--index-url", AccessFixture.withKey(s, key, "/dev/simple/"), "hello-package");
+            assertThat(dl.exitCode()).as("download %d on instance %d: %s", i + 1, i % 2, dl.output()).isZero();
+            assertThat(dl.output()).contains("Saved");
+        }
+        // The fourth download, on the other instance, is over the quota: 429 with the time to the reset.
+        HttpResponse<byte[]> fourth = index.get(servers.get(1), wheelPath, "Authorization", "Bearer " + key);
+        assertThat(fourth.statusCode()).isEqualTo(429);
+        assertThat(new String(fourth.body())).startsWith("Too many requests: download quota exceeded (daily limit of 3 downloads; resets ");
+        long retryAfter = Long.parseLong(fourth.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isBetween(1L, 86_401L);
+        assertThat(index.get(servers.get(0), wheelPath, "Authorization", "Bearer " + key).statusCode()).isEqualTo(429);
+        // Pages and metadata are not downloads: still served.
+        assertThat(index.get(servers.get(0), "/dev/simple/hello-package/", "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
+        assertThat(index.get(servers.get(1), wheelPath + ".metadata", "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
+
+        AccessFixture.CliResult show = index.cli(null, "keys", "show", AccessFixture.keyId(key));
+        assertThat(show.stdout()).contains("\"downloads_today\" : 3").contains("\"downloads_this_month\" : 3");
+    }
+
+    @Test
+    void concurrentDownloadsOnBothInstancesNeverExceedAMonthlyQuota() throws Exception {
+        String key = index.createKey("--client", "burst-co", "--stages", "dev", "--monthly", "5", "--rate", "0");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                IndexServer s = servers.get(i % 2);
+                results.add(pool.submit(() -> index.get(s, wheelPath, "Authorization", "Bearer " + key).statusCode()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : results) {
+                statuses.add(f.get());
+            }
+            assertThat(statuses.stream().filter(s -> s == 200).count()).as(statuses.toString()).isEqualTo(5);
+            assertThat(statuses.stream().filter(s -> s == 429).count()).as(statuses.toString()).isEqualTo(11);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(index.cli(null, "keys", "show", AccessFixture.keyId(key)).stdout()).contains("\"downloads_this_month\" : 5");
+    }
+}
