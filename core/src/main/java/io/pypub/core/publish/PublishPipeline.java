@@ -26,6 +26,7 @@ import io.pypub.core.storage.FileDigest;
 import io.pypub.core.storage.ReleaseExistsException;
 import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.storage.VersionTable;
+import io.pypub.core.util.FileTrees;
 import io.pypub.core.version.Version;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -152,7 +153,7 @@ public final class PublishPipeline {
             }
             return new PublishResult(release, outcome);
         } finally {
-            deleteQuietly(outDir);
+            FileTrees.deleteQuietly(outDir);
         }
     }
 
@@ -224,13 +225,4 @@ public final class PublishPipeline {
                 metadataSha, d.filename().type());
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a leftover temp folder is harmless
-        }
-    }
 }

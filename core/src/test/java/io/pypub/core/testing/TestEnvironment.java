@@ -5,6 +5,7 @@ import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
 import io.pypub.core.storage.StorageProvisioner;
+import io.pypub.core.util.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,26 +89,12 @@ public final class TestEnvironment {
     /** Copies an example project to a fresh folder, so builds do not write into the checkout. */
     public Path copyOfExample(String name) {
         try {
-            Path target = Files.createTempDirectory("pypub-example-").resolve(name);
-            copyTree(example(name), target);
-            return target;
+            return FileTrees.copyFresh(example(name), Files.createTempDirectory("pypub-example-").resolve(name), rel -> false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path p : paths.sorted(Comparator.naturalOrder()).toList()) {
-                Path dest = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(p, dest);
-                }
-            }
-        }
-    }
 
     /** A new, empty virtual environment, as a customer's machine would have: for real pip installs. */
     public io.pypub.core.python.PythonEnvironment freshClientVenv() {
