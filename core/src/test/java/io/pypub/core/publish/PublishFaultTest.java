@@ -39,7 +39,7 @@ class PublishFaultTest {
 
     @BeforeEach
     void startServers() throws Exception {
-        aws = EmbeddedAws.start(env.python(), Files.createTempDirectory("pypub-fault-logs-"));
+        aws = EmbeddedAws.start(env.python(), TestEnvironment.tempDir("pypub-fault-logs-"));
         clients = aws.clients(aws.defaultSettings());
         new StorageProvisioner(clients).ensureAll();
     }

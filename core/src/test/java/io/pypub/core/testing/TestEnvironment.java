@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestEnvironment {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static TestEnvironment instance;
+    private static final java.util.List<Path> TEMP_DIRS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMP_DIRS.forEach(FileTrees::deleteQuietly), "delete test temp dirs"));
+    }
     private static PythonEnvironment pythonOnly;
 
     private final Path repoRoot;
@@ -74,6 +79,13 @@ public final class TestEnvironment {
         return p.toAbsolutePath();
     }
 
+    /** A temporary folder that is deleted when the test JVM exits. */
+    public static Path tempDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        TEMP_DIRS.add(dir);
+        return dir;
+    }
+
     public PythonEnvironment python() {
         return python;
     }
@@ -89,7 +101,7 @@ public final class TestEnvironment {
     /** Copies an example project to a fresh folder, so builds do not write into the checkout. */
     public Path copyOfExample(String name) {
         try {
-            return FileTrees.copyFresh(example(name), Files.createTempDirectory("pypub-example-").resolve(name), rel -> false);
+            return FileTrees.copyFresh(example(name), tempDir("pypub-example-").resolve(name), rel -> false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -99,7 +111,7 @@ public final class TestEnvironment {
     /** A new, empty virtual environment, as a customer's machine would have: for real pip installs. */
     public io.pypub.core.python.PythonEnvironment freshClientVenv() {
         try {
-            Path dir = Files.createTempDirectory("pypub-client-").resolve("venv");
+            Path dir = tempDir("pypub-client-").resolve("venv");
             run(java.util.List.of(PythonEnvironment.baseInterpreter(), "-m", "venv", dir.toString()));
             return PythonEnvironment.at(dir);
         } catch (IOException e) {
