@@ -1,5 +1,6 @@
 package io.pypub.core.docs;
 
+import io.pypub.core.util.FileTrees;
 import io.pypub.core.publish.PublishException;
 import io.pypub.core.publish.PublishLog;
 import io.pypub.core.python.CommandRunner;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -76,7 +76,7 @@ public final class DocsGenerator {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare the docs build: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(work);
+            FileTrees.deleteQuietly(work);
         }
     }
 
@@ -145,13 +145,4 @@ public final class DocsGenerator {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a leftover temp folder is harmless
-        }
-    }
 }

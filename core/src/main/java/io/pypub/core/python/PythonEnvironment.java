@@ -1,6 +1,7 @@
 package io.pypub.core.python;
 
 import io.pypub.core.storage.FileDigest;
+import io.pypub.core.util.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,7 +61,7 @@ public final class PythonEnvironment {
                     return env;
                 }
                 progress.accept("Creating Python environment in " + dir + " (one-time, about a minute)...");
-                deleteTree(dir);
+                FileTrees.delete(dir);
                 run(List.of(baseInterpreter(), "-m", "venv", dir.toString()), dir.getParent(), progress);
                 Path req = dir.resolve("requirements.txt");
                 Files.writeString(req, requirements);
@@ -102,14 +103,4 @@ public final class PythonEnvironment {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -7,6 +7,7 @@ import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;
 import io.pypub.core.version.Version;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,10 +15,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -39,6 +43,7 @@ public final class DynamoVersionTable implements VersionTable {
     static final String SK = "sk";
     private static final String LATEST_SK = "latest";
     private static final String RELEASE_SK_PREFIX = "v#";
+    private static final String LEASE_SK_PREFIX = "lease#";
     private static final int MAX_ATTEMPTS = 5;
 
     private final DynamoDbClient dynamo;
@@ -93,6 +98,55 @@ public final class DynamoVersionTable implements VersionTable {
 
     @Override
     public RecordOutcome record(Release release, boolean overwrite) {
+        return record(release, overwrite, null);
+    }
+
+    @Override
+    public PublishLease acquireLease(Stage stage, String project, Version version, String holder, Duration ttl) {
+        Instant now = Instant.now();
+        PublishLease lease = new PublishLease(stage, project, version, UUID.randomUUID().toString(),
+                holder == null ? "unknown" : holder, now.plus(ttl));
+        Map<String, AttributeValue> item = new HashMap<>(leaseKey(lease));
+        item.put("owner", AttributeValue.fromS(lease.owner()));
+        item.put("holder", AttributeValue.fromS(lease.holder()));
+        item.put("expires", AttributeValue.fromN(Long.toString(lease.expires().getEpochSecond())));
+        item.put("ttl", AttributeValue.fromN(Long.toString(lease.expires().getEpochSecond() + 86_400)));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(pk) OR expires < :now")
+                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())))));
+            return lease;
+        } catch (ConditionalCheckFailedException e) {
+            var held = getItem(projectPk(stage, project), LEASE_SK_PREFIX + version.normalized());
+            String by = held.map(i -> s(i, "holder")).orElse("another publisher");
+            String until = held.map(i -> Instant.ofEpochSecond(Long.parseLong(i.get("expires").n())).toString()).orElse("soon");
+            throw new PublishConflictException("Another publish of " + project + " " + version + " to stage '" + stage
+                    + "' is in progress (" + by + "); its lease runs until " + until
+                    + ". Wait for it to finish, then publish a new version if needed. Nothing was uploaded.");
+        } catch (SdkException e) {
+            throw new StorageException("Reading DynamoDB table " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void releaseLease(PublishLease lease) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(leaseKey(lease))
+                    .conditionExpression("#o = :o")
+                    .expressionAttributeNames(Map.of("#o", "owner"))
+                    .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(lease.owner()))));
+        } catch (SdkException e) {
+            // Not ours any more, or DynamoDB is down: the lease expires on its own.
+        }
+    }
+
+    private static Map<String, AttributeValue> leaseKey(PublishLease lease) {
+        return Map.of(PK, AttributeValue.fromS(projectPk(lease.stage(), lease.project())),
+                SK, AttributeValue.fromS(LEASE_SK_PREFIX + lease.version().normalized()));
+    }
+
+    @Override
+    public RecordOutcome record(Release release, boolean overwrite, PublishLease lease) {
         for (int attempt = 1; ; attempt++) {
             Optional<LatestPointer> current = latest(release.stage(), release.project());
             List<Release> existing = releases(release.stage(), release.project());
@@ -135,6 +189,14 @@ public final class DynamoVersionTable implements VersionTable {
                 writes.add(TransactWriteItem.builder().put(putLatest.build()).build());
             }
             writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(registryItem(release, latestVersion)).build()).build());
+            if (lease != null) {
+                // Still ours? If it expired and another publisher took it, its uploads may have replaced ours.
+                writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(leaseKey(lease))
+                        .conditionExpression("#o = :o")
+                        .expressionAttributeNames(Map.of("#o", "owner"))
+                        .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(lease.owner())))
+                        .build()).build());
+            }
 
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(writes));
@@ -143,6 +205,12 @@ public final class DynamoVersionTable implements VersionTable {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
                     throw alreadyPublished(release);
+                }
+                if (lease != null && reasons.size() == writes.size()
+                        && "ConditionalCheckFailed".equals(reasons.get(reasons.size() - 1).code())) {
+                    throw new PublishConflictException("The upload lease of " + release.project() + " " + release.version()
+                            + " expired before the release was recorded, and another publish took it over. "
+                            + "Nothing was recorded; publish again.");
                 }
                 if (attempt >= MAX_ATTEMPTS) {
                     throw new StorageException("Recording " + release.project() + " " + release.version()

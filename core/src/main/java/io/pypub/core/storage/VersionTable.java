@@ -27,6 +27,23 @@ public interface VersionTable {
      */
     RecordOutcome record(Release release, boolean overwrite);
 
+    /**
+     * As {@link #record(Release, boolean)}, and gives up {@code lease} in the same transaction; fails
+     * if the lease expired and another publisher took it.
+     */
+    RecordOutcome record(Release release, boolean overwrite, PublishLease lease);
+
+    /**
+     * Takes the upload lease of a version for {@code ttl}.
+     *
+     * @param holder who publishes, shown to a competing publisher (e.g. the build URL)
+     * @throws PublishConflictException if another publisher holds an unexpired lease
+     */
+    PublishLease acquireLease(Stage stage, String project, Version version, String holder, java.time.Duration ttl);
+
+    /** Gives a lease back after a failed publish (best effort: an expired lease frees itself). */
+    void releaseLease(PublishLease lease);
+
     /** What {@link #record} did to {@code latest}. */
     record RecordOutcome(String latestVersion, boolean latestMoved, boolean pinned, String pinReason) {}
 }

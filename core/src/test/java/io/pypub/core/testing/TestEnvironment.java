@@ -5,6 +5,7 @@ import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
 import io.pypub.core.storage.StorageProvisioner;
+import io.pypub.core.util.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestEnvironment {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static TestEnvironment instance;
+    private static final java.util.List<Path> TEMP_DIRS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMP_DIRS.forEach(FileTrees::deleteQuietly), "delete test temp dirs"));
+    }
     private static PythonEnvironment pythonOnly;
 
     private final Path repoRoot;
@@ -73,6 +79,13 @@ public final class TestEnvironment {
         return p.toAbsolutePath();
     }
 
+    /** A temporary folder that is deleted when the test JVM exits. */
+    public static Path tempDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        TEMP_DIRS.add(dir);
+        return dir;
+    }
+
     public PythonEnvironment python() {
         return python;
     }
@@ -88,31 +101,17 @@ public final class TestEnvironment {
     /** Copies an example project to a fresh folder, so builds do not write into the checkout. */
     public Path copyOfExample(String name) {
         try {
-            Path target = Files.createTempDirectory("pypub-example-").resolve(name);
-            copyTree(example(name), target);
-            return target;
+            return FileTrees.copyFresh(example(name), tempDir("pypub-example-").resolve(name), rel -> false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path p : paths.sorted(Comparator.naturalOrder()).toList()) {
-                Path dest = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(p, dest);
-                }
-            }
-        }
-    }
 
     /** A new, empty virtual environment, as a customer's machine would have: for real pip installs. */
     public io.pypub.core.python.PythonEnvironment freshClientVenv() {
         try {
-            Path dir = Files.createTempDirectory("pypub-client-").resolve("venv");
+            Path dir = tempDir("pypub-client-").resolve("venv");
             run(java.util.List.of(PythonEnvironment.baseInterpreter(), "-m", "venv", dir.toString()));
             return PythonEnvironment.at(dir);
         } catch (IOException e) {

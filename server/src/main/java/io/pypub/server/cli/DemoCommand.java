@@ -11,6 +11,7 @@ import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.StorageProvisioner;
+import io.pypub.core.util.FileTrees;
 import io.pypub.core.access.IssuedKey;
 import io.pypub.core.access.KeyPolicy;
 import io.pypub.server.access.AccessSettings;
@@ -19,11 +20,9 @@ import io.pypub.server.access.RequestGuard;
 import io.pypub.server.http.IndexServer;
 import io.pypub.server.index.IndexService;
 import io.pypub.server.index.IndexSettings;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -68,7 +67,9 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("    S3 at " + aws.s3Server().endpoint() + ", DynamoDB at " + aws.dynamoServer().endpoint());
             new StorageProvisioner(clients).ensureAll().forEach(line -> System.out.println("    " + line));
 
-            Path work = freshCopy(source, dir.resolve("work").resolve(source.getFileName()));
+            // Builds write egg-info and build/ into the project: work on a copy, not the checkout.
+            Path work = FileTrees.copyFresh(source, dir.resolve("work").resolve(source.getFileName()),
+                    rel -> rel.toString().contains(".egg-info") || rel.startsWith("build") || rel.startsWith("dist"));
             say("Publishing " + source.getFileName() + " to stage 'dev' (build, inspect, upload, record)");
             PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), Notifier.NONE);
             PublishResult result = pipeline.publish(PublishRequest.builder(work, Stage.of("dev"))
@@ -93,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
                 String project = result.release().project();
                 say("Installing " + project + " with pip into a fresh virtual environment");
                 Path client = dir.resolve("client-venv");
-                deleteTree(client);
+                FileTrees.delete(client);
                 run(List.of(PythonEnvironment.baseInterpreter(), "-m", "venv", client.toString()));
                 PythonEnvironment clientEnv = PythonEnvironment.at(client);
                 // --isolated: only this index counts, whatever pip.conf or PIP_* say on this machine.
@@ -132,33 +133,5 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static Path freshCopy(Path from, Path to) throws IOException {
-        deleteTree(to);
-        try (var paths = Files.walk(from)) {
-            for (Path p : paths.sorted().toList()) {
-                Path rel = from.relativize(p);
-                if (rel.toString().contains(".egg-info") || rel.startsWith("build") || rel.startsWith("dist")) {
-                    continue;
-                }
-                Path dest = to.resolve(rel.toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(p, dest);
-                }
-            }
-        }
-        return to;
-    }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

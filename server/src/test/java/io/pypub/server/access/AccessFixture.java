@@ -33,12 +33,6 @@ import java.util.Map;
  * line pointed at the same deployment, real pip, and a capture of every log line.
  */
 final class AccessFixture implements AutoCloseable {
-    static {
-        // The CLI takes AWS credentials from the default chain; the local servers accept any.
-        System.setProperty("aws.accessKeyId", "embedded");
-        System.setProperty("aws.secretAccessKey", "embedded-secret");
-    }
-
     /** Key and user records are cached for 1 s here: revocation tests wait that long, not 2 s. */
     static final Duration CACHE_TTL = Duration.ofSeconds(1);
 
@@ -115,6 +109,9 @@ final class AccessFixture implements AutoCloseable {
                 "--s3-endpoint", s.s3Endpoint().toString(), "--dynamodb-endpoint", s.dynamoEndpoint().toString(),
                 "--region", s.region()));
         }
+        // The CLI takes AWS credentials from the default chain (set per call: other tests clear them); the local servers accept any.
+        System.setProperty("aws.accessKeyId", "embedded");
+        System.setProperty("aws.secretAccessKey", "embedded-secret");
         PrintStream out = System.out;
         PrintStream err = System.err;
         InputStream in = System.in;

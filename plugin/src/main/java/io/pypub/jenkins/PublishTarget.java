@@ -1,0 +1,378 @@
+package io.pypub.jenkins;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.AbstractDescribableImpl;
+import hudson.model.Descriptor;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.pypub.core.release.Stage;
+import java.net.URI;
+import java.util.regex.Pattern;
+import jenkins.model.Jenkins;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * One deployment a pipeline can publish to: where the packages and docs go (S3), where releases
+ * are recorded (DynamoDB), which AWS credentials to use, where users find the result, and Slack
+ * defaults. Holds credential IDs only, never secrets, so it can be shown, exported (JCasC) and
+ * sent to agents as it is.
+ */
+public class PublishTarget extends AbstractDescribableImpl<PublishTarget> {
+    private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
+    private static final Pattern TABLE = Pattern.compile("^[A-Za-z0-9_.-]{3,255}$");
+    private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-[a-z]+)+-\\d+$");
+
+    private final String name;
+    private String bucket;
+    private String prefix;
+    private String docsBucket;
+    private String versionTable;
+    private String accessTable;
+    private String region;
+    private String s3Endpoint;
+    private String dynamoEndpoint;
+    private String credentialsId;
+    private String indexUrl;
+    private String docsUrl;
+    private String defaultStage;
+    private String slackChannel;
+    private String slackWebhookCredentialsId;
+    private String slackTokenCredentialsId;
+
+    @DataBoundConstructor
+    public PublishTarget(String name) {
+        this.name = Util.fixNull(name).trim();
+    }
+
+    @NonNull
+    public String getName() {
+        return name;
+    }
+
+    public String getBucket() {
+        return bucket;
+    }
+
+    @DataBoundSetter
+    public void setBucket(String bucket) {
+        this.bucket = Util.fixEmptyAndTrim(bucket);
+    }
+
+    public String getPrefix() {
+        return prefix;
+    }
+
+    @DataBoundSetter
+    public void setPrefix(String prefix) {
+        this.prefix = Util.fixEmptyAndTrim(prefix);
+    }
+
+    public String getDocsBucket() {
+        return docsBucket;
+    }
+
+    @DataBoundSetter
+    public void setDocsBucket(String docsBucket) {
+        this.docsBucket = Util.fixEmptyAndTrim(docsBucket);
+    }
+
+    public String getVersionTable() {
+        return versionTable;
+    }
+
+    @DataBoundSetter
+    public void setVersionTable(String versionTable) {
+        this.versionTable = Util.fixEmptyAndTrim(versionTable);
+    }
+
+    public String getAccessTable() {
+        return accessTable;
+    }
+
+    @DataBoundSetter
+    public void setAccessTable(String accessTable) {
+        this.accessTable = Util.fixEmptyAndTrim(accessTable);
+    }
+
+    public String getRegion() {
+        return region;
+    }
+
+    @DataBoundSetter
+    public void setRegion(String region) {
+        this.region = Util.fixEmptyAndTrim(region);
+    }
+
+    public String getS3Endpoint() {
+        return s3Endpoint;
+    }
+
+    @DataBoundSetter
+    public void setS3Endpoint(String s3Endpoint) {
+        this.s3Endpoint = Util.fixEmptyAndTrim(s3Endpoint);
+    }
+
+    public String getDynamoEndpoint() {
+        return dynamoEndpoint;
+    }
+
+    @DataBoundSetter
+    public void setDynamoEndpoint(String dynamoEndpoint) {
+        this.dynamoEndpoint = Util.fixEmptyAndTrim(dynamoEndpoint);
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+    }
+
+    public String getIndexUrl() {
+        return indexUrl;
+    }
+
+    @DataBoundSetter
+    public void setIndexUrl(String indexUrl) {
+        this.indexUrl = Util.fixEmptyAndTrim(indexUrl);
+    }
+
+    public String getDocsUrl() {
+        return docsUrl;
+    }
+
+    @DataBoundSetter
+    public void setDocsUrl(String docsUrl) {
+        this.docsUrl = Util.fixEmptyAndTrim(docsUrl);
+    }
+
+    public String getDefaultStage() {
+        return defaultStage;
+    }
+
+    @DataBoundSetter
+    public void setDefaultStage(String defaultStage) {
+        this.defaultStage = Util.fixEmptyAndTrim(defaultStage);
+    }
+
+    public String getSlackChannel() {
+        return slackChannel;
+    }
+
+    @DataBoundSetter
+    public void setSlackChannel(String slackChannel) {
+        this.slackChannel = Util.fixEmptyAndTrim(slackChannel);
+    }
+
+    public String getSlackWebhookCredentialsId() {
+        return slackWebhookCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setSlackWebhookCredentialsId(String slackWebhookCredentialsId) {
+        this.slackWebhookCredentialsId = Util.fixEmptyAndTrim(slackWebhookCredentialsId);
+    }
+
+    public String getSlackTokenCredentialsId() {
+        return slackTokenCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setSlackTokenCredentialsId(String slackTokenCredentialsId) {
+        this.slackTokenCredentialsId = Util.fixEmptyAndTrim(slackTokenCredentialsId);
+    }
+
+    /** The storage part of this target in the form that travels to an agent. */
+    TargetSettings toSettings() {
+        return new TargetSettings(region, bucket, prefix, docsBucket, versionTable, accessTable, s3Endpoint, dynamoEndpoint);
+    }
+
+    @Extension
+    public static class DescriptorImpl extends Descriptor<PublishTarget> {
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Publishing target";
+        }
+
+        private static boolean mayConfigure() {
+            return Jenkins.get().hasPermission(Jenkins.ADMINISTER);
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            if (!mayConfigure()) {
+                return FormValidation.ok();
+            }
+            return Util.fixEmptyAndTrim(value) == null
+                    ? FormValidation.error("A name is required; pipelines select the target with target: 'NAME'.")
+                    : FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckBucket(@QueryParameter String value) {
+            if (!mayConfigure()) {
+                return FormValidation.ok();
+            }
+            String v = Util.fixEmptyAndTrim(value);
+            if (v == null) {
+                return FormValidation.error("The S3 bucket for package files is required.");
+            }
+            return BUCKET.matcher(v).matches() ? FormValidation.ok()
+                    : FormValidation.error("Not a valid S3 bucket name: 3 to 63 lower-case letters, digits, '.' or '-'.");
+        }
+
+        @POST
+        public FormValidation doCheckDocsBucket(@QueryParameter String value) {
+            if (!mayConfigure()) {
+                return FormValidation.ok();
+            }
+            String v = Util.fixEmptyAndTrim(value);
+            return v == null || BUCKET.matcher(v).matches() ? FormValidation.ok()
+                    : FormValidation.error("Not a valid S3 bucket name: 3 to 63 lower-case letters, digits, '.' or '-'.");
+        }
+
+        @POST
+        public FormValidation doCheckVersionTable(@QueryParameter String value) {
+            return checkTable(value);
+        }
+
+        @POST
+        public FormValidation doCheckAccessTable(@QueryParameter String value) {
+            return checkTable(value);
+        }
+
+        private static FormValidation checkTable(String value) {
+            if (!mayConfigure()) {
+                return FormValidation.ok();
+            }
+            String v = Util.fixEmptyAndTrim(value);
+            return v == null || TABLE.matcher(v).matches() ? FormValidation.ok()
+                    : FormValidation.error("Not a valid DynamoDB table name: 3 to 255 letters, digits, '_', '.' or '-'.");
+        }
+
+        @POST
+        public FormValidation doCheckRegion(@QueryParameter String value) {
+            if (!mayConfigure()) {
+                return FormValidation.ok();
+            }
+            String v = Util.fixEmptyAndTrim(value);
+            if (v == null) {
+                return FormValidation.ok("Empty means us-east-1.");
+            }
+            return REGION.matcher(v).matches() ? FormValidation.ok()
+                    : FormValidation.warning("'" + v + "' does not look like an AWS region (e.g. eu-west-1).");
+        }
+
+        @POST
+        public FormValidation doCheckS3Endpoint(@QueryParameter String value) {
+            return checkEndpoint(value);
+        }
+
+        @POST
+        public FormValidation doCheckDynamoEndpoint(@QueryParameter String value) {
+            return checkEndpoint(value);
+        }
+
+        @POST
+        public FormValidation doCheckIndexUrl(@QueryParameter String value) {
+            if (!mayConfigure()) {
+                return FormValidation.ok();
+            }
+            return Util.fixEmptyAndTrim(value) == null
+                    ? FormValidation.warning("Without the index URL, builds cannot show install commands or links.")
+                    : checkHttpUrl(value);
+        }
+
+        @POST
+        public FormValidation doCheckDocsUrl(@QueryParameter String value) {
+            if (!mayConfigure()) {
+                return FormValidation.ok();
+            }
+            return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok("Empty means the index URL.") : checkHttpUrl(value);
+        }
+
+        @POST
+        public FormValidation doCheckDefaultStage(@QueryParameter String value) {
+            if (!mayConfigure()) {
+                return FormValidation.ok();
+            }
+            String v = Util.fixEmptyAndTrim(value);
+            if (v == null) {
+                return FormValidation.ok("Steps must then pass stage: 'NAME'.");
+            }
+            try {
+                Stage.of(v); // the stage rules are core's
+                return FormValidation.ok();
+            } catch (IllegalArgumentException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+
+        private static FormValidation checkEndpoint(String value) {
+            if (!mayConfigure()) {
+                return FormValidation.ok();
+            }
+            String v = Util.fixEmptyAndTrim(value);
+            return v == null ? FormValidation.ok("Empty means the AWS endpoint of the region.") : checkHttpUrl(v);
+        }
+
+        private static FormValidation checkHttpUrl(String value) {
+            try {
+                URI uri = new URI(value.trim());
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return FormValidation.ok();
+                }
+            } catch (Exception e) {
+                // reported below
+            }
+            return FormValidation.error("Expected an http:// or https:// URL.");
+        }
+
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            return CredentialsLists.aws(credentialsId);
+        }
+
+        @POST
+        public ListBoxModel doFillSlackWebhookCredentialsIdItems(@QueryParameter String slackWebhookCredentialsId) {
+            return CredentialsLists.secretText(slackWebhookCredentialsId);
+        }
+
+        @POST
+        public ListBoxModel doFillSlackTokenCredentialsIdItems(@QueryParameter String slackTokenCredentialsId) {
+            return CredentialsLists.secretText(slackTokenCredentialsId);
+        }
+
+        /**
+         * The "Test connection" button: builds the AWS clients as a publish would (on the controller)
+         * and checks that the bucket(s) and tables exist. Administrators only, POST only.
+         */
+        @POST
+        public FormValidation doTestConnection(@QueryParameter String bucket, @QueryParameter String prefix,
+                @QueryParameter String docsBucket, @QueryParameter String versionTable, @QueryParameter String accessTable,
+                @QueryParameter String region, @QueryParameter String s3Endpoint, @QueryParameter String dynamoEndpoint,
+                @QueryParameter String credentialsId) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            TargetSettings settings = new TargetSettings(Util.fixEmptyAndTrim(region), Util.fixEmptyAndTrim(bucket),
+                    Util.fixEmptyAndTrim(prefix), Util.fixEmptyAndTrim(docsBucket), Util.fixEmptyAndTrim(versionTable),
+                    Util.fixEmptyAndTrim(accessTable), Util.fixEmptyAndTrim(s3Endpoint), Util.fixEmptyAndTrim(dynamoEndpoint));
+            AwsKeys keys;
+            try {
+                keys = AwsCredentialsResolver.forConfiguration(credentialsId);
+            } catch (hudson.AbortException e) {
+                return FormValidation.error(e.getMessage());
+            }
+            return new ConnectionCheck(settings, keys).run();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.pypub.jenkins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.FilePath;
+import hudson.model.Result;
+import hudson.slaves.DumbSlave;
+import io.pypub.core.release.Release;
+import io.pypub.core.release.Stage;
+import io.pypub.core.testing.Deployment;
+import io.pypub.core.testing.TestEnvironment;
+import io.pypub.core.version.Version;
+import java.util.List;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/**
+ * A real publish from a pipeline on a separate agent JVM, so core and the AWS SDK travel by
+ * remoting as in production.
+ *
+ * <p>Needs core's test harness ({@link TestEnvironment}, from pypub-core's test-jar): Python 3 with
+ * the venv module on the machine, from which it builds the pinned tool environment under
+ * target/pyenv, and the local S3 and DynamoDB API servers it starts on loopback. Each test gets its
+ * own bucket and tables ({@link TestEnvironment#newDeployment()}).
+ */
+@WithJenkins
+class PublishPythonPackagePipelineTest {
+
+    @Test
+    void publishesTheExampleFromAnAgentAndRecordsIt(JenkinsRule j) throws Exception {
+        TestEnvironment env = TestEnvironment.get();
+        try (Deployment deployment = env.newDeployment()) {
+            configureTarget(deployment);
+            DumbSlave agent = j.createOnlineSlave();
+            WorkflowJob p = j.createProject(WorkflowJob.class, "publish-hello");
+            FilePath workspace = agent.getWorkspaceFor(p);
+            new FilePath(env.example("hello-package").toFile()).copyRecursiveTo(workspace.child("hello-package"));
+            p.setDefinition(new CpsFlowDefinition(
+                    "node('" + agent.getNodeName() + "') {\n"
+                            + "  def r = publishPythonPackage path: 'hello-package', python: '" + env.python().python()
+                            + "', buildIsolation: false, slack: false\n"
+                            + "  echo \"RESULT ${r.project} ${r.version} ${r.stage} ${r.files.size()} files\"\n"
+                            + "  echo \"SHA ${r.files[0].filename} ${r.files[0].sha256}\"\n"
+                            + "  echo \"INDEX ${r.indexUrl}\"\n"
+                            + "}", true));
+
+            WorkflowRun b = j.buildAndAssertSuccess(p);
+
+            j.assertLogContains("RESULT hello-package 0.1.0 dev 2 files", b);
+            j.assertLogContains("INDEX https://pypi.example.com/dev/simple/hello-package/", b);
+            j.assertLogContains("pip install --index-url https://__token__:YOUR_API_KEY@pypi.example.com/dev/simple/ hello-package==0.1.0", b);
+            j.assertLogNotContains("embedded-secret", b);
+
+            Release recorded = deployment.versions().release(Stage.of("dev"), "hello-package", Version.parse("0.1.0")).orElseThrow();
+            assertEquals(2, recorded.files().size());
+            j.assertLogContains("SHA " + recorded.files().get(0).filename() + " " + recorded.files().get(0).sha256(), b);
+            assertTrue(recorded.publishedBy().contains("publish-hello"), recorded.publishedBy());
+
+            PythonPackageAction action = b.getAction(PythonPackageAction.class);
+            assertNotNull(action);
+            assertEquals("0.1.0", action.getPublished().getVersion());
+            assertEquals("dev", action.getPublished().getStage());
+
+            // Releases are immutable: the same version again fails and says how to proceed.
+            WorkflowRun again = j.buildAndAssertStatus(Result.FAILURE, p);
+            j.assertLogContains("already published", again);
+        }
+    }
+
+    private static void configureTarget(Deployment deployment) throws Exception {
+        // The local servers accept any keys; these are the ones core's harness signs with.
+        SystemCredentialsProvider.getInstance().getCredentials().add(new UsernamePasswordCredentialsImpl(
+                CredentialsScope.GLOBAL, "local-aws", "local servers", "embedded", "embedded-secret"));
+        SystemCredentialsProvider.getInstance().save();
+        PublishTarget target = new PublishTarget("local");
+        target.setBucket(deployment.settings().bucket());
+        target.setVersionTable(deployment.settings().versionTable());
+        target.setAccessTable(deployment.settings().accessTable());
+        target.setRegion(deployment.settings().region());
+        target.setS3Endpoint(deployment.settings().s3Endpoint().toString());
+        target.setDynamoEndpoint(deployment.settings().dynamoEndpoint().toString());
+        target.setCredentialsId("local-aws");
+        target.setIndexUrl("https://pypi.example.com/");
+        target.setDefaultStage("dev");
+        PythonPublisherConfiguration.get().setTargets(List.of(target));
+    }
+}
