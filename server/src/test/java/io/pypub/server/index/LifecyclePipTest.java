@@ -9,15 +9,18 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pypub.core.publish.PublishResult;
+import io.pypub.core.python.LocalCommandRunner;
+import io.pypub.core.python.PackageBuilder;
 import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsSettings;
 import io.pypub.core.storage.FileDigest;
+import io.pypub.core.testing.ExampleVersions;
+import io.pypub.core.testing.RecordingLog;
 import io.pypub.core.testing.TestEnvironment;
 import io.pypub.core.version.Version;
 import io.pypub.server.cli.PypubCli;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The release lifecycle end to end: {@code pypub rollback/unpin/yank/unyank/promote} on a
+ * The release lifecycle end to end: {@code pypub rollback/unpin/yank/unyank/promote/import} on a
  * deployment, an index in front of it, and real pip in fresh virtual environments.
  */
 class LifecyclePipTest {
@@ -170,24 +173,33 @@ class LifecyclePipTest {
         }
     }
 
-    // ---- helpers -------------------------------------------------------------------------
+    @Test
+    void importedFolderIsInstallableAndASecondImportChangesNothing() throws Exception {
+        try (IndexFixture index = new IndexFixture()) {
+            Path folder = Files.createTempDirectory("pypub-legacy-");
+            new PackageBuilder(new LocalCommandRunner()).build(example(index, "0.1.0", null), folder,
+                    index.env.python().python().toString(), true, false, Duration.ofMinutes(5), new RecordingLog());
 
-    /** The example project at another version, optionally with another greeting (so the bytes differ). */
-    private static Path example(IndexFixture index, String version, String greeting) throws IOException {
-        Path dir = index.env.copyOfExample("hello-package");
-        replace(dir.resolve("pyproject.toml"), "version = \"0.1.0\"", "version = \"" + version + "\"");
-        Path init = dir.resolve("src/hello_package/__init__.py");
-        replace(init, "__version__ = \"0.1.0\"", "__version__ = \"" + version + "\"");
-        if (greeting != null) {
-            replace(init, "Hello, {name}!", greeting + ", {name}!");
+            Cli first = pypub(index, "import", folder.toString(), "--stage", "legacy", "--actor", "migration");
+            assertThat(first.exit).as(first.err).isZero();
+            assertThat(first.out).contains("Imported 2 files into stage 'legacy' (1 releases recorded)");
+            var s3 = index.deployment.s3Snapshot();
+            var table = index.deployment.tableSnapshot();
+            Cli second = pypub(index, "import", folder.toString(), "--stage", "legacy", "--actor", "migration");
+            assertThat(second.exit).as(second.err).isZero();
+            assertThat(second.out).contains("Imported 0 files").contains("2 already there");
+            assertThat(index.deployment.s3Snapshot()).isEqualTo(s3);
+            assertThat(index.deployment.tableSnapshot()).isEqualTo(table);
+
+            PythonEnvironment client = index.env.freshClientVenv();
+            assertThat(pip(index, client, "legacy", "hello-package")).contains("Successfully installed hello-package-0.1.0");
         }
-        return dir;
     }
 
-    private static void replace(Path file, String from, String to) throws IOException {
-        String text = Files.readString(file);
-        assertThat(text).as(file.toString()).contains(from);
-        Files.writeString(file, text.replace(from, to));
+    // ---- helpers -------------------------------------------------------------------------
+
+    private static Path example(IndexFixture index, String version, String greeting) {
+        return ExampleVersions.helloPackage(index.env, version, greeting);
     }
 
     private record Cli(int exit, String out, String err) {}
