@@ -64,7 +64,11 @@ public final class TestEnvironment {
 
     /** The tools pypub pins, plus what only the tests drive. */
     private static String requirements() {
-        return PythonEnvironment.toolsRequirements();
+        try (var in = TestEnvironment.class.getResourceAsStream("/test-requirements.txt")) {
+            return PythonEnvironment.toolsRequirements() + "\n" + new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Path repoRoot() {

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pypub", mixinStandardHelpOptions = true, version = "pypub 0.1.0",
         description = "Publish Python packages to S3 + DynamoDB and serve them to pip, uv and poetry.",
         subcommands = {PublishCommand.class, ServeCommand.class, InitCommand.class, DemoCommand.class,
-            BackupCommand.class, RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class})
+            RollbackCommand.class, UnpinCommand.class, YankCommand.class, UnyankCommand.class, PromoteCommand.class,
+            ImportCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class})
 public final class PypubCli {
 
     public static void main(String[] args) {
