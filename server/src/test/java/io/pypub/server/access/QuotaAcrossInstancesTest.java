@@ -60,12 +60,7 @@ class QuotaAcrossInstancesTest {
         assertThat(show.stdout()).contains("\"downloads_today\" : 3").contains("\"downloads_this_month\" : 3");
     }
 
-    /**
-     * The monthly counter, the second update of the transaction. Downloads alternate between the
-     * instances rather than race: the conditional write is atomic in DynamoDB, but moto's server
-     * (our local DynamoDB) does not serialize concurrent requests, so a concurrent run here would
-     * test moto, not us.
-     */
+    /** The monthly counter, the second update of the transaction, with downloads alternating between the instances. */
     @Test
     void aMonthlyQuotaOfFiveAllowsExactlyFiveOfTenDownloadsAcrossInstances() throws Exception {
         String key = index.createKey("--client", "monthly-co", "--stages", "dev", "--monthly", "5", "--rate", "0");
@@ -78,5 +73,27 @@ class QuotaAcrossInstancesTest {
         assertThat(new String(over.body())).contains("monthly limit of 5 downloads");
         AccessFixture.CliResult show = index.cli(null, "keys", "show", AccessFixture.keyId(key));
         assertThat(show.stdout()).contains("\"downloads_this_month\" : 5").contains("\"downloads_today\" : 5");
+    }
+
+    /** 16 downloads at once, spread over both instances, against a quota of 5: exactly 5 get through. */
+    @Test
+    void concurrentDownloadsOnBothInstancesNeverExceedTheQuota() throws Exception {
+        String key = index.createKey("--client", "burst-co", "--stages", "dev", "--daily", "5", "--rate", "0");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                IndexServer s = servers.get(i % 2);
+                results.add(pool.submit(() -> index.get(s, wheelPath, "Authorization", "Bearer " + key).statusCode()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (var f : results) {
+                statuses.add(f.get());
+            }
+            assertThat(statuses.stream().filter(st -> st == 200).count()).as(statuses.toString()).isEqualTo(5);
+            assertThat(statuses.stream().filter(st -> st == 429).count()).as(statuses.toString()).isEqualTo(11);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
