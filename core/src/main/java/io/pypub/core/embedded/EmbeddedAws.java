@@ -33,9 +33,10 @@ public final class EmbeddedAws implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        MotoServer s3 = MotoServer.start(python.python(), logDir.resolve("s3-server.log"));
+        MotoServer s3 = MotoServer.start(python.python(), logDir.resolve("s3-server.log"), false);
         try {
-            MotoServer dynamo = MotoServer.start(python.python(), logDir.resolve("dynamodb-server.log"));
+            // Serial: DynamoDB transactions must be atomic, as on AWS.
+            MotoServer dynamo = MotoServer.start(python.python(), logDir.resolve("dynamodb-server.log"), true);
             return new EmbeddedAws(s3, dynamo);
         } catch (RuntimeException e) {
             s3.close();

@@ -15,20 +15,28 @@ import java.util.concurrent.TimeUnit;
  * speaking the S3 and DynamoDB APIs. State lives in its memory and ends with the process.
  */
 public final class MotoServer implements AutoCloseable {
+    private static final String LAUNCHER = "/io/pypub/core/embedded/serve_moto.py";
+
     private final Path python;
     private final Path logFile;
     private final int port;
+    private final boolean serial;
     private Process process;
 
-    private MotoServer(Path python, Path logFile, int port) {
+    private MotoServer(Path python, Path logFile, int port, boolean serial) {
         this.python = python;
         this.logFile = logFile;
         this.port = port;
+        this.serial = serial;
     }
 
-    /** Starts a server on a free loopback port and waits until it answers. */
-    public static MotoServer start(Path python, Path logFile) {
-        MotoServer server = new MotoServer(python, logFile, freePort());
+    /**
+     * Starts a server on a free loopback port and waits until it answers.
+     *
+     * @param serial one request at a time, so DynamoDB transactions are atomic as on AWS (see serve_moto.py)
+     */
+    public static MotoServer start(Path python, Path logFile, boolean serial) {
+        MotoServer server = new MotoServer(python, logFile, freePort(), serial);
         server.startProcess();
         return server;
     }
@@ -65,8 +73,8 @@ public final class MotoServer implements AutoCloseable {
     }
 
     private synchronized void startProcess() {
-        ProcessBuilder pb = new ProcessBuilder(List.of(python.toString(), "-m", "moto.server", "-H", "127.0.0.1", "-p",
-                Integer.toString(port)))
+        ProcessBuilder pb = new ProcessBuilder(List.of(python.toString(), launcher().toString(), "127.0.0.1",
+                Integer.toString(port), serial ? "serial" : "threaded"))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         try {
@@ -90,6 +98,22 @@ public final class MotoServer implements AutoCloseable {
         }
         stop();
         throw new IllegalStateException("The embedded S3/DynamoDB server did not start within 60 s; see " + logFile);
+    }
+
+    /** The launcher script, copied out of the jar once per JVM. */
+    private static synchronized Path launcher() {
+        try {
+            Path script = Path.of(System.getProperty("java.io.tmpdir"), "pypub-serve-moto-" + ProcessHandle.current().pid() + ".py");
+            if (!java.nio.file.Files.exists(script)) {
+                try (var in = MotoServer.class.getResourceAsStream(LAUNCHER)) {
+                    java.nio.file.Files.copy(in, script);
+                }
+                script.toFile().deleteOnExit();
+            }
+            return script;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the embedded server launcher: " + e.getMessage(), e);
+        }
     }
 
     private static void sleep(long millis) {

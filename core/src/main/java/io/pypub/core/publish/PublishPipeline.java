@@ -23,6 +23,7 @@ import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.storage.ArtifactStore;
 import io.pypub.core.storage.FileDigest;
+import io.pypub.core.storage.PublishLease;
 import io.pypub.core.storage.ReleaseExistsException;
 import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.storage.VersionTable;
@@ -45,6 +46,8 @@ import java.util.List;
 public final class PublishPipeline {
     private static final String DIST_CONTENT_TYPE = "application/octet-stream";
     private static final String METADATA_CONTENT_TYPE = "text/plain; charset=utf-8";
+    /** Long enough for any upload; a publisher that died holds a version at most this long. */
+    private static final java.time.Duration LEASE_TTL = java.time.Duration.ofMinutes(15);
 
     private final PackageBuilder builder;
     private final DocsGenerator docsGenerator;
@@ -129,31 +132,45 @@ public final class PublishPipeline {
 
             GeneratedDocs docs = request.docs() ? generateDocs(request, dists, outDir.resolve("docs"), log) : null;
 
-            List<ReleaseFile> files = new ArrayList<>();
-            for (InspectedDistribution d : dists) {
-                files.add(upload(request, project, version, d, log));
+            // From here on only this publish writes under the version's keys (see PublishLease).
+            PublishLease lease = versions.acquireLease(request.stage(), project, version, request.publishedBy(), LEASE_TTL);
+            boolean recorded = false;
+            try {
+                List<ReleaseFile> files = new ArrayList<>();
+                for (InspectedDistribution d : dists) {
+                    files.add(upload(request, project, version, d, log));
+                }
+                String docsPrefix = null;
+                if (docs != null) {
+                    docsPrefix = new DocsUploader(docsStore, layout).upload(docs.dir(), request.stage(), project, version, log).prefix();
+                }
+                Release release = new Release(request.stage(), project, display, version, files, docsPrefix, false, null,
+                        request.publishedBy(), request.sourceRevision(), first.metadata().summary(), Instant.now());
+                VersionTable.RecordOutcome outcome = versions.record(release, request.overwrite(), lease);
+                recorded = true;
+                log.info("Recorded " + display + " " + version + " in stage '" + request.stage() + "'.");
+                reportLatest(release, outcome, log);
+                return new PublishResult(release, outcome);
+            } finally {
+                if (!recorded) {
+                    versions.releaseLease(lease);
+                }
             }
-            String docsPrefix = null;
-            if (docs != null) {
-                docsPrefix = new DocsUploader(docsStore, layout).upload(docs.dir(), request.stage(), project, version, log).prefix();
-            }
-            Release release = new Release(request.stage(), project, display, version, files, docsPrefix, false, null,
-                    request.publishedBy(), request.sourceRevision(), first.metadata().summary(), Instant.now());
-            VersionTable.RecordOutcome outcome = versions.record(release, request.overwrite());
-            log.info("Recorded " + display + " " + version + " in stage '" + request.stage() + "'.");
-            if (outcome.pinned()) {
-                log.warn("latest of " + project + " in '" + request.stage() + "' is pinned to " + outcome.latestVersion()
-                        + (outcome.pinReason() == null ? "" : " (" + outcome.pinReason() + ")")
-                        + " and was left there; unpin it to let " + version + " become latest.");
-            } else if (outcome.latestMoved()) {
-                log.info("latest of " + project + " in '" + request.stage() + "' is now " + outcome.latestVersion() + ".");
-            } else {
-                log.info("latest of " + project + " in '" + request.stage() + "' stays at " + outcome.latestVersion()
-                        + " (the highest version that is not yanked).");
-            }
-            return new PublishResult(release, outcome);
         } finally {
             FileTrees.deleteQuietly(outDir);
+        }
+    }
+
+    private static void reportLatest(Release r, VersionTable.RecordOutcome outcome, PublishLog log) {
+        String where = "latest of " + r.project() + " in '" + r.stage() + "'";
+        if (outcome.pinned()) {
+            log.warn(where + " is pinned to " + outcome.latestVersion()
+                    + (outcome.pinReason() == null ? "" : " (" + outcome.pinReason() + ")")
+                    + " and was left there; unpin it to let " + r.version() + " become latest.");
+        } else if (outcome.latestMoved()) {
+            log.info(where + " is now " + outcome.latestVersion() + ".");
+        } else {
+            log.info(where + " stays at " + outcome.latestVersion() + " (the highest version that is not yanked).");
         }
     }
 

@@ -7,22 +7,31 @@ import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;
 import io.pypub.core.version.Version;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * {@link VersionTable} on a DynamoDB table with a composite key ({@code pk}, {@code sk}):
@@ -39,7 +48,9 @@ public final class DynamoVersionTable implements VersionTable {
     static final String SK = "sk";
     private static final String LATEST_SK = "latest";
     private static final String RELEASE_SK_PREFIX = "v#";
-    private static final int MAX_ATTEMPTS = 5;
+    private static final String LEASE_SK_PREFIX = "lease#";
+    private static final String PROMOTED_FROM = "promoted_from";
+    private static final int MAX_ATTEMPTS = 8;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -93,6 +104,59 @@ public final class DynamoVersionTable implements VersionTable {
 
     @Override
     public RecordOutcome record(Release release, boolean overwrite) {
+        return record(release, overwrite, null, null);
+    }
+
+    @Override
+    public PublishLease acquireLease(Stage stage, String project, Version version, String holder, Duration ttl) {
+        Instant now = Instant.now();
+        PublishLease lease = new PublishLease(stage, project, version, UUID.randomUUID().toString(),
+                holder == null ? "unknown" : holder, now.plus(ttl));
+        Map<String, AttributeValue> item = new HashMap<>(leaseKey(lease));
+        item.put("owner", AttributeValue.fromS(lease.owner()));
+        item.put("holder", AttributeValue.fromS(lease.holder()));
+        item.put("expires", AttributeValue.fromN(Long.toString(lease.expires().getEpochSecond())));
+        item.put("ttl", AttributeValue.fromN(Long.toString(lease.expires().getEpochSecond() + 86_400)));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(pk) OR expires < :now")
+                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())))));
+            return lease;
+        } catch (ConditionalCheckFailedException e) {
+            var held = getItem(projectPk(stage, project), LEASE_SK_PREFIX + version.normalized());
+            String by = held.map(i -> s(i, "holder")).orElse("another publisher");
+            String until = held.map(i -> Instant.ofEpochSecond(Long.parseLong(i.get("expires").n())).toString()).orElse("soon");
+            throw new PublishConflictException("Another publish of " + project + " " + version + " to stage '" + stage
+                    + "' is in progress (" + by + "); its lease runs until " + until
+                    + ". Wait for it to finish, then publish a new version if needed. Nothing was uploaded.");
+        } catch (SdkException e) {
+            throw new StorageException("Reading DynamoDB table " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void releaseLease(PublishLease lease) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(leaseKey(lease))
+                    .conditionExpression("#o = :o")
+                    .expressionAttributeNames(Map.of("#o", "owner"))
+                    .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(lease.owner()))));
+        } catch (SdkException e) {
+            // Not ours any more, or DynamoDB is down: the lease expires on its own.
+        }
+    }
+
+    private static Map<String, AttributeValue> leaseKey(PublishLease lease) {
+        return Map.of(PK, AttributeValue.fromS(projectPk(lease.stage(), lease.project())),
+                SK, AttributeValue.fromS(LEASE_SK_PREFIX + lease.version().normalized()));
+    }
+
+    @Override
+    public RecordOutcome record(Release release, boolean overwrite, PublishLease lease) {
+        return record(release, overwrite, lease, null);
+    }
+
+    private RecordOutcome record(Release release, boolean overwrite, PublishLease lease, Stage promotedFrom) {
         for (int attempt = 1; ; attempt++) {
             Optional<LatestPointer> current = latest(release.stage(), release.project());
             List<Release> existing = releases(release.stage(), release.project());
@@ -111,7 +175,11 @@ public final class DynamoVersionTable implements VersionTable {
             String latestVersion = pinned ? current.get().version() : (newest == null ? null : newest.version().normalized());
 
             List<TransactWriteItem> writes = new ArrayList<>();
-            Put.Builder putRelease = Put.builder().tableName(table).item(toItem(release));
+            Map<String, AttributeValue> releaseItem = toItem(release);
+            if (promotedFrom != null) {
+                releaseItem.put(PROMOTED_FROM, AttributeValue.fromS(promotedFrom.name()));
+            }
+            Put.Builder putRelease = Put.builder().tableName(table).item(releaseItem);
             if (!overwrite) {
                 putRelease.conditionExpression("attribute_not_exists(pk)");
             }
@@ -121,7 +189,7 @@ public final class DynamoVersionTable implements VersionTable {
             boolean moves = !pinned && newest != null
                     && !current.map(c -> c.version().equals(newestVersion)).orElse(false);
             if (!pinned && newest != null) {
-                Put.Builder putLatest = Put.builder().tableName(table).item(latestItem(release, newest));
+                Put.Builder putLatest = Put.builder().tableName(table).item(latestItem(newest, false, null));
                 // Only move latest from the state we read: a concurrent publish forces a re-read.
                 if (current.isPresent()) {
                     putLatest.conditionExpression("#v = :v AND (attribute_not_exists(pinned) OR pinned = :f)")
@@ -133,8 +201,26 @@ public final class DynamoVersionTable implements VersionTable {
                     putLatest.conditionExpression("attribute_not_exists(pk)");
                 }
                 writes.add(TransactWriteItem.builder().put(putLatest.build()).build());
+            } else if (pinned) {
+                // Leaving a pin in place is only right if it is still there: an unpin or another
+                // rollback in between must force a re-read, or the registry would get a stale latest.
+                writes.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+                        .key(key(projectPk(release.stage(), release.project()), LATEST_SK))
+                        .conditionExpression("#v = :v AND #pin = :t")
+                        .expressionAttributeNames(Map.of("#v", "version", "#pin", "pinned"))
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(current.get().version()),
+                                ":t", AttributeValue.fromBool(true)))
+                        .build()).build());
             }
             writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(registryItem(release, latestVersion)).build()).build());
+            if (lease != null) {
+                // Still ours? If it expired and another publisher took it, its uploads may have replaced ours.
+                writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(leaseKey(lease))
+                        .conditionExpression("#o = :o")
+                        .expressionAttributeNames(Map.of("#o", "owner"))
+                        .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(lease.owner())))
+                        .build()).build());
+            }
 
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(writes));
@@ -144,16 +230,287 @@ public final class DynamoVersionTable implements VersionTable {
                 if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
                     throw alreadyPublished(release);
                 }
+                if (lease != null && reasons.size() == writes.size()
+                        && "ConditionalCheckFailed".equals(reasons.get(reasons.size() - 1).code())) {
+                    throw new PublishConflictException("The upload lease of " + release.project() + " " + release.version()
+                            + " expired before the release was recorded, and another publish took it over. "
+                            + "Nothing was recorded; publish again.");
+                }
                 if (attempt >= MAX_ATTEMPTS) {
                     throw new StorageException("Recording " + release.project() + " " + release.version()
                             + " in " + table + " failed after " + attempt + " attempts: the transaction was cancelled ("
                             + reasons.stream().map(CancellationReason::code).toList() + ")", e);
                 }
+                backOff(attempt, "Recording " + release.project() + " " + release.version());
             } catch (SdkException e) {
                 throw new StorageException("Recording " + release.project() + " " + release.version()
                         + " in DynamoDB table " + table + " failed: " + e.getMessage(), e);
             }
         }
+    }
+
+    @Override
+    public RecordOutcome recordPromotion(Release release, Stage promotedFrom) {
+        return record(release, false, null, Objects.requireNonNull(promotedFrom, "promotedFrom"));
+    }
+
+    @Override
+    public Optional<Stage> promotedFrom(Stage stage, String project, Version version) {
+        return getItem(projectPk(stage, project), releaseSk(version)).map(i -> s(i, PROMOTED_FROM)).map(Stage::of);
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------
+    // Every writer of a project rewrites its registry item's `updated`, so it serves as the
+    // project's revision: lifecycle transactions are conditioned on the `updated` they read (and
+    // on the latest they read), and retried from a fresh read when anything changed in between.
+
+    @Override
+    public LatestChange pin(Stage stage, String project, Version version, String reason) {
+        return withRetries("Pinning latest of " + project + " in stage '" + stage + "'",
+                () -> pinOnce(stage, project, version, reason));
+    }
+
+    private LatestChange pinOnce(Stage stage, String project, Version version, String reason) {
+        ProjectState state = readState(stage, project);
+        Release target = state.release(version);
+        version = target.version(); // as recorded: 1.2 finds 1.2.0 (PEP 440 equality), keys use the recorded form
+        if (target.yanked()) {
+            throw new ReleaseStateException(project + " " + version.normalized() + " is yanked in stage '" + stage + "'"
+                    + because(target.yankReason()) + ": unyank it first, or roll back to another version.");
+        }
+        String pinReason = blankToNull(reason);
+        LatestChange change = new LatestChange(true, state.latestVersion(), state.pinned(), version.normalized(), true);
+        if (state.pinned() && version.normalized().equals(state.latestVersion())
+                && Objects.equals(pinReason, state.latest().get().pinReason())) {
+            return unchanged(state);
+        }
+        commit(state, null, target, true, pinReason, true);
+        return change;
+    }
+
+    @Override
+    public LatestChange unpin(Stage stage, String project) {
+        return withRetries("Unpinning latest of " + project + " in stage '" + stage + "'", () -> {
+            ProjectState state = readState(stage, project);
+            if (!state.pinned()) {
+                return unchanged(state);
+            }
+            Release newest = highestNotYanked(state.releases());
+            commit(state, null, newest, false, null, true);
+            return new LatestChange(true, state.latestVersion(), true, versionOf(newest), false);
+        });
+    }
+
+    @Override
+    public LatestChange setYanked(Stage stage, String project, Version version, boolean yanked, String reason) {
+        String what = (yanked ? "Yanking " : "Unyanking ") + project + " " + version.normalized() + " in stage '" + stage + "'";
+        return withRetries(what, () -> setYankedOnce(stage, project, version, yanked, reason));
+    }
+
+    private LatestChange setYankedOnce(Stage stage, String project, Version version, boolean yanked, String reason) {
+        ProjectState state = readState(stage, project);
+        Release target = state.release(version);
+        version = target.version(); // as recorded: 1.2 finds 1.2.0 (PEP 440 equality), keys use the recorded form
+        String yankReason = yanked ? blankToNull(reason) : null;
+        if (target.yanked() == yanked && Objects.equals(blankToNull(target.yankReason()), yankReason)) {
+            return unchanged(state);
+        }
+        if (yanked && state.pinned() && version.normalized().equals(state.latestVersion())) {
+            throw new ReleaseStateException(project + " " + version.normalized() + " is the pinned latest in stage '"
+                    + stage + "'" + because(state.latest().get().pinReason()) + ". Roll back to another version "
+                    + "(or unpin) first, then yank it.");
+        }
+        List<Release> after = new ArrayList<>();
+        for (Release r : state.releases()) {
+            after.add(r.version().equals(version) ? withYank(r, yanked, yankReason) : r);
+        }
+        Release newest = state.pinned() ? null : highestNotYanked(after);
+        boolean latestMoves = !state.pinned() && !Objects.equals(state.latestVersion(), versionOf(newest));
+
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":y", AttributeValue.fromBool(yanked));
+        String expression = "SET #yk = :y";
+        if (yankReason != null) {
+            expression += ", #yr = :r";
+            values.put(":r", AttributeValue.fromS(yankReason));
+        } else {
+            expression += " REMOVE #yr";
+        }
+        TransactWriteItem updateRelease = TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(key(projectPk(stage, project), releaseSk(version)))
+                .updateExpression(expression)
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeNames(Map.of("#yk", "yanked", "#yr", "yank_reason"))
+                .expressionAttributeValues(values)
+                .build()).build();
+        commit(state, updateRelease, newest, false, null, latestMoves);
+        return latestMoves
+                ? new LatestChange(true, state.latestVersion(), false, versionOf(newest), false)
+                : new LatestChange(true, state.latestVersion(), state.pinned(), state.latestVersion(), state.pinned());
+    }
+
+    /** One read of a project: its registry revision ({@code updated}), {@code latest} and releases. */
+    private record ProjectState(Stage stage, String project, String updated, Optional<LatestPointer> latest, List<Release> releases) {
+        boolean pinned() {
+            return latest.map(LatestPointer::pinned).orElse(false);
+        }
+
+        String latestVersion() {
+            return latest.map(LatestPointer::version).orElse(null);
+        }
+
+        Release release(Version version) {
+            return releases.stream().filter(r -> r.version().equals(version)).findFirst().orElseThrow(() ->
+                    new ReleaseStateException(project + " " + version.normalized() + " is not published in stage '" + stage
+                            + "' (published there: " + String.join(", ", releases.stream().map(Release::version)
+                                    .sorted().map(Version::normalized).toList()) + ")."));
+        }
+    }
+
+    private ProjectState readState(Stage stage, String project) {
+        Map<String, AttributeValue> registry = getItem(stage.name(), project).orElseThrow(() -> new ReleaseStateException(
+                "There is no project '" + project + "' in stage '" + stage + "': check the name and the stage."));
+        return new ProjectState(stage, project, s(registry, "updated"), latest(stage, project), releases(stage, project));
+    }
+
+    private static LatestChange unchanged(ProjectState state) {
+        return new LatestChange(false, state.latestVersion(), state.pinned(), state.latestVersion(), state.pinned());
+    }
+
+    /**
+     * Writes a lifecycle change in one transaction: the release update (if any), the new
+     * {@code latest} (when {@code latestMoves}; null removes it) and the registry item, all
+     * conditioned on the state read.
+     */
+    private void commit(ProjectState state, TransactWriteItem releaseUpdate, Release newLatest, boolean pin, String pinReason,
+            boolean latestMoves) {
+        String pk = projectPk(state.stage(), state.project());
+        List<TransactWriteItem> writes = new ArrayList<>();
+        if (releaseUpdate != null) {
+            writes.add(releaseUpdate);
+        }
+        if (latestMoves) {
+            Map<String, String> names = new HashMap<>();
+            Map<String, AttributeValue> values = new HashMap<>();
+            String readLatest = latestAsRead(state.latest(), names, values);
+            if (newLatest != null) {
+                writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(latestItem(newLatest, pin, pinReason))
+                        .conditionExpression(readLatest).expressionAttributeNames(names.isEmpty() ? null : names)
+                        .expressionAttributeValues(values.isEmpty() ? null : values).build()).build());
+                boolean updatedHere = releaseUpdate != null
+                        && releaseUpdate.update().key().get(SK).s().equals(releaseSk(newLatest.version()));
+                if (!updatedHere) {
+                    // latest may only point at a release that is still there and not yanked.
+                    writes.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+                            .key(key(pk, releaseSk(newLatest.version())))
+                            .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(#yk) OR #yk = :f)")
+                            .expressionAttributeNames(Map.of("#yk", "yanked"))
+                            .expressionAttributeValues(Map.of(":f", AttributeValue.fromBool(false))).build()).build());
+                }
+            } else if (state.latest().isPresent()) {
+                writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(pk, LATEST_SK))
+                        .conditionExpression(readLatest).expressionAttributeNames(names.isEmpty() ? null : names)
+                        .expressionAttributeValues(values.isEmpty() ? null : values).build()).build());
+            }
+        }
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        names.put("#upd", "updated");
+        values.put(":now", AttributeValue.fromS(Instant.now().toString()));
+        String expression = "SET #upd = :now";
+        if (latestMoves) {
+            names.put("#lat", "latest");
+            if (newLatest != null) {
+                expression += ", #lat = :l";
+                values.put(":l", AttributeValue.fromS(newLatest.version().normalized()));
+            } else {
+                expression += " REMOVE #lat";
+            }
+        }
+        String condition;
+        if (state.updated() != null) {
+            condition = "#upd = :u";
+            values.put(":u", AttributeValue.fromS(state.updated()));
+        } else {
+            condition = "attribute_exists(pk) AND attribute_not_exists(#upd)";
+        }
+        writes.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(key(state.stage().name(), state.project()))
+                .updateExpression(expression).conditionExpression(condition)
+                .expressionAttributeNames(names).expressionAttributeValues(values)
+                .build()).build());
+        dynamo.transactWriteItems(b -> b.transactItems(writes));
+    }
+
+    /** A condition that holds while {@code latest} is still as read. */
+    private static String latestAsRead(Optional<LatestPointer> read, Map<String, String> names, Map<String, AttributeValue> values) {
+        if (read.isEmpty()) {
+            return "attribute_not_exists(pk)";
+        }
+        names.put("#v", "version");
+        names.put("#pin", "pinned");
+        values.put(":rv", AttributeValue.fromS(read.get().version()));
+        values.put(":rp", AttributeValue.fromBool(true));
+        return read.get().pinned() ? "#v = :rv AND #pin = :rp" : "#v = :rv AND (attribute_not_exists(#pin) OR #pin <> :rp)";
+    }
+
+    /** Runs one read-decide-write attempt, again from a fresh read when a concurrent change cancelled it. */
+    private <T> T withRetries(String what, Supplier<T> attempt) {
+        for (int n = 1; ; n++) {
+            try {
+                return attempt.get();
+            } catch (TransactionCanceledException e) {
+                if (n >= MAX_ATTEMPTS) {
+                    throw new StorageException(what + " failed after " + n + " attempts: concurrent changes to the project "
+                            + "kept cancelling the transaction (" + e.cancellationReasons().stream()
+                                    .map(CancellationReason::code).toList() + "). Try again.", e);
+                }
+                backOff(n, what);
+            } catch (SdkException e) {
+                throw new StorageException(what + " in DynamoDB table " + table + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Random, growing pauses between attempts, so contending writers stop colliding. */
+    private static void backOff(int attempt, String what) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L << Math.min(attempt, 5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(what + " was interrupted", e);
+        }
+    }
+
+    private static Release highestNotYanked(List<Release> releases) {
+        Release newest = null;
+        for (Release r : releases) {
+            if (!r.yanked()) {
+                newest = higher(newest, r);
+            }
+        }
+        return newest;
+    }
+
+    private static Release withYank(Release r, boolean yanked, String reason) {
+        return new Release(r.stage(), r.project(), r.displayName(), r.version(), r.files(), r.docsPrefix(), yanked, reason,
+                r.publishedBy(), r.sourceRevision(), r.summary(), r.publishedAt());
+    }
+
+    private static String versionOf(Release r) {
+        return r == null ? null : r.version().normalized();
+    }
+
+    private static String because(String reason) {
+        return reason == null || reason.isBlank() ? "" : " (" + reason + ")";
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(PK, AttributeValue.fromS(pk), SK, AttributeValue.fromS(sk));
     }
 
     private static Release higher(Release a, Release b) {
@@ -260,9 +617,9 @@ public final class DynamoVersionTable implements VersionTable {
                 instant(item, "published_at"));
     }
 
-    private static Map<String, AttributeValue> latestItem(Release published, Release newest) {
+    private static Map<String, AttributeValue> latestItem(Release newest, boolean pinned, String pinReason) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PK, AttributeValue.fromS(projectPk(published.stage(), published.project())));
+        item.put(PK, AttributeValue.fromS(projectPk(newest.stage(), newest.project())));
         item.put(SK, AttributeValue.fromS(LATEST_SK));
         item.put("version", AttributeValue.fromS(newest.version().normalized()));
         ReleaseFile primary = newest.primaryFile();
@@ -270,7 +627,8 @@ public final class DynamoVersionTable implements VersionTable {
             item.put("object_key", AttributeValue.fromS(primary.objectKey()));
             item.put("upload_time", AttributeValue.fromS(primary.uploadTime().toString()));
         }
-        item.put("pinned", AttributeValue.fromBool(false));
+        item.put("pinned", AttributeValue.fromBool(pinned));
+        putIfPresent(item, "pin_reason", pinReason);
         return item;
     }
 

@@ -39,7 +39,7 @@ class PublishFaultTest {
 
     @BeforeEach
     void startServers() throws Exception {
-        aws = EmbeddedAws.start(env.python(), Files.createTempDirectory("pypub-fault-logs-"));
+        aws = EmbeddedAws.start(env.python(), TestEnvironment.tempDir("pypub-fault-logs-"));
         clients = aws.clients(aws.defaultSettings());
         new StorageProvisioner(clients).ensureAll();
     }
@@ -145,5 +145,30 @@ class PublishFaultTest {
                 assertThat(FileDigest.of(in).sha256()).isEqualTo(f.sha256());
             }
         }
+    }
+
+    @Test
+    void aSecondPublishOfTheSameVersionDuringAnUploadIsRefusedAndCannotReplaceItsBytes() throws Exception {
+        Path first = env.copyOfExample("hello-package");
+        Path second = env.copyOfExample("hello-package");
+        Files.writeString(second.resolve("README.md"), "A different build of the same version.\n");
+        Throwable[] secondOutcome = new Throwable[1];
+        RecordingLog log = failingAt("Uploaded hello_package-0.1.0.tar.gz", () -> {
+            try {
+                pipeline().publish(request(second), new RecordingLog());
+            } catch (RuntimeException e) {
+                secondOutcome[0] = e;
+            }
+        });
+
+        PublishResult winner = pipeline().publish(request(first), log);
+
+        assertThat(secondOutcome[0]).isInstanceOf(io.pypub.core.storage.PublishConflictException.class)
+                .hasMessageContaining("Another publish of hello-package 0.1.0 to stage 'dev' is in progress")
+                .hasMessageContaining("Nothing was uploaded");
+        assertRecordMatchesObjects(winner.release());
+        // The lease is gone with the record: the next version publishes at once.
+        Files.writeString(second.resolve("pyproject.toml"), Files.readString(second.resolve("pyproject.toml")).replace("0.1.0", "0.1.1"));
+        assertThat(pipeline().publish(request(second), new RecordingLog()).release().version().normalized()).isEqualTo("0.1.1");
     }
 }

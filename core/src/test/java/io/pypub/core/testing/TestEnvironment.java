@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestEnvironment {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static TestEnvironment instance;
+    private static final java.util.List<Path> TEMP_DIRS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMP_DIRS.forEach(FileTrees::deleteQuietly), "delete test temp dirs"));
+    }
     private static PythonEnvironment pythonOnly;
 
     private final Path repoRoot;
@@ -59,7 +64,11 @@ public final class TestEnvironment {
 
     /** The tools pypub pins, plus what only the tests drive. */
     private static String requirements() {
-        return PythonEnvironment.toolsRequirements();
+        try (var in = TestEnvironment.class.getResourceAsStream("/test-requirements.txt")) {
+            return PythonEnvironment.toolsRequirements() + "\n" + new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Path repoRoot() {
@@ -72,6 +81,13 @@ public final class TestEnvironment {
             throw new IllegalStateException("Cannot find the repository root (a folder with examples/)");
         }
         return p.toAbsolutePath();
+    }
+
+    /** A temporary folder that is deleted when the test JVM exits. */
+    public static Path tempDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        TEMP_DIRS.add(dir);
+        return dir;
     }
 
     public PythonEnvironment python() {
@@ -89,7 +105,7 @@ public final class TestEnvironment {
     /** Copies an example project to a fresh folder, so builds do not write into the checkout. */
     public Path copyOfExample(String name) {
         try {
-            return FileTrees.copyFresh(example(name), Files.createTempDirectory("pypub-example-").resolve(name), rel -> false);
+            return FileTrees.copyFresh(example(name), tempDir("pypub-example-").resolve(name), rel -> false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -99,7 +115,7 @@ public final class TestEnvironment {
     /** A new, empty virtual environment, as a customer's machine would have: for real pip installs. */
     public io.pypub.core.python.PythonEnvironment freshClientVenv() {
         try {
-            Path dir = Files.createTempDirectory("pypub-client-").resolve("venv");
+            Path dir = tempDir("pypub-client-").resolve("venv");
             run(java.util.List.of(PythonEnvironment.baseInterpreter(), "-m", "venv", dir.toString()));
             return PythonEnvironment.at(dir);
         } catch (IOException e) {

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 /** {@code pypub}: publish Python packages to S3 + DynamoDB and serve them as a package index. */
 @Command(name = "pypub", mixinStandardHelpOptions = true, version = "pypub 0.1.0",
         description = "Publish Python packages to S3 + DynamoDB and serve them to pip, uv and poetry.",
-        subcommands = {PublishCommand.class, ServeCommand.class, InitCommand.class, DemoCommand.class})
+        subcommands = {PublishCommand.class, ServeCommand.class, InitCommand.class, DemoCommand.class,
+            RollbackCommand.class, UnpinCommand.class, YankCommand.class, UnyankCommand.class, PromoteCommand.class,
+            ImportCommand.class, BackupCommand.class, RestoreCommand.class})
 public final class PypubCli {
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package io.pypub.server.index;
 
 import io.pypub.core.docs.ContentTypes;
+import io.pypub.core.lifecycle.ServedReleases;
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.release.ProjectEntry;
 import io.pypub.core.release.Release;
@@ -155,7 +156,8 @@ public final class IndexService {
         if (format == null) {
             return notAcceptable();
         }
-        List<Release> releases = catalog.releases(stage, normalized);
+        // A pinned latest shows newer releases as yanked, so installers get the pin (see ServedReleases).
+        List<Release> releases = ServedReleases.of(catalog.releases(stage, normalized), catalog.latest(stage, normalized));
         if (releases.isEmpty()) {
             return notFound();
         }

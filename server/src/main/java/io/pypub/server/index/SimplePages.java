@@ -7,6 +7,7 @@ import io.pypub.core.release.ProjectEntry;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 
@@ -61,12 +62,12 @@ public final class SimplePages {
                     if (f.requiresPython() != null) {
                         o.put("requires-python", f.requiresPython());
                     }
+                    // PEP 714: only the new key in JSON. pip 22.3 to 23.1 (e.g. Debian 12's 23.0.1)
+                    // crash on a JSON "dist-info-metadata"; HTML may keep both attributes.
                     if (f.metadataSha256() != null) {
                         o.putObject("core-metadata").put("sha256", f.metadataSha256());
-                        o.putObject("dist-info-metadata").put("sha256", f.metadataSha256());
                     } else {
                         o.put("core-metadata", false);
-                        o.put("dist-info-metadata", false);
                     }
                     if (r.yanked()) {
                         if (r.yankReason() != null && !r.yankReason().isBlank()) {
@@ -79,7 +80,8 @@ public final class SimplePages {
                     }
                     o.put("size", f.size());
                     if (f.uploadTime() != null) {
-                        o.put("upload-time", f.uploadTime().toString());
+                        // PEP 700: yyyy-mm-ddThh:mm:ss.ffffffZ, at most 6 fraction digits; Instant has 9.
+                        o.put("upload-time", f.uploadTime().truncatedTo(ChronoUnit.MICROS).toString());
                     }
                 }
             }

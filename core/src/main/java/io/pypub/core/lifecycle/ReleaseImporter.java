@@ -1,0 +1,201 @@
+package io.pypub.core.lifecycle;
+
+import io.pypub.core.inspect.DistributionInspector;
+import io.pypub.core.inspect.InspectedDistribution;
+import io.pypub.core.inspect.InvalidDistributionException;
+import io.pypub.core.project.ProjectName;
+import io.pypub.core.publish.PublishLog;
+import io.pypub.core.release.Release;
+import io.pypub.core.release.ReleaseFile;
+import io.pypub.core.release.Stage;
+import io.pypub.core.storage.ArtifactStore;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.DynamoVersionTable;
+import io.pypub.core.storage.FileDigest;
+import io.pypub.core.storage.S3ArtifactStore;
+import io.pypub.core.storage.StorageLayout;
+import io.pypub.core.storage.VersionTable;
+import io.pypub.core.version.Version;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Brings an existing folder of sdists and wheels (a pypiserver folder, a mounted share) into a
+ * stage: every file is inspected like a fresh build, files are grouped into one release per
+ * project and version, uploaded (verified) and recorded with the usual {@code latest} rules.
+ * Idempotent: a file the stage already has with the same bytes is left alone, so a second run
+ * writes nothing; a file whose name is recorded with different bytes is skipped, never replaced.
+ */
+public final class ReleaseImporter {
+    private static final String DIST_CONTENT_TYPE = "application/octet-stream";
+    private static final String METADATA_CONTENT_TYPE = "text/plain; charset=utf-8";
+
+    private final VersionTable versions;
+    private final ArtifactStore store;
+    private final StorageLayout layout;
+    private final AuditTrail audit;
+    private final DistributionInspector inspector = new DistributionInspector();
+
+    public ReleaseImporter(VersionTable versions, ArtifactStore store, StorageLayout layout, AuditTrail audit) {
+        this.versions = versions;
+        this.store = store;
+        this.layout = layout;
+        this.audit = audit;
+    }
+
+    public static ReleaseImporter on(AwsClients aws) {
+        var s = aws.settings();
+        return new ReleaseImporter(new DynamoVersionTable(aws.dynamo(), s.versionTable()), new S3ArtifactStore(aws.s3(), s.bucket()),
+                s.layout(), new AuditTrail());
+    }
+
+    private record Key(String project, Version version) {}
+
+    /** Imports every {@code *.tar.gz} and {@code *.whl} below {@code dir} (recursively). */
+    public ImportResult importFolder(Path dir, Stage stage, String actor, PublishLog log) {
+        var event = AuditTrail.Event.of("import", actor).with("stage", stage).with("source", dir);
+        return audit.run(event, () -> {
+            Objects.requireNonNull(stage, "stage");
+            ReleaseLifecycle.requireActor(actor);
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException(dir + " is not a folder: give the folder that holds the sdists and wheels.");
+            }
+            List<Path> files = new ArrayList<>();
+            List<String> ignored = new ArrayList<>();
+            for (Path p : list(dir)) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".tar.gz") || name.endsWith(".whl")) {
+                    files.add(p);
+                } else {
+                    ignored.add(dir.relativize(p).toString());
+                }
+            }
+            log.info("Importing " + files.size() + " files from " + dir + " into stage '" + stage + "'"
+                    + (ignored.isEmpty() ? "" : " (ignoring " + ignored.size() + " files that are not .tar.gz or .whl)"));
+
+            List<String> skipped = new ArrayList<>();
+            Map<Key, List<InspectedDistribution>> groups = new LinkedHashMap<>();
+            for (Path f : files) {
+                try {
+                    InspectedDistribution d = inspector.inspect(f);
+                    Key key = new Key(ProjectName.of(d.metadata().name()).normalized(), Version.parse(d.metadata().version()));
+                    if (!d.filename().project().equals(key.project()) || !d.filename().version().equals(key.version())) {
+                        throw new InvalidDistributionException("the file name does not match its metadata ("
+                                + d.metadata().name() + " " + d.metadata().version() + ")");
+                    }
+                    groups.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
+                } catch (InvalidDistributionException | IllegalArgumentException e) {
+                    skipped.add(dir.relativize(f) + ": " + e.getMessage());
+                    log.warn("skipping " + dir.relativize(f) + ": " + e.getMessage());
+                }
+            }
+
+            int total = groups.values().stream().mapToInt(List::size).sum();
+            int uploaded = 0;
+            int present = 0;
+            int recorded = 0;
+            int done = 0;
+            for (var group : groups.entrySet()) {
+                Key key = group.getKey();
+                List<InspectedDistribution> dists = group.getValue();
+                // sdist first: it is the release's primary file.
+                dists.sort(Comparator.comparing((InspectedDistribution d) -> d.filename().type())
+                        .thenComparing(d -> d.filename().filename()));
+                Optional<Release> existing = versions.releases(stage, key.project()).stream()
+                        .filter(r -> r.version().equals(key.version())).findFirst();
+                Version version = existing.map(Release::version).orElse(key.version());
+                List<ReleaseFile> recordedFiles = new ArrayList<>(existing.map(Release::files).orElse(List.of()));
+                int added = 0;
+                for (InspectedDistribution d : dists) {
+                    done++;
+                    String filename = d.filename().filename();
+                    String progress = "[" + done + "/" + total + "] " + filename + ": ";
+                    FileDigest digest = FileDigest.of(d.file());
+                    Optional<ReleaseFile> same = recordedFiles.stream().filter(r -> r.filename().equals(filename)).findFirst();
+                    if (same.isPresent()) {
+                        if (same.get().sha256().equals(digest.sha256())) {
+                            present++;
+                            log.info(progress + "already in '" + stage + "'");
+                        } else {
+                            String why = filename + ": '" + stage + "' already has a file of that name with sha256 "
+                                    + same.get().sha256() + " (this one is " + digest.sha256() + "); releases are immutable";
+                            skipped.add(why);
+                            log.warn("skipping " + why);
+                        }
+                        continue;
+                    }
+                    recordedFiles.add(upload(stage, key.project(), version, d, digest));
+                    uploaded++;
+                    added++;
+                    log.info(progress + "uploaded (" + digest.size() + " bytes)");
+                }
+                if (added == 0) {
+                    continue;
+                }
+                InspectedDistribution first = dists.get(0);
+                Release release = existing.map(r -> new Release(stage, r.project(), r.displayName(), r.version(), recordedFiles,
+                                r.docsPrefix(), r.yanked(), r.yankReason(), r.publishedBy(), r.sourceRevision(), r.summary(),
+                                r.publishedAt()))
+                        .orElseGet(() -> new Release(stage, key.project(), first.metadata().name(), version,
+                                sdistFirst(recordedFiles), null, false, null, actor, null, first.metadata().summary(),
+                                Instant.now()));
+                // A new version must not exist yet; an existing one is extended with the files it lacked.
+                var outcome = versions.record(release, existing.isPresent());
+                recorded++;
+                log.info("Recorded " + key.project() + " " + version + " (" + release.files().size() + " files); latest is "
+                        + outcome.latestVersion() + (outcome.pinned() ? " (pinned)" : ""));
+            }
+            String message = "Imported " + uploaded + " files into stage '" + stage + "' (" + recorded + " releases recorded), "
+                    + present + " already there" + (skipped.isEmpty() ? "" : ", " + skipped.size() + " skipped")
+                    + (ignored.isEmpty() ? "" : ", " + ignored.size() + " ignored") + ".";
+            log.info(message);
+            return new ImportResult(uploaded, present, recorded, skipped, ignored, message);
+        });
+    }
+
+    private ReleaseFile upload(Stage stage, String project, Version version, InspectedDistribution d, FileDigest digest) {
+        String key = layout.fileKey(stage, project, version, d.filename().filename());
+        String metadataSha = null;
+        if (d.servesMetadata()) {
+            metadataSha = store.put(StorageLayout.metadataKey(key), d.metadata().raw(), METADATA_CONTENT_TYPE).sha256();
+        }
+        FileDigest landed = store.put(key, d.file(), DIST_CONTENT_TYPE);
+        if (!landed.sha256().equals(digest.sha256())) {
+            throw new UncheckedIOException(new IOException(d.file() + " changed while it was imported; run the import again."));
+        }
+        return new ReleaseFile(d.filename().filename(), key, landed.sha256(), landed.size(), d.metadata().requiresPython(),
+                modified(d.file()), metadataSha, d.filename().type());
+    }
+
+    /** The file's own time: for an imported release that is when it was built or uploaded, not now. */
+    private static Instant modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            return Instant.now();
+        }
+    }
+
+    private static List<ReleaseFile> sdistFirst(List<ReleaseFile> files) {
+        return files.stream().sorted(Comparator.comparing(ReleaseFile::packageType).thenComparing(ReleaseFile::filename)).toList();
+    }
+
+    private static List<Path> list(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            return paths.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

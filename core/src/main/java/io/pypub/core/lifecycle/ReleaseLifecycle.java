@@ -1,0 +1,124 @@
+package io.pypub.core.lifecycle;
+
+import io.pypub.core.project.ProjectName;
+import io.pypub.core.release.Stage;
+import io.pypub.core.storage.VersionTable;
+import io.pypub.core.storage.VersionTable.LatestChange;
+import io.pypub.core.version.Version;
+import java.util.Objects;
+
+/**
+ * Rollback, unpin, yank and unyank: the operations that change what installers get without
+ * touching any file. The rules and their transactions live in {@link VersionTable}; this class
+ * validates input, says what happened in words and writes the audit trail.
+ */
+public final class ReleaseLifecycle {
+    private final VersionTable versions;
+    private final AuditTrail audit;
+
+    public ReleaseLifecycle(VersionTable versions) {
+        this(versions, new AuditTrail());
+    }
+
+    public ReleaseLifecycle(VersionTable versions, AuditTrail audit) {
+        this.versions = versions;
+        this.audit = audit;
+    }
+
+    /** Pins {@code latest} to an existing release that is not yanked, until {@link #unpin}. */
+    public LifecycleResult rollback(Stage stage, String project, String version, String reason, String actor) {
+        var event = AuditTrail.Event.of("rollback", actor).with("stage", stage).with("project", project)
+                .with("version", version).with("reason", reason);
+        return audit.run(event, () -> {
+            Inputs in = Inputs.of(stage, project, version, actor);
+            requireReason(reason, "a rollback");
+            LatestChange c = versions.pin(stage, in.project, in.version, reason);
+            String where = "latest of " + in.project + " in stage '" + stage + "'";
+            String message = c.changed()
+                    ? where + " is pinned to " + c.latestAfter() + " (was " + describe(c.latestBefore(), c.pinnedBefore())
+                            + "). Publishing leaves the pin in place; 'pypub unpin' releases it."
+                    : where + " already is pinned to " + c.latestAfter() + " for that reason.";
+            return new LifecycleResult("rollback", stage, in.project, c.latestAfter(), c, message);
+        });
+    }
+
+    /** Clears a pin: {@code latest} becomes the highest version that is not yanked. */
+    public LifecycleResult unpin(Stage stage, String project, String actor) {
+        var event = AuditTrail.Event.of("unpin", actor).with("stage", stage).with("project", project);
+        return audit.run(event, () -> {
+            Inputs in = Inputs.of(stage, project, null, actor);
+            LatestChange c = versions.unpin(stage, in.project);
+            String where = "latest of " + in.project + " in stage '" + stage + "'";
+            String message = c.changed()
+                    ? where + " is no longer pinned: it is now " + describe(c.latestAfter(), false) + " (was pinned to "
+                            + c.latestBefore() + ")."
+                    : where + " was not pinned; it stays " + describe(c.latestAfter(), false) + ".";
+            return new LifecycleResult("unpin", stage, in.project, null, c, message);
+        });
+    }
+
+    /** Yanks a release (PEP 592): installers skip it unless it is asked for exactly. */
+    public LifecycleResult yank(Stage stage, String project, String version, String reason, String actor) {
+        var event = AuditTrail.Event.of("yank", actor).with("stage", stage).with("project", project)
+                .with("version", version).with("reason", reason);
+        return audit.run(event, () -> {
+            Inputs in = Inputs.of(stage, project, version, actor);
+            requireReason(reason, "a yank");
+            LatestChange c = versions.setYanked(stage, in.project, in.version, true, reason);
+            String release = in.project + " " + in.version.normalized() + " in stage '" + stage + "'";
+            String message = (c.changed() ? "Yanked " + release + ": installers skip it unless pinned to it exactly."
+                    : release + " already is yanked for that reason.") + latestNote(c);
+            return new LifecycleResult("yank", stage, in.project, in.version.normalized(), c, message);
+        });
+    }
+
+    /** Undoes a yank; an unpinned {@code latest} moves back up if this is the highest version again. */
+    public LifecycleResult unyank(Stage stage, String project, String version, String actor) {
+        var event = AuditTrail.Event.of("unyank", actor).with("stage", stage).with("project", project).with("version", version);
+        return audit.run(event, () -> {
+            Inputs in = Inputs.of(stage, project, version, actor);
+            LatestChange c = versions.setYanked(stage, in.project, in.version, false, null);
+            String release = in.project + " " + in.version.normalized() + " in stage '" + stage + "'";
+            String message = (c.changed() ? "Unyanked " + release + "." : release + " was not yanked.") + latestNote(c);
+            return new LifecycleResult("unyank", stage, in.project, in.version.normalized(), c, message);
+        });
+    }
+
+    private static String latestNote(LatestChange c) {
+        if (c.latestMoved()) {
+            return " latest moved from " + describe(c.latestBefore(), c.pinnedBefore()) + " to "
+                    + describe(c.latestAfter(), c.pinnedAfter()) + ".";
+        }
+        return " latest stays " + describe(c.latestAfter(), c.pinnedAfter()) + ".";
+    }
+
+    private static String describe(String version, boolean pinned) {
+        if (version == null) {
+            return "unset (no release that is not yanked)";
+        }
+        return pinned ? version + " (pinned)" : version;
+    }
+
+    static void requireActor(String actor) {
+        if (actor == null || actor.isBlank()) {
+            throw new IllegalArgumentException("Every lifecycle operation needs an actor (who does it) for the audit trail: "
+                    + "pass --actor (Jenkins passes the build URL).");
+        }
+    }
+
+    private static void requireReason(String reason, String what) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("Give a reason for " + what + " (--reason): it is shown to users and kept in the audit trail.");
+        }
+    }
+
+    /** Validated, normalized input: the project as in keys, the version parsed. */
+    private record Inputs(String project, Version version) {
+        static Inputs of(Stage stage, String project, String version, String actor) {
+            Objects.requireNonNull(stage, "stage");
+            requireActor(actor);
+            String name = ProjectName.of(project).normalized();
+            return new Inputs(name, version == null ? null : Version.parse(version));
+        }
+    }
+}

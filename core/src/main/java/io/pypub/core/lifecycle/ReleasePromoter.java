@@ -1,0 +1,233 @@
+package io.pypub.core.lifecycle;
+
+import io.pypub.core.project.ProjectName;
+import io.pypub.core.publish.PublishLog;
+import io.pypub.core.release.Release;
+import io.pypub.core.release.ReleaseFile;
+import io.pypub.core.release.Stage;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.DynamoVersionTable;
+import io.pypub.core.storage.FileDigest;
+import io.pypub.core.storage.ReleaseExistsException;
+import io.pypub.core.storage.ReleaseStateException;
+import io.pypub.core.storage.StorageException;
+import io.pypub.core.storage.StorageLayout;
+import io.pypub.core.storage.StoredObject;
+import io.pypub.core.storage.VersionTable;
+import io.pypub.core.storage.VersionTable.RecordOutcome;
+import io.pypub.core.version.Version;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Promotes a release from one stage to another without rebuilding: the exact objects are copied
+ * inside S3, each copy is read back and checked against the sha256 and size the source release
+ * recorded, and only then is the release recorded in the target stage (one transaction, with
+ * the usual {@code latest} rules). Like a publish, a failure before recording leaves at most
+ * unreferenced objects under the target release's own keys, which a re-run overwrites.
+ */
+public final class ReleasePromoter {
+
+    private final VersionTable versions;
+    private final BucketCopier packages;
+    private final BucketCopier docs;
+    private final StorageLayout layout;
+    private final AuditTrail audit;
+
+    public ReleasePromoter(VersionTable versions, BucketCopier packages, BucketCopier docs, StorageLayout layout, AuditTrail audit) {
+        this.versions = versions;
+        this.packages = packages;
+        this.docs = docs;
+        this.layout = layout;
+        this.audit = audit;
+    }
+
+    /** Wired on a deployment: its package bucket, docs bucket, version table and key prefix. */
+    public static ReleasePromoter on(AwsClients aws) {
+        var s = aws.settings();
+        return new ReleasePromoter(new DynamoVersionTable(aws.dynamo(), s.versionTable()),
+                new BucketCopier(aws.s3(), s.bucket()), new BucketCopier(aws.s3(), s.effectiveDocsBucket()), s.layout(),
+                new AuditTrail());
+    }
+
+    public PromotionResult promote(String project, String version, Stage from, Stage to, String actor, PublishLog log) {
+        var event = AuditTrail.Event.of("promote", actor).with("from", from).with("to", to).with("project", project)
+                .with("version", version);
+        return audit.run(event, () -> {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            ReleaseLifecycle.requireActor(actor);
+            if (from.equals(to)) {
+                throw new IllegalArgumentException("Promote needs two different stages (--from " + from + " --to " + to + ").");
+            }
+            String name = ProjectName.of(project).normalized();
+            Release source = sourceRelease(from, name, Version.parse(version));
+            Version v = source.version();
+            String what = name + " " + v.normalized();
+
+            Optional<Release> existing = versions.release(to, name, v);
+            if (existing.isPresent()) {
+                return alreadyThere(source, existing.get(), from, to);
+            }
+
+            log.info("Promoting " + what + " from '" + from + "' to '" + to + "' (" + source.files().size() + " files"
+                    + (source.docsPrefix() == null ? "" : " + docs") + ")");
+            List<ReleaseFile> files = new ArrayList<>();
+            for (ReleaseFile f : source.files()) {
+                files.add(copyFile(f, to, name, v, log));
+            }
+            String docsPrefix = null;
+            int docsFiles = 0;
+            if (source.docsPrefix() != null) {
+                docsPrefix = layout.docsPrefix(to, name, v);
+                docsFiles = copyDocs(source.docsPrefix(), docsPrefix, log);
+            }
+            Release promoted = new Release(to, name, source.displayName(), v, files, docsPrefix, false, null, actor,
+                    source.sourceRevision(), source.summary(), Instant.now());
+            RecordOutcome outcome;
+            try {
+                outcome = versions.recordPromotion(promoted, from);
+            } catch (ReleaseExistsException e) {
+                // Someone recorded the version in the target while we copied: fine if it is the same bytes.
+                Release now = versions.release(to, name, v).orElseThrow(() -> e);
+                return alreadyThere(source, now, from, to);
+            }
+            String latest = outcome.pinned()
+                    ? "latest in '" + to + "' stays pinned to " + outcome.latestVersion()
+                            + (outcome.pinReason() == null ? "" : " (" + outcome.pinReason() + ")")
+                    : "latest in '" + to + "' is " + outcome.latestVersion();
+            String message = "Promoted " + what + " from '" + from + "' to '" + to + "': " + files.size() + " files"
+                    + (docsPrefix == null ? "" : " and " + docsFiles + " docs files") + ", byte-identical (sha256 verified); "
+                    + latest + ".";
+            log.info(message);
+            return new PromotionResult(from, promoted, true, outcome, docsFiles, message);
+        });
+    }
+
+    private Release sourceRelease(Stage from, String name, Version v) {
+        // By PEP 440 equality, so 1.2 finds a release recorded as 1.2.0.
+        List<Release> all = versions.releases(from, name);
+        Optional<Release> source = all.stream().filter(r -> r.version().equals(v)).findFirst();
+        if (source.isEmpty()) {
+            if (all.isEmpty()) {
+                throw new ReleaseStateException("There is no project '" + name + "' in stage '" + from
+                        + "': check the name and --from.");
+            }
+            throw new ReleaseStateException(name + " " + v.normalized() + " is not published in stage '" + from
+                    + "' (published there: " + String.join(", ", all.stream().map(Release::version).sorted()
+                            .map(Version::normalized).toList()) + ").");
+        }
+        Release r = source.get();
+        if (r.yanked()) {
+            throw new ReleaseStateException(name + " " + v.normalized() + " is yanked in stage '" + from + "'"
+                    + (r.yankReason() == null ? "" : " (" + r.yankReason() + ")")
+                    + ": a yanked release is not promoted. Unyank it first if it is fit to ship after all.");
+        }
+        if (r.files().isEmpty()) {
+            throw new ReleaseStateException(name + " " + v.normalized() + " in stage '" + from + "' has no files to promote.");
+        }
+        return r;
+    }
+
+    /** The target has the version: identical bytes make the promotion a no-op, anything else is refused. */
+    private static PromotionResult alreadyThere(Release source, Release target, Stage from, Stage to) {
+        String what = source.project() + " " + source.version().normalized();
+        List<String> differences = differences(source, target, from, to);
+        if (!differences.isEmpty()) {
+            throw new ReleaseStateException(what + " already exists in stage '" + to + "' with different bytes ("
+                    + String.join("; ", differences) + "). Releases are immutable: publish a new version and promote "
+                    + "that. Nothing was copied or recorded.");
+        }
+        return new PromotionResult(from, target, false, null, 0, what + " already is in stage '" + to
+                + "' with identical bytes; nothing to do.");
+    }
+
+    private static List<String> differences(Release source, Release target, Stage from, Stage to) {
+        Map<String, ReleaseFile> a = byName(source);
+        Map<String, ReleaseFile> b = byName(target);
+        List<String> out = new ArrayList<>();
+        for (String filename : new TreeSet<>(union(a, b))) {
+            ReleaseFile x = a.get(filename);
+            ReleaseFile y = b.get(filename);
+            if (x == null) {
+                out.add(filename + " only in '" + to + "'");
+            } else if (y == null) {
+                out.add(filename + " only in '" + from + "'");
+            } else if (!x.sha256().equals(y.sha256()) || x.size() != y.size()) {
+                out.add(filename + ": sha256 " + x.sha256() + " in '" + from + "', " + y.sha256() + " in '" + to + "'");
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, ReleaseFile> byName(Release r) {
+        Map<String, ReleaseFile> m = new TreeMap<>();
+        r.files().forEach(f -> m.put(f.filename(), f));
+        return m;
+    }
+
+    private static TreeSet<String> union(Map<String, ?> a, Map<String, ?> b) {
+        TreeSet<String> s = new TreeSet<>(a.keySet());
+        s.addAll(b.keySet());
+        return s;
+    }
+
+    private ReleaseFile copyFile(ReleaseFile f, Stage to, String name, Version v, PublishLog log) {
+        String target = layout.fileKey(to, name, v, f.filename());
+        packages.copy(f.objectKey(), target);
+        verify(target, f.sha256(), f.size(), "the source release record");
+        if (f.metadataSha256() != null) {
+            String metadataTarget = StorageLayout.metadataKey(target);
+            packages.copy(StorageLayout.metadataKey(f.objectKey()), metadataTarget);
+            verify(metadataTarget, f.metadataSha256(), -1, "the source release record");
+        }
+        log.info("Copied " + f.filename() + " (" + f.size() + " bytes, sha256 " + f.sha256() + ")");
+        return new ReleaseFile(f.filename(), target, f.sha256(), f.size(), f.requiresPython(), f.uploadTime(),
+                f.metadataSha256(), f.packageType());
+    }
+
+    /** Hashes what landed and checks the sha256 user metadata came along (later checks rely on it). */
+    private void verify(String key, String sha256, long size, String expectedFrom) {
+        FileDigest landed = packages.digest(key);
+        String claimed = packages.head(key).map(StoredObject::sha256).orElse(null);
+        if (!landed.sha256().equals(sha256) || (size >= 0 && landed.size() != size) || !sha256.equals(claimed)) {
+            throw new StorageException("The copy s3://" + packages.bucket() + "/" + key + " did not verify: expected sha256 "
+                    + sha256 + (size >= 0 ? " and " + size + " bytes" : "") + " (" + expectedFrom + "), found sha256 "
+                    + landed.sha256() + ", " + landed.size() + " bytes, sha256 metadata " + claimed
+                    + ". The source object may be damaged; nothing was recorded.");
+        }
+    }
+
+    private int copyDocs(String recordedPrefix, String toPrefix, PublishLog log) {
+        String fromPrefix = recordedPrefix.endsWith("/") ? recordedPrefix : recordedPrefix + "/";
+        List<String> keys = docs.list(fromPrefix);
+        if (keys.isEmpty()) {
+            log.warn("The release records docs under " + fromPrefix + " but there are none; promoting without docs.");
+            return 0;
+        }
+        int step = Math.max(1, (keys.size() + 9) / 10);
+        for (int i = 0; i < keys.size(); i++) {
+            String from = keys.get(i);
+            String to = toPrefix + from.substring(fromPrefix.length());
+            docs.copy(from, to);
+            StoredObject a = docs.head(from).orElseThrow(() -> new StorageException("s3://" + docs.bucket() + "/" + from
+                    + " disappeared while promoting its docs"));
+            StoredObject b = docs.head(to).orElse(null);
+            if (b == null || b.size() != a.size() || !Objects.equals(a.sha256(), b.sha256())
+                    || !Objects.equals(a.contentType(), b.contentType())) {
+                throw new StorageException("The docs copy s3://" + docs.bucket() + "/" + to + " does not match its source " + from
+                        + "; nothing was recorded.");
+            }
+            if ((i + 1) % step == 0 || i + 1 == keys.size()) {
+                log.info("copied " + (i + 1) + "/" + keys.size() + " docs files");
+            }
+        }
+        return keys.size();
+    }
+}

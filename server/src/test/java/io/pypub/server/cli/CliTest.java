@@ -1,0 +1,100 @@
+package io.pypub.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pypub.core.testing.Deployment;
+import io.pypub.core.testing.TestEnvironment;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The `pypub` command line as a user runs it: exit codes, stdout for results, stderr for progress and errors. */
+class CliTest {
+    private final TestEnvironment env = TestEnvironment.get();
+    private Deployment d;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void setUp() {
+        d = env.newDeployment();
+        // The CLI takes credentials from the AWS default chain; system properties are part of it.
+        System.setProperty("aws.accessKeyId", "embedded");
+        System.setProperty("aws.secretAccessKey", "embedded-secret");
+        oldOut = System.out;
+        oldErr = System.err;
+    }
+
+    @AfterEach
+    void tearDown() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+        d.close();
+    }
+
+    private int pypub(String... args) {
+        out.reset();
+        err.reset();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bucket", d.settings().bucket(), "--version-table", d.settings().versionTable(),
+                "--access-table", d.settings().accessTable(), "--s3-endpoint", d.settings().s3Endpoint().toString(),
+                "--dynamodb-endpoint", d.settings().dynamoEndpoint().toString()));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            return PypubCli.run(all.toArray(String[]::new));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void publishPrintsJsonAndARepeatFailsWithExitCode1AndAClearMessage() throws Exception {
+        String project = env.copyOfExample("hello-package").toString();
+        String python = env.python().python().toString();
+        int code = pypub("publish", project, "--stage", "dev", "--python", python, "--no-isolation", "--no-docs", "--json",
+                "--index-url", "https://pypi.example.com");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(json.path("project").asText()).isEqualTo("hello-package");
+        assertThat(json.path("version").asText()).isEqualTo("0.1.0");
+        assertThat(json.path("files")).hasSize(2);
+        assertThat(json.path("installCommand").asText())
+                .isEqualTo("pip install --index-url https://pypi.example.com/dev/simple/ hello-package==0.1.0");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Uploaded hello_package-0.1.0.tar.gz");
+
+        int again = pypub("publish", project, "--stage", "dev", "--python", python, "--no-isolation", "--no-docs");
+        assertThat(again).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("error: hello-package 0.1.0 is already published in stage 'dev'")
+                .doesNotContain("\tat "); // a message, not a stack trace
+    }
+
+    @Test
+    void badInputGetsAClearErrorAndExitCode() {
+        assertThat(pypub("publish", "/nonexistent/project", "--stage", "Prod!")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid stage 'Prod!'");
+        assertThat(pypub("publish", "/nonexistent/project", "--stage", "dev", "--version-suffix", "banana")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid version suffix 'banana'");
+    }
+
+    @Test
+    void backupAndRestoreFromTheCommandLine() {
+        assertThat(pypub("init")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("table " + d.settings().versionTable() + ": exists");
+        assertThat(pypub("backup", "--key", "backups/test.jsonl")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("s3://" + d.settings().bucket() + "/backups/test.jsonl (0 items");
+        assertThat(pypub("restore", "--key", "backups/test.jsonl", "--table", "restored-" + d.settings().versionTable())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Restored 0 items");
+    }
+}
