@@ -100,7 +100,7 @@ class PublishPythonPackageStepTest {
         p.setDefinition(new CpsFlowDefinition("node { publishPythonPackage versionSuffix: 'not a suffix', slack: false }", true));
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("Publishing failed: Invalid version suffix 'not a suffix'", b);
-        j.assertLogNotContains("Building", b);
+        j.assertLogNotContains("[pypub] Building", b);
     }
 
     @Test
