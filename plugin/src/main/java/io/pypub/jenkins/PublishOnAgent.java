@@ -1,20 +1,24 @@
 package io.pypub.jenkins;
 
-import hudson.AbortException;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
+import io.pypub.core.notify.FailureNotice;
+import io.pypub.core.notify.IndexLinks;
+import io.pypub.core.notify.Notifier;
+import io.pypub.core.notify.PublishNotice;
 import io.pypub.core.publish.PublishLog;
 import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
-import io.pypub.core.python.PackageBuilder;
+import io.pypub.core.publish.PublishResult;
+import io.pypub.core.release.Release;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
-import io.pypub.core.storage.AwsSettings;
-import io.pypub.core.storage.DynamoVersionTable;
-import io.pypub.core.storage.S3ArtifactStore;
 import java.io.File;
-import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import jenkins.MasterToSlaveFileCallable;
 
@@ -22,66 +26,141 @@ import jenkins.MasterToSlaveFileCallable;
  * Runs core's publish pipeline where the project is: on the agent that holds the workspace. Core's
  * classes (and the bundled AWS SDK) reach the agent through remoting class loading. Build tools
  * run there with the pipeline's environment; uploads go from there straight to S3.
+ *
+ * <p>Slack is NOT posted from here. The pipeline is given a notifier that only keeps the notice it
+ * is handed, and the notice goes back to the controller in the {@link PublishOutcome}, where the
+ * step posts it: through the Slack plugin (whose classes and configuration exist only on the
+ * controller) or through core's Slack client with the target's credentials (secrets that need not
+ * go to agents, posted from the machine that is expected to reach Slack, like every other Jenkins
+ * notification). Failures come back as values too, never as exceptions, so the controller can
+ * always notify after them.
  */
-final class PublishOnAgent extends MasterToSlaveFileCallable<PublishedPackage> {
+final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
     private static final long serialVersionUID = 1L;
 
     private final TargetSettings target;
     private final AwsKeys keys;
-    private final String stage;
-    private final String python;
-    private final boolean wheel;
-    private final boolean buildIsolation;
-    private final boolean overwrite;
-    private final String publishedBy;
-    private final String sourceRevision;
+    private final Options options;
     private final HashMap<String, String> env;
     private final TaskListener listener;
 
-    PublishOnAgent(TargetSettings target, AwsKeys keys, String stage, String python, boolean wheel, boolean buildIsolation, boolean overwrite,
-            String publishedBy, String sourceRevision, Map<String, String> env, TaskListener listener) {
+    PublishOnAgent(TargetSettings target, AwsKeys keys, Options options, Map<String, String> env, TaskListener listener) {
         this.target = target;
         this.keys = keys;
-        this.stage = stage;
-        this.python = python;
-        this.wheel = wheel;
-        this.buildIsolation = buildIsolation;
-        this.overwrite = overwrite;
-        this.publishedBy = publishedBy;
-        this.sourceRevision = sourceRevision;
+        this.options = options;
         this.env = new HashMap<>(env);
         this.listener = listener;
     }
 
     @Override
-    public PublishedPackage invoke(File projectDir, VirtualChannel channel) throws IOException, InterruptedException {
+    public PublishOutcome invoke(File projectDir, VirtualChannel channel) {
         PublishLog log = new ListenerPublishLog(listener);
+        KeepNotice notices = new KeepNotice();
         try {
-            AwsSettings settings = target.toAwsSettings();
-            try (AwsClients aws = new AwsClients(settings, keys == null ? null : keys.provider())) {
-                // TODO(core): take this wiring from core once it has a factory for "a pipeline on these settings".
-                PublishPipeline pipeline = new PublishPipeline(
-                        new PackageBuilder(new EnvCommandRunner(env)),
-                        new S3ArtifactStore(aws.s3(), settings.bucket()),
-                        new DynamoVersionTable(aws.dynamo(), settings.versionTable()),
-                        settings.layout());
-                PublishRequest request = PublishRequest.builder(projectDir.toPath(), Stage.of(stage))
-                        .python(python)
-                        .wheel(wheel)
-                        .buildIsolation(buildIsolation)
-                        .overwrite(overwrite)
-                        .publishedBy(publishedBy)
-                        .sourceRevision(sourceRevision)
-                        .build();
-                return PublishedPackage.of(pipeline.publish(request, log));
+            PublishRequest request = options.toRequest(projectDir);
+            AwsClients aws = new AwsClients(target.toAwsSettings(), keys == null ? null : keys.provider());
+            PublishResult result;
+            try {
+                result = PublishPipeline.on(aws, new EnvCommandRunner(env), notices).publish(request, log);
+            } finally {
+                closeQuietly(aws, log); // a release that is recorded must not be reported as failed
             }
+            return PublishOutcome.success(PublishedPackage.of(result), summary(result, options.indexUrl), notices.published);
         } catch (RuntimeException e) {
-            // Core's messages say what failed and what to do. Only that text goes back to the
-            // controller: the AWS SDK exceptions in a cause chain need not be serializable.
+            // Core's messages say what failed and what to do; a stack trace only helps for anything else.
             if (!e.getClass().getName().startsWith("io.pypub.core.") && !(e instanceof IllegalArgumentException)) {
                 e.printStackTrace(listener.getLogger());
             }
-            throw new AbortException("Publishing failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return PublishOutcome.failure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), notices.failed);
+        }
+    }
+
+    private static void closeQuietly(AwsClients aws, PublishLog log) {
+        try {
+            aws.close();
+        } catch (RuntimeException e) {
+            log.warn("Could not close the AWS clients: " + e);
+        }
+    }
+
+    /** Core's summary, plus where the docs are when some were published and the index URL is known. */
+    static Map<String, Object> summary(PublishResult result, String indexUrl) {
+        Map<String, Object> summary = result.summary(indexUrl);
+        Release r = result.release();
+        if (r.docsPrefix() != null && indexUrl != null) {
+            summary.put("docsUrl", new IndexLinks(indexUrl).docs(r.stage(), r.project(), r.version().normalized()));
+        }
+        return summary;
+    }
+
+    /** Keeps what the pipeline notifies, for the controller (see the class comment). */
+    private static final class KeepNotice implements Notifier {
+        PublishNotice published;
+        FailureNotice failed;
+
+        @Override
+        public void published(PublishNotice notice, PublishLog log) {
+            published = notice;
+        }
+
+        @Override
+        public void failed(FailureNotice notice, PublishLog log) {
+            failed = notice;
+        }
+    }
+
+    /** The step's choices, resolved on the controller; becomes core's {@link PublishRequest} on the agent. */
+    static final class Options implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final String stage;
+        private String python;
+        private boolean wheel = true;
+        private boolean buildIsolation = true;
+        private boolean overwrite;
+        private boolean docs = true;
+        private ArrayList<String> docsModules = new ArrayList<>();
+        private String versionSuffix;
+        private String publishedBy;
+        private String sourceRevision;
+        private String indexUrl;
+        private int buildTimeoutMinutes;
+
+        Options(String stage) {
+            this.stage = stage;
+        }
+
+        static Options of(PublishPythonPackageStep step, String stage, String indexUrl, String publishedBy, String sourceRevision) {
+            Options o = new Options(stage);
+            o.python = step.getPython();
+            o.wheel = step.isWheel();
+            o.buildIsolation = step.isBuildIsolation();
+            o.overwrite = step.isOverwrite();
+            o.docs = step.isDocs();
+            o.docsModules = new ArrayList<>(step.docsModuleList());
+            o.versionSuffix = step.getVersionSuffix();
+            o.publishedBy = publishedBy;
+            o.sourceRevision = sourceRevision;
+            o.indexUrl = indexUrl;
+            o.buildTimeoutMinutes = step.getBuildTimeout();
+            return o;
+        }
+
+        /** Core validates here (e.g. the version suffix), before anything is built. */
+        PublishRequest toRequest(File projectDir) {
+            return PublishRequest.builder(projectDir.toPath(), Stage.of(stage))
+                    .python(python)
+                    .wheel(wheel)
+                    .buildIsolation(buildIsolation)
+                    .overwrite(overwrite)
+                    .docs(docs)
+                    .docsModules(List.copyOf(docsModules))
+                    .versionSuffix(versionSuffix)
+                    .publishedBy(publishedBy)
+                    .sourceRevision(sourceRevision)
+                    .indexUrl(indexUrl)
+                    .buildTimeout(buildTimeoutMinutes > 0 ? Duration.ofMinutes(buildTimeoutMinutes) : null)
+                    .build();
         }
     }
 }

@@ -3,19 +3,27 @@ package io.pypub.jenkins;
 import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.FilePath;
+import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.pypub.core.notify.FailureNotice;
+import io.pypub.core.notify.IndexLinks;
+import io.pypub.core.notify.Notifier;
+import io.pypub.core.notify.PublishNotice;
+import io.pypub.core.publish.PublishLog;
 import io.pypub.core.release.Stage;
 import io.pypub.jenkins.slack.SlackNotices;
+import java.io.IOException;
 import java.util.Map;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
 /**
- * Runs a {@link PublishPythonPackageStep} on a background thread (never the CPS thread): resolve
- * the target and credentials on the controller, publish on the agent, then record the result on
- * the build and tell Slack.
+ * Runs a {@link PublishPythonPackageStep} on a background thread of the controller (never the CPS
+ * thread): resolve the target and credentials here, publish on the agent ({@link PublishOnAgent}),
+ * then, back here, record the result on the build and notify Slack with the notice core's
+ * pipeline produced. Slack is posted from the controller on purpose; see {@link PublishOnAgent}.
  */
 final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
     private static final long serialVersionUID = 1L;
@@ -36,11 +44,15 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
 
         PublishTarget target = PythonPublisherConfiguration.get().resolve(step.getTarget());
         String stage = stage(target);
-        SlackNotices slack = SlackNotices.forStep(step, target, run, listener);
+        String publishedBy = publishedBy(run);
+        String sourceRevision = Util.fixEmptyAndTrim(env.get("GIT_COMMIT"));
+        FilePath projectDir = workspace.child(step.getPath());
+        PublishLog log = new ListenerPublishLog(listener);
+        Notifier slack = SlackNotices.forStep(step, target, run, log);
+
+        PublishOutcome outcome;
         try {
-            checkOptionsCoreSupports(listener);
             AwsKeys keys = AwsCredentialsResolver.forBuild(target.getCredentialsId(), run);
-            FilePath projectDir = workspace.child(step.getPath());
             if (!projectDir.isDirectory()) {
                 throw new AbortException("No folder '" + step.getPath() + "' in the workspace " + workspace.getRemote()
                         + ": set path: to the folder of the Python project.");
@@ -48,22 +60,34 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
             listener.getLogger().println("[pypub] Publishing " + projectDir.getRemote() + " to stage '" + stage
                     + "' of target '" + target.getName() + "' (" + (keys == null
                             ? "AWS default credential chain of the agent" : keys.toString()) + ")");
-
-            PublishedPackage published = projectDir.act(new PublishOnAgent(target.toSettings(), keys, stage, step.getPython(),
-                    step.isWheel(), step.isBuildIsolation(), step.isOverwrite(), publishedBy(run), env.get("GIT_COMMIT"), env, listener));
-
-            // TODO(core): true once core publishes docs (PublishResult will say whether it did).
-            PackageLinks links = new PackageLinks(target, published, false);
-            PythonPackageAction.record(run, published, links);
-            listener.getLogger().println("[pypub] Install with: " + links.installCommand());
-            slack.published(published, links.indexUrl(), links.installCommand());
-            return links.toStepResult();
+            PublishOnAgent.Options options = PublishOnAgent.Options.of(step, stage, indexUrl(target, log), publishedBy, sourceRevision);
+            outcome = projectDir.act(new PublishOnAgent(target.toSettings(), keys, options, env, listener));
         } catch (InterruptedException e) {
             throw e; // aborted by a user: not a failed publish
-        } catch (Exception e) {
-            slack.failed(stage, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // Before the pipeline ran (configuration, credentials, workspace) or the agent went away.
+            slack.failed(new FailureNotice(null, projectDir.getRemote(), stage, e.getMessage(), publishedBy, sourceRevision), log);
             throw e;
         }
+
+        if (!outcome.succeeded()) {
+            FailureNotice notice = outcome.failedNotice();
+            slack.failed(notice != null ? notice
+                    : new FailureNotice(null, projectDir.getRemote(), stage, outcome.error(), publishedBy, sourceRevision), log);
+            throw new AbortException("Publishing failed: " + outcome.error());
+        }
+
+        Map<String, Object> summary = outcome.summary();
+        PythonPackageAction.record(run, outcome.published(), (String) summary.get("indexUrl"), (String) summary.get("docsUrl"),
+                (String) summary.get("installCommand"));
+        if (summary.get("installCommand") != null) {
+            listener.getLogger().println("[pypub] Install with: " + summary.get("installCommand"));
+        }
+        PublishNotice notice = outcome.publishedNotice();
+        if (notice != null) {
+            slack.published(notice, log);
+        }
+        return summary;
     }
 
     private String stage(PublishTarget target) throws AbortException {
@@ -80,23 +104,20 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
     }
 
     /**
-     * Options the step accepts already but core's pipeline does not have yet. Those that would
-     * publish something other than what was asked for stop the build; the others warn.
+     * The target's index URL if core accepts it (links and install command), else null with a
+     * warning: a bad URL must cost the links, not the publish.
      */
-    private void checkOptionsCoreSupports(TaskListener listener) throws AbortException {
-        // TODO(core): PublishRequest.versionSuffix(...) — until then a suffix would silently publish the plain version.
-        if (step.getVersionSuffix() != null) {
-            throw new AbortException("versionSuffix: '" + step.getVersionSuffix() + "' is not supported by this version of "
-                    + "pypub yet; nothing was published. Set the version in the project for now.");
+    static String indexUrl(PublishTarget target, PublishLog log) {
+        String url = target.getIndexUrl();
+        if (url == null) {
+            return null;
         }
-        // TODO(core): PublishRequest.setLatest(false) — core always applies the 'latest' rule today.
-        if (!step.isSetLatest()) {
-            throw new AbortException("setLatest: false is not supported by this version of pypub yet; nothing was published.");
-        }
-        // TODO(core): PublishRequest.docs(modules) — pdoc build and upload to docs/{stage}/{project}/{version}/.
-        if (step.isDocs() || step.getDocsModules() != null) {
-            listener.getLogger().println("[pypub] Note: documentation publishing (pdoc) is not available in this version yet; "
-                    + "publishing the package files only.");
+        try {
+            new IndexLinks(url);
+            return url;
+        } catch (IllegalArgumentException e) {
+            log.warn("Index URL of target '" + target.getName() + "' ignored: " + e.getMessage() + ".");
+            return null;
         }
     }
 

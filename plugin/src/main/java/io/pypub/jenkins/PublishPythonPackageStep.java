@@ -10,7 +10,11 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.release.Stage;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -25,9 +29,16 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code publishPythonPackage stage: 'dev'}: build the Python project in the workspace and
  * publish it to a configured target. Every parameter is optional; the target supplies the
- * defaults. Returns a map with project, version, stage, files (with sha256), indexUrl and docsUrl.
+ * defaults. Returns core's publish summary (what {@code pypub publish --json} prints) plus docsUrl.
+ *
+ * <p>There is no {@code setLatest} parameter: in core, {@code latest} is not set by a publish but
+ * computed (the highest version that is not yanked) unless a rollback pinned it, so "publish
+ * without moving latest" is a pin, not a flag of the publish.
  */
 public class PublishPythonPackageStep extends Step {
+    /** Core's default; shown in the form and omitted from snippets when unchanged. */
+    static final int DEFAULT_BUILD_TIMEOUT_MINUTES = 30;
+
     private String target;
     private String stage;
     private String path = ".";
@@ -38,7 +49,7 @@ public class PublishPythonPackageStep extends Step {
     private String docsModules;
     private String versionSuffix;
     private boolean overwrite;
-    private boolean setLatest = true;
+    private int buildTimeout = DEFAULT_BUILD_TIMEOUT_MINUTES;
     private String slackChannel;
     private boolean slack = true;
 
@@ -118,17 +129,26 @@ public class PublishPythonPackageStep extends Step {
         return docsModules;
     }
 
-    /** Space- or comma-separated modules for pdoc; default: the project's top-level packages. */
+    /** Space- or comma-separated modules for pdoc; default: the modules of the wheel (detected by core). */
     @DataBoundSetter
     public void setDocsModules(String docsModules) {
         this.docsModules = Util.fixEmptyAndTrim(docsModules);
+    }
+
+    /** {@link #getDocsModules()} as core takes it; empty means "detect". */
+    List<String> docsModuleList() {
+        return docsModules == null ? List.of()
+                : Arrays.stream(docsModules.split("[\\s,]+")).filter(m -> !m.isEmpty()).toList();
     }
 
     public String getVersionSuffix() {
         return versionSuffix;
     }
 
-    /** Appended to the project's version for this publish, e.g. {@code .dev${BUILD_NUMBER}}. */
+    /**
+     * Appended to the project's version for this publish, e.g. {@code .dev${BUILD_NUMBER}} (setuptools
+     * projects; core validates it and checks the built version carries it).
+     */
     @DataBoundSetter
     public void setVersionSuffix(String versionSuffix) {
         this.versionSuffix = Util.fixEmptyAndTrim(versionSuffix);
@@ -143,13 +163,14 @@ public class PublishPythonPackageStep extends Step {
         this.overwrite = overwrite;
     }
 
-    public boolean isSetLatest() {
-        return setLatest;
+    public int getBuildTimeout() {
+        return buildTimeout;
     }
 
+    /** Minutes the build (and pdoc) may take before it is stopped; 0 or less means the default, 30. */
     @DataBoundSetter
-    public void setSetLatest(boolean setLatest) {
-        this.setLatest = setLatest;
+    public void setBuildTimeout(int buildTimeout) {
+        this.buildTimeout = buildTimeout > 0 ? buildTimeout : DEFAULT_BUILD_TIMEOUT_MINUTES;
     }
 
     public String getSlackChannel() {
@@ -218,6 +239,34 @@ public class PublishPythonPackageStep extends Step {
                 return FormValidation.ok();
             } catch (IllegalArgumentException e) {
                 return FormValidation.error(e.getMessage());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckVersionSuffix(@QueryParameter String value) {
+            String v = Util.fixEmptyAndTrim(value);
+            if (v == null || v.contains("$")) {
+                return FormValidation.ok();
+            }
+            try {
+                // Core's own check, the one the publish applies (the folder and stage do not matter here).
+                PublishRequest.builder(Path.of("."), Stage.of("dev")).versionSuffix(v).build();
+                return FormValidation.ok();
+            } catch (IllegalArgumentException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckBuildTimeout(@QueryParameter String value) {
+            String v = Util.fixEmptyAndTrim(value);
+            if (v == null) {
+                return FormValidation.ok();
+            }
+            try {
+                return Integer.parseInt(v) > 0 ? FormValidation.ok() : FormValidation.error("A number of minutes greater than 0.");
+            } catch (NumberFormatException e) {
+                return FormValidation.error("A number of minutes greater than 0.");
             }
         }
     }

@@ -39,7 +39,6 @@ public class PublishTarget extends AbstractDescribableImpl<PublishTarget> {
     private String dynamoEndpoint;
     private String credentialsId;
     private String indexUrl;
-    private String docsUrl;
     private String defaultStage;
     private String slackChannel;
     private String slackWebhookCredentialsId;
@@ -143,15 +142,6 @@ public class PublishTarget extends AbstractDescribableImpl<PublishTarget> {
     @DataBoundSetter
     public void setIndexUrl(String indexUrl) {
         this.indexUrl = Util.fixEmptyAndTrim(indexUrl);
-    }
-
-    public String getDocsUrl() {
-        return docsUrl;
-    }
-
-    @DataBoundSetter
-    public void setDocsUrl(String docsUrl) {
-        this.docsUrl = Util.fixEmptyAndTrim(docsUrl);
     }
 
     public String getDefaultStage() {
@@ -291,14 +281,6 @@ public class PublishTarget extends AbstractDescribableImpl<PublishTarget> {
             return Util.fixEmptyAndTrim(value) == null
                     ? FormValidation.warning("Without the index URL, builds cannot show install commands or links.")
                     : checkHttpUrl(value);
-        }
-
-        @POST
-        public FormValidation doCheckDocsUrl(@QueryParameter String value) {
-            if (!mayConfigure()) {
-                return FormValidation.ok();
-            }
-            return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok("Empty means the index URL.") : checkHttpUrl(value);
         }
 
         @POST

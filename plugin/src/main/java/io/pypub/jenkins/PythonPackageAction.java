@@ -16,21 +16,22 @@ public class PythonPackageAction implements RunAction2, BuildBadgeAction {
     private final String installCommand;
     private transient Run<?, ?> run;
 
-    PythonPackageAction(PublishedPackage published, PackageLinks links) {
+    PythonPackageAction(PublishedPackage published, String indexUrl, String docsUrl, String installCommand) {
         this.published = published;
-        this.indexUrl = links.indexUrl();
-        this.docsUrl = links.docsUrl();
-        this.installCommand = links.installCommand();
+        this.indexUrl = indexUrl;
+        this.docsUrl = docsUrl;
+        this.installCommand = installCommand;
     }
 
-    static void record(Run<?, ?> run, PublishedPackage published, PackageLinks links) {
+    /** Links and install command as core's summary has them; each may be null (no index URL, no docs). */
+    static void record(Run<?, ?> run, PublishedPackage published, String indexUrl, String docsUrl, String installCommand) {
         for (PythonPackageAction existing : run.getActions(PythonPackageAction.class)) {
             if (existing.published.getStage().equals(published.getStage())
                     && existing.published.getProject().equals(published.getProject())) {
                 run.removeAction(existing);
             }
         }
-        run.addAction(new PythonPackageAction(published, links));
+        run.addAction(new PythonPackageAction(published, indexUrl, docsUrl, installCommand));
     }
 
     public PublishedPackage getPublished() {

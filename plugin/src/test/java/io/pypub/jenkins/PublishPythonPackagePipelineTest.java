@@ -48,31 +48,48 @@ class PublishPythonPackagePipelineTest {
                     "node('" + agent.getNodeName() + "') {\n"
                             + "  def r = publishPythonPackage path: 'hello-package', python: '" + env.python().python()
                             + "', buildIsolation: false, slack: false\n"
-                            + "  echo \"RESULT ${r.project} ${r.version} ${r.stage} ${r.files.size()} files\"\n"
-                            + "  echo \"SHA ${r.files[0].filename} ${r.files[0].sha256}\"\n"
+                            + "  echo \"RESULT ${r.project} ${r.version} ${r.stage} ${r.files.size()} files latest ${r.latest} moved ${r.latestMoved}\"\n"
+                            + "  echo \"SHA ${r.files[0].filename} ${r.files[0].sha256} ${r.files[0].key}\"\n"
                             + "  echo \"INDEX ${r.indexUrl}\"\n"
+                            + "  echo \"DOCS ${r.docsUrl}\"\n"
                             + "}", true));
 
             WorkflowRun b = j.buildAndAssertSuccess(p);
 
-            j.assertLogContains("RESULT hello-package 0.1.0 dev 2 files", b);
+            j.assertLogContains("RESULT hello-package 0.1.0 dev 2 files latest 0.1.0 moved true", b);
             j.assertLogContains("INDEX https://pypi.example.com/dev/simple/hello-package/", b);
-            j.assertLogContains("pip install --index-url https://__token__:YOUR_API_KEY@pypi.example.com/dev/simple/ hello-package==0.1.0", b);
+            j.assertLogContains("DOCS https://pypi.example.com/dev/docs/hello-package/0.1.0/", b);
+            j.assertLogContains("pip install --index-url https://pypi.example.com/dev/simple/ hello-package==0.1.0", b);
             j.assertLogNotContains("embedded-secret", b);
 
             Release recorded = deployment.versions().release(Stage.of("dev"), "hello-package", Version.parse("0.1.0")).orElseThrow();
             assertEquals(2, recorded.files().size());
-            j.assertLogContains("SHA " + recorded.files().get(0).filename() + " " + recorded.files().get(0).sha256(), b);
+            assertNotNull(recorded.docsPrefix(), "docs are published by default");
+            j.assertLogContains("SHA " + recorded.files().get(0).filename() + " " + recorded.files().get(0).sha256() + " "
+                    + recorded.files().get(0).objectKey(), b);
             assertTrue(recorded.publishedBy().contains("publish-hello"), recorded.publishedBy());
 
             PythonPackageAction action = b.getAction(PythonPackageAction.class);
             assertNotNull(action);
             assertEquals("0.1.0", action.getPublished().getVersion());
             assertEquals("dev", action.getPublished().getStage());
+            assertEquals("https://pypi.example.com/dev/docs/hello-package/0.1.0/", action.getDocsUrl());
 
             // Releases are immutable: the same version again fails and says how to proceed.
             WorkflowRun again = j.buildAndAssertStatus(Result.FAILURE, p);
             j.assertLogContains("already published", again);
+
+            // A version suffix makes each build its own version (setuptools), and the workspace is left as it was.
+            p.setDefinition(new CpsFlowDefinition(
+                    "node('" + agent.getNodeName() + "') {\n"
+                            + "  def r = publishPythonPackage path: 'hello-package', python: '" + env.python().python()
+                            + "', buildIsolation: false, docs: false, slack: false, versionSuffix: \".dev${BUILD_NUMBER}\"\n"
+                            + "  echo \"SUFFIXED ${r.version} docs ${r.docsUrl}\"\n"
+                            + "}", true));
+            WorkflowRun suffixed = j.buildAndAssertSuccess(p);
+            j.assertLogContains("SUFFIXED 0.1.0.dev3 docs null", suffixed);
+            assertTrue(deployment.versions().release(Stage.of("dev"), "hello-package", Version.parse("0.1.0.dev3")).isPresent());
+            assertTrue(!workspace.child("hello-package/setup.cfg").exists(), "setup.cfg restored (there was none)");
         }
     }
 

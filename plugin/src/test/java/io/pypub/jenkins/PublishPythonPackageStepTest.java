@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Result;
+import hudson.util.FormValidation;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.cps.Snippetizer;
@@ -30,7 +31,7 @@ class PublishPythonPackageStepTest {
         step.setDocsModules("hello_package hello_package.cli");
         step.setVersionSuffix(".dev${BUILD_NUMBER}");
         step.setOverwrite(true);
-        step.setSetLatest(false);
+        step.setBuildTimeout(45);
         step.setSlackChannel("#python-releases");
         step.setSlack(false);
         return step;
@@ -57,7 +58,7 @@ class PublishPythonPackageStepTest {
         String all = Snippetizer.object2Groovy(everyOption());
         assertTrue(all.startsWith("publishPythonPackage "), all);
         for (String expected : List.of("target: 'prod'", "stage: 'test'", "path: 'libs/hello'", "wheel: false",
-                "buildIsolation: false", "docs: false", "overwrite: true", "setLatest: false", "slack: false",
+                "buildIsolation: false", "docs: false", "overwrite: true", "buildTimeout: 45", "slack: false",
                 "slackChannel: '#python-releases'")) {
             assertTrue(all.contains(expected), expected + " in " + all);
         }
@@ -89,14 +90,33 @@ class PublishPythonPackageStepTest {
     }
 
     @Test
-    void optionsCoreDoesNotHaveYetStopBeforeAnythingIsPublished(JenkinsRule j) throws Exception {
-        // TODO(core): turn into a publish test once PublishRequest has a version suffix.
-        PythonPublisherConfiguration.get().setTargets(List.of(PythonPublisherConfigurationTest.fullTarget("prod")));
-        WorkflowJob p = j.createProject(WorkflowJob.class, "suffix");
-        p.setDefinition(new CpsFlowDefinition(
-                "node { publishPythonPackage stage: 'dev', versionSuffix: \".dev${BUILD_NUMBER}\", slack: false }", true));
+    void rejectsAnInvalidVersionSuffixWithCoresMessageBeforeBuilding(JenkinsRule j) throws Exception {
+        // No credentials: the AWS default chain; nothing is contacted, core refuses the request first.
+        PublishTarget target = new PublishTarget("plain");
+        target.setBucket("acme-packages");
+        target.setDefaultStage("dev");
+        PythonPublisherConfiguration.get().setTargets(List.of(target));
+        WorkflowJob p = j.createProject(WorkflowJob.class, "bad-suffix");
+        p.setDefinition(new CpsFlowDefinition("node { publishPythonPackage versionSuffix: 'not a suffix', slack: false }", true));
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
-        j.assertLogContains("versionSuffix: '.dev1' is not supported", b);
-        j.assertLogContains("nothing was published", b);
+        j.assertLogContains("Publishing failed: Invalid version suffix 'not a suffix'", b);
+        j.assertLogNotContains("[pypub] Building", b);
+    }
+
+    @Test
+    void formChecksTheVersionSuffixWithCoresRule(JenkinsRule j) {
+        PublishPythonPackageStep.DescriptorImpl d = j.jenkins.getDescriptorByType(PublishPythonPackageStep.DescriptorImpl.class);
+        assertEquals(FormValidation.Kind.OK, d.doCheckVersionSuffix(".dev42").kind);
+        assertEquals(FormValidation.Kind.OK, d.doCheckVersionSuffix(".dev${BUILD_NUMBER}").kind, "expanded by Groovy, not checked");
+        assertEquals(FormValidation.Kind.ERROR, d.doCheckVersionSuffix("-nightly build").kind);
+        assertEquals(FormValidation.Kind.ERROR, d.doCheckBuildTimeout("0").kind);
+    }
+
+    @Test
+    void docsModulesAreSplitOnSpacesAndCommas(JenkinsRule j) {
+        PublishPythonPackageStep step = new PublishPythonPackageStep();
+        assertEquals(List.of(), step.docsModuleList());
+        step.setDocsModules(" hello_package, hello_package.cli  other ");
+        assertEquals(List.of("hello_package", "hello_package.cli", "other"), step.docsModuleList());
     }
 }

@@ -29,7 +29,6 @@ class PythonPublisherConfigurationTest {
         t.setDynamoEndpoint("http://dynamodb.internal:8000");
         t.setCredentialsId("aws-publisher");
         t.setIndexUrl("https://pypi.example.com");
-        t.setDocsUrl("https://docs.example.com");
         t.setDefaultStage("dev");
         t.setSlackChannel("#releases");
         t.setSlackWebhookCredentialsId("slack-webhook");

@@ -40,6 +40,10 @@ public record PublishRequest(
             throw new IllegalArgumentException("Invalid version suffix '" + versionSuffix
                     + "': it must turn a version into a PEP 440 version, e.g. .dev42, .post1, rc1 or +build.7");
         }
+        indexUrl = indexUrl == null || indexUrl.isBlank() ? null : indexUrl.strip();
+        if (indexUrl != null) {
+            new io.pypub.core.notify.IndexLinks(indexUrl); // refuse a bad URL now, not after the release is recorded
+        }
         buildTimeout = buildTimeout == null ? Duration.ofMinutes(30) : buildTimeout;
     }
 

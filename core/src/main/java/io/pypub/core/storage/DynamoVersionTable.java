@@ -349,6 +349,39 @@ public final class DynamoVersionTable implements VersionTable {
                 : new LatestChange(true, state.latestVersion(), state.pinned(), state.latestVersion(), state.pinned());
     }
 
+    @Override
+    public void deleteRelease(Stage stage, String project, Version version) {
+        withRetries("Deleting " + project + " " + version.normalized() + " in stage '" + stage + "'", () -> {
+            ProjectState state = readState(stage, project);
+            Release target = state.release(version);
+            if (target.version().normalized().equals(state.latestVersion())) {
+                throw new ReleaseStateException(project + " " + target.version() + " is latest in stage '" + stage
+                        + "' and cannot be deleted.");
+            }
+            TransactWriteItem delete = TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                    .key(key(projectPk(stage, project), releaseSk(target.version())))
+                    .conditionExpression("attribute_exists(pk)").build()).build();
+            commit(state, delete, null, false, null, false);
+            return null;
+        });
+    }
+
+    @Override
+    public List<Stage> stages() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try {
+            dynamo.scanPaginator(b -> b.tableName(table).projectionExpression("pk")).items().forEach(item -> {
+                String pk = item.get(PK).s();
+                if (!pk.contains("#")) {
+                    names.add(pk);
+                }
+            });
+        } catch (SdkException e) {
+            throw new StorageException("Reading DynamoDB table " + table + " failed: " + e.getMessage(), e);
+        }
+        return names.stream().map(Stage::of).toList();
+    }
+
     /** One read of a project: its registry revision ({@code updated}), {@code latest} and releases. */
     private record ProjectState(Stage stage, String project, String updated, Optional<LatestPointer> latest, List<Release> releases) {
         boolean pinned() {

@@ -67,6 +67,15 @@ public interface VersionTable {
     /** {@link #record} without overwrite, marking the release as copied from another stage ({@code promoted_from}). */
     RecordOutcome recordPromotion(Release release, Stage promotedFrom);
 
+    /**
+     * Deletes a release record (prune). Refused for the current {@code latest}, pinned or not; the
+     * caller deletes the objects afterwards, once nothing points at them.
+     */
+    void deleteRelease(Stage stage, String project, Version version);
+
+    /** The stages that have at least one project (one scan of the registry items: for maintenance, not hot paths). */
+    List<Stage> stages();
+
     /** The stage a release was promoted from, if it was. */
     Optional<Stage> promotedFrom(Stage stage, String project, Version version);
 

@@ -1,105 +1,109 @@
 package io.pypub.jenkins.slack;
 
+import hudson.AbortException;
 import hudson.PluginWrapper;
 import hudson.model.Run;
-import hudson.model.TaskListener;
-import io.pypub.jenkins.PublishTarget;
+import io.pypub.core.notify.FailureNotice;
+import io.pypub.core.notify.Notifier;
+import io.pypub.core.notify.PublishNotice;
+import io.pypub.core.notify.slack.SlackDestination;
+import io.pypub.core.notify.slack.SlackNotifier;
+import io.pypub.core.publish.PublishLog;
 import io.pypub.jenkins.PublishPythonPackageStep;
-import io.pypub.jenkins.PublishedPackage;
+import io.pypub.jenkins.PublishTarget;
+import io.pypub.jenkins.TargetCredentials;
 import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
- * Decides where a step's Slack notices go. With the Slack plugin installed, through its API and
- * global configuration ({@link SlackPluginNotifier}, loaded only then); without it, through
- * core's Slack client with the target's webhook or token credential.
- *
- * <p>TODO(core): when core has {@code io.pypub.core.notify.Notifier} (published/failed notices),
- * make {@link SlackPluginNotifier} implement it, hand it to the publish pipeline instead of calling
- * it from here, and build the fallback from core's Slack client with the target's
- * {@code slackWebhookCredentialsId} / {@code slackTokenCredentialsId}. The message text then
- * comes from core as well.
+ * Picks the core {@link Notifier} for a step's Slack notices. The notifier runs on the
+ * controller (the step hands it the notice core's pipeline produced on the agent):
+ * <ul>
+ * <li>with the Slack plugin installed, {@link SlackPluginNotifier}: the plugin's global
+ * configuration (workspace, token credential, bot user, default channel), loaded only then;</li>
+ * <li>without it, core's {@link SlackNotifier} with the target's bot token (and channel) or
+ * incoming-webhook credential;</li>
+ * <li>otherwise, or with {@code slack: false}, nobody.</li>
+ * </ul>
+ * Both format with core's {@code SlackMessageFormatter}. Never throws: a Slack setup problem is a
+ * warning in the build log and costs the notice, never the publish.
  */
-public abstract class SlackNotices {
+public final class SlackNotices {
+    private SlackNotices() {}
 
-    public abstract void published(PublishedPackage published, String indexUrl, String installCommand);
-
-    public abstract void failed(String stage, String reason);
-
-    public static SlackNotices forStep(PublishPythonPackageStep step, PublishTarget target, Run<?, ?> run, TaskListener listener) {
+    public static Notifier forStep(PublishPythonPackageStep step, PublishTarget target, Run<?, ?> run, PublishLog log) {
         if (!step.isSlack()) {
-            return NONE;
+            return Notifier.NONE;
         }
         String channel = step.getSlackChannel() != null ? step.getSlackChannel() : target.getSlackChannel();
-        if (slackPluginActive()) {
-            return new ViaSlackPlugin(new SlackPluginNotifier(run, channel, listener), run);
+        try {
+            return new Guarded(slackPluginActive() ? new SlackPluginNotifier(run, channel)
+                    : fromTargetCredentials(target, channel, run, log));
+        } catch (AbortException | RuntimeException | LinkageError e) {
+            log.warn("Slack: no notices for this publish: " + e.getMessage());
+            return Notifier.NONE;
         }
-        if (target.getSlackWebhookCredentialsId() != null || target.getSlackTokenCredentialsId() != null) {
-            listener.getLogger().println("[pypub] Slack: install the Slack plugin to post notices; "
-                    + "posting with the target's own webhook or token is not available in this version yet.");
+    }
+
+    static Notifier fromTargetCredentials(PublishTarget target, String channel, Run<?, ?> run, PublishLog log) throws AbortException {
+        StringCredentials token = TargetCredentials.find(StringCredentials.class, target.getSlackTokenCredentialsId(),
+                "Slack token credentials", run);
+        if (token != null) {
+            if (channel == null) {
+                throw new AbortException("a Slack bot token is configured on target '" + target.getName()
+                        + "' but no channel: set the target's Slack channel or pass slackChannel:");
+            }
+            return new SlackNotifier(SlackDestination.bot(token.getSecret().getPlainText(), channel));
         }
-        return NONE;
+        StringCredentials webhook = TargetCredentials.find(StringCredentials.class, target.getSlackWebhookCredentialsId(),
+                "Slack webhook credentials", run);
+        if (webhook != null) {
+            if (channel != null) {
+                log.info("Slack: posting through the target's incoming webhook, to the channel it was created for ("
+                        + channel + " applies to bot tokens and the Slack plugin only).");
+            }
+            return new SlackNotifier(SlackDestination.webhook(webhook.getSecret().getPlainText()));
+        }
+        return Notifier.NONE;
+    }
+
+    /**
+     * Holds a notifier to core's "never throws" also for errors core's own guard does not catch,
+     * such as a class that does not link in this Jenkins.
+     */
+    static final class Guarded implements Notifier {
+        private final Notifier delegate;
+
+        Guarded(Notifier delegate) {
+            this.delegate = delegate;
+        }
+
+        Notifier delegate() {
+            return delegate;
+        }
+
+        @Override
+        public void published(PublishNotice notice, PublishLog log) {
+            try {
+                delegate.published(notice, log);
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("Slack: not posted: " + e + ". This does not change the outcome of the publish.");
+            }
+        }
+
+        @Override
+        public void failed(FailureNotice notice, PublishLog log) {
+            try {
+                delegate.failed(notice, log);
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("Slack: not posted: " + e + ". This does not change the outcome of the publish.");
+            }
+        }
     }
 
     static boolean slackPluginActive() {
         Jenkins jenkins = Jenkins.getInstanceOrNull();
         PluginWrapper plugin = jenkins == null ? null : jenkins.getPluginManager().getPlugin("slack");
         return plugin != null && plugin.isActive();
-    }
-
-    static final SlackNotices NONE = new SlackNotices() {
-        @Override
-        public void published(PublishedPackage published, String indexUrl, String installCommand) {}
-
-        @Override
-        public void failed(String stage, String reason) {}
-    };
-
-    /** Message text. TODO(core): replace with core's notice formatting. */
-    static String publishedText(PublishedPackage p, String indexUrl, String installCommand, String buildLink) {
-        StringBuilder text = new StringBuilder();
-        text.append(":package: *").append(p.getDisplayName()).append(' ').append(p.getVersion())
-                .append("* published to *").append(p.getStage()).append('*');
-        if (p.getLatestVersion() != null && !p.getLatestVersion().equals(p.getVersion())) {
-            text.append(" (latest stays ").append(p.getLatestVersion()).append(p.isLatestPinned() ? ", pinned" : "").append(')');
-        }
-        if (indexUrl != null) {
-            text.append("\n<").append(indexUrl).append("|Index page>");
-        }
-        text.append("\n`").append(installCommand).append('`');
-        if (buildLink != null) {
-            text.append("\n").append(buildLink);
-        }
-        return text.toString();
-    }
-
-    static String failedText(String stage, String reason, String buildLink) {
-        String firstLine = reason == null ? "see the build log" : reason.lines().findFirst().orElse(reason);
-        return ":x: Publishing to *" + stage + "* failed: " + firstLine + (buildLink == null ? "" : "\n" + buildLink);
-    }
-
-    static String buildLink(Run<?, ?> run) {
-        Jenkins jenkins = Jenkins.getInstanceOrNull();
-        String root = jenkins == null ? null : jenkins.getRootUrl();
-        return root == null ? run.getFullDisplayName() : "<" + root + run.getUrl() + "|" + run.getFullDisplayName() + ">";
-    }
-
-    private static final class ViaSlackPlugin extends SlackNotices {
-        private final SlackPluginNotifier notifier;
-        private final Run<?, ?> run;
-
-        ViaSlackPlugin(SlackPluginNotifier notifier, Run<?, ?> run) {
-            this.notifier = notifier;
-            this.run = run;
-        }
-
-        @Override
-        public void published(PublishedPackage published, String indexUrl, String installCommand) {
-            notifier.post(publishedText(published, indexUrl, installCommand, buildLink(run)), "good");
-        }
-
-        @Override
-        public void failed(String stage, String reason) {
-            notifier.post(failedText(stage, reason, buildLink(run)), "danger");
-        }
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Publish Python packages to S3 + DynamoDB and serve them to pip, uv and poetry.",
         subcommands = {PublishCommand.class, ServeCommand.class, InitCommand.class, DemoCommand.class,
             RollbackCommand.class, UnpinCommand.class, YankCommand.class, UnyankCommand.class, PromoteCommand.class,
-            ImportCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class})
+            ImportCommand.class, PruneCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class})
 public final class PypubCli {
 
     public static void main(String[] args) {

@@ -86,6 +86,10 @@ class CliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid stage 'Prod!'");
         assertThat(pypub("publish", "/nonexistent/project", "--stage", "dev", "--version-suffix", "banana")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid version suffix 'banana'");
+        assertThat(pypub("prune", "--stage", "dev")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Say what to prune: --keep N");
+        assertThat(pypub("prune", "--stage", "dev", "--keep", "3", "--dry-run")).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Dry run: would prune 0 releases from stage 'dev'.");
     }
 
     @Test
