@@ -51,6 +51,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds key and user records are cached: how long a revocation takes to bite (default ${DEFAULT-VALUE}).")
     double keyCacheSeconds;
 
+    @Option(names = "--tls-keystore", defaultValue = "${env:PYPUB_TLS_KEYSTORE}",
+            description = "Serve HTTPS with this PKCS#12 key store (certificate + private key); its password comes from "
+                    + "env PYPUB_TLS_KEYSTORE_PASSWORD. Without it: plain HTTP, for use behind a TLS proxy.")
+    Path tlsKeyStore;
+
     @Override
     public Integer call() throws Exception {
         IndexSettings settings = new IndexSettings(downloadMode, Duration.ofMinutes(5), Duration.ofMillis((long) (cacheSeconds * 1000)));
@@ -62,12 +67,24 @@ final class ServeCommand implements Callable<Integer> {
                 .withCacheTtl(Duration.ofMillis((long) (keyCacheSeconds * 1000)));
         try (AwsClients clients = aws.clients();
                 IndexServer server = new IndexServer(new IndexService(clients, settings, RequestGuard.forDeployment(clients, access)),
-                        host, port).start()) {
+                        host, port, tls()).start()) {
             System.err.println("Serving the index at " + server.localUrl() + "/{stage}/simple/ (Ctrl-C to stop)");
             System.err.println(noAuth ? "WARNING: authentication is OFF (--no-auth): anyone who can reach this port reads every stage"
                     : "API keys required for packages, docs users for docs (pypub keys / pypub users)");
             server.join();
         }
         return 0;
+    }
+
+    /** The key store password is a secret: from the environment only, never a command-line argument. */
+    private IndexServer.Tls tls() {
+        if (tlsKeyStore == null) {
+            return null;
+        }
+        String password = System.getenv("PYPUB_TLS_KEYSTORE_PASSWORD");
+        if (password == null) {
+            throw new IllegalArgumentException("--tls-keystore needs the key store password in env PYPUB_TLS_KEYSTORE_PASSWORD");
+        }
+        return new IndexServer.Tls(tlsKeyStore, password);
     }
 }

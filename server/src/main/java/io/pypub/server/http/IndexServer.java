@@ -2,18 +2,32 @@ package io.pypub.server.http;
 
 import io.pypub.server.index.IndexService;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** The index over HTTP with Jetty: small thread pool, no server version header. */
+/** The index over HTTP (or HTTPS, given a key store) with Jetty: small thread pool, no server version header. */
 public final class IndexServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
+    private final boolean tls;
+
+    /** A PKCS#12 key store with the server's certificate and private key. */
+    public record Tls(Path keyStore, String password) {}
 
     public IndexServer(IndexService service, String host, int port) {
+        this(service, host, port, null);
+    }
+
+    public IndexServer(IndexService service, String host, int port, Tls tlsConfig) {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("index");
         server = new Server(threads);
@@ -21,7 +35,23 @@ public final class IndexServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
         http.setRequestHeaderSize(8192); // request line + headers; larger ones get 431/414 from Jetty itself
-        connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        tls = tlsConfig != null;
+        if (tls) {
+            if (!Files.isReadable(tlsConfig.keyStore())) {
+                throw new IllegalArgumentException("TLS key store " + tlsConfig.keyStore() + " is missing or unreadable");
+            }
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tlsConfig.keyStore().toString());
+            ssl.setKeyStoreType("PKCS12");
+            ssl.setKeyStorePassword(tlsConfig.password());
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // clients may use the IP or an internal alias of the host
+            http.addCustomizer(secure);
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
@@ -47,7 +77,7 @@ public final class IndexServer implements AutoCloseable {
     /** Base URL as seen from this machine, e.g. http://127.0.0.1:8080 */
     public URI localUrl() {
         String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1" : connector.getHost();
-        return URI.create("http://" + host + ":" + port());
+        return URI.create((tls ? "https://" : "http://") + host + ":" + port());
     }
 
     public void join() throws InterruptedException {
