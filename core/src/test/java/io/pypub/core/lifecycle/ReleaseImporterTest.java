@@ -46,7 +46,7 @@ class ReleaseImporterTest {
     }
 
     private List<Path> build(String version, String greeting) throws Exception {
-        Path out = Files.createTempDirectory("pypub-import-build-");
+        Path out = TestEnvironment.tempDir("pypub-import-build-");
         return new PackageBuilder(new LocalCommandRunner()).build(ExampleVersions.helloPackage(env, version, greeting), out,
                 env.python().python().toString(), true, false, Duration.ofMinutes(5), new RecordingLog());
     }
@@ -70,7 +70,7 @@ class ReleaseImporterTest {
     void importingAFolderTwiceLeavesExactlyOneRecordPerFileAndAddedWheelsExtendTheirRelease() throws Exception {
         List<Path> v1 = build("0.1.0", null);
         List<Path> v2 = build("0.2.0", null);
-        Path folder = Files.createTempDirectory("pypub-import-");
+        Path folder = TestEnvironment.tempDir("pypub-import-");
         // The sdists first, as an old pypiserver folder might hold them, with some clutter.
         for (Path p : concat(v1, v2)) {
             if (!isWheel(p)) {
@@ -139,13 +139,13 @@ class ReleaseImporterTest {
 
     @Test
     void aFileWithTheNameOfARecordedFileButOtherBytesIsSkippedNotReplaced() throws Exception {
-        Path folder = Files.createTempDirectory("pypub-import-");
+        Path folder = TestEnvironment.tempDir("pypub-import-");
         build("0.1.0", null).forEach(p -> uncheckedCopy(p, folder));
         importer.importFolder(folder, LEGACY, "migration", new RecordingLog());
         var s3 = deployment.s3Snapshot();
         var table = deployment.tableSnapshot();
 
-        Path other = Files.createTempDirectory("pypub-import-other-");
+        Path other = TestEnvironment.tempDir("pypub-import-other-");
         build("0.1.0", "Howdy").forEach(p -> uncheckedCopy(p, other));
         ImportResult result = importer.importFolder(other, LEGACY, "migration", new RecordingLog());
 

@@ -1,5 +1,6 @@
 package io.pypub.core.version;
 
+import io.pypub.core.testing.TestEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -55,7 +56,7 @@ final class PackagingOracle {
     private PackagingOracle() {}
 
     static Verdicts judge(Path python, List<String> candidates) throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("pypub-version-oracle-");
+        Path dir = TestEnvironment.tempDir("pypub-version-oracle-");
         try {
             Path in = dir.resolve("candidates.json");
             Path out = dir.resolve("verdicts.json");

@@ -1,5 +1,6 @@
 package io.pypub.server.access;
 
+import io.pypub.core.testing.TestEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pypub.core.python.PythonEnvironment;
@@ -41,7 +42,7 @@ class QuotaAcrossInstancesTest {
         for (int i = 0; i < 3; i++) {
             IndexServer s = servers.get(i % 2);
             AccessFixture.Run dl = index.pip(venv, "download", "--no-deps", "--only-binary", ":all:", "-d",
-                    Files.createTempDirectory("dl").toString(), "--index-url", AccessFixture.withKey(s, key, "/dev/simple/"), "hello-package");
+                    TestEnvironment.tempDir("dl").toString(), "--index-url", AccessFixture.withKey(s, key, "/dev/simple/"), "hello-package");
             assertThat(dl.exitCode()).as("download %d on instance %d: %s", i + 1, i % 2, dl.output()).isZero();
             assertThat(dl.output()).contains("Saved");
         }

@@ -1,5 +1,6 @@
 package io.pypub.server.access;
 
+import io.pypub.core.testing.TestEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pypub.core.python.PythonEnvironment;
@@ -31,7 +32,7 @@ class RevocationTest {
     void aRevokedKeyFailsOnEveryInstanceWithinTheCacheInterval() throws Exception {
         String key = index.createKey("--client", "leaver", "--stages", "dev");
         PythonEnvironment venv = index.env.freshClientVenv();
-        AccessFixture.Run before = index.pip(venv, "download", "--no-deps", "-d", Files.createTempDirectory("dl").toString(),
+        AccessFixture.Run before = index.pip(venv, "download", "--no-deps", "-d", TestEnvironment.tempDir("dl").toString(),
                 "--index-url", AccessFixture.withKey(index.server(), key, "/dev/simple/"), "hello-package");
         assertThat(before.exitCode()).as(before.output()).isZero();
         // Both instances have the key cached now.
@@ -56,7 +57,7 @@ class RevocationTest {
         assertThat(tookMillis).isLessThanOrEqualTo(AccessFixture.CACHE_TTL.toMillis() + 500);
         assertThat(new String(index.get(second, "/dev/simple/", "Authorization", "Bearer " + key).body())).isEqualTo("Unauthorized: key revoked\n");
 
-        AccessFixture.Run after = index.pip(venv, "download", "-vv", "--no-deps", "-d", Files.createTempDirectory("dl").toString(),
+        AccessFixture.Run after = index.pip(venv, "download", "-vv", "--no-deps", "-d", TestEnvironment.tempDir("dl").toString(),
                 "--index-url", AccessFixture.withKey(second, key, "/dev/simple/"), "hello-package");
         assertThat(after.exitCode()).isNotZero();
         assertThat(after.output()).contains("401 Client Error");

@@ -1,5 +1,6 @@
 package io.pypub.server.access;
 
+import io.pypub.core.testing.TestEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pypub.core.python.PythonEnvironment;
@@ -80,7 +81,7 @@ class SecretLeakTest {
 
             // pip with the key in its index URL (pip masks it in what it prints).
             PythonEnvironment venv = index.env.freshClientVenv();
-            AccessFixture.Run pip = index.pip(venv, "download", "--no-deps", "-d", Files.createTempDirectory("dl").toString(),
+            AccessFixture.Run pip = index.pip(venv, "download", "--no-deps", "-d", TestEnvironment.tempDir("dl").toString(),
                     "--index-url", AccessFixture.withKey(index.server(), key, "/dev/simple/"), "hello-package");
             assertThat(pip.exitCode()).as(pip.output()).isZero();
 

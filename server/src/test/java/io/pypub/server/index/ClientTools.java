@@ -37,7 +37,7 @@ final class ClientTools {
 
     static Path tempDir(String prefix) {
         try {
-            return Files.createTempDirectory(prefix);
+            return TestEnvironment.tempDir(prefix);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

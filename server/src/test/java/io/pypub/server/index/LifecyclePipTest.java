@@ -176,7 +176,7 @@ class LifecyclePipTest {
     @Test
     void importedFolderIsInstallableAndASecondImportChangesNothing() throws Exception {
         try (IndexFixture index = new IndexFixture()) {
-            Path folder = Files.createTempDirectory("pypub-legacy-");
+            Path folder = TestEnvironment.tempDir("pypub-legacy-");
             new PackageBuilder(new LocalCommandRunner()).build(example(index, "0.1.0", null), folder,
                     index.env.python().python().toString(), true, false, Duration.ofMinutes(5), new RecordingLog());
 

@@ -110,7 +110,7 @@ class SimpleApiConformanceTest {
         assertThat(RECORDED.keySet()).containsExactlyInAnyOrder("acme-utils", "hello-package", "zed-greeter-tools");
 
         // Crawl: the project list in every variant, then every project it names, in every variant.
-        Path dir = Files.createTempDirectory("simple-pages-");
+        Path dir = TestEnvironment.tempDir("simple-pages-");
         for (Variant v : Variant.values()) {
             PAGES.add(fetchPage(dir, null, v));
         }
