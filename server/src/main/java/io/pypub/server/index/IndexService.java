@@ -8,7 +8,6 @@ import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.DynamoVersionTable;
-import io.pypub.core.storage.FileDigest;
 import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.storage.StorageException;
 import io.pypub.core.storage.StorageLayout;
@@ -36,6 +35,7 @@ public final class IndexService {
     private final IndexSettings settings;
     private final S3ArtifactStore docsStore;
     private final SimplePages pages = new SimplePages();
+    private final RenderedPages rendered = new RenderedPages();
     private final StagePage stagePage = new StagePage();
     private final IndexMetrics metrics = new IndexMetrics();
 
@@ -140,7 +140,8 @@ public final class IndexService {
             return notAcceptable();
         }
         List<ProjectEntry> projects = catalog.projects(stage);
-        return page(request, format, pages.projectList(projects, format, ""));
+        return page(request, format, rendered.get("list " + stage + " " + format, projects,
+                () -> pages.projectList(projects, format, "")));
     }
 
     private IndexResponse projectPage(IndexRequest request, Stage stage, String name) {
@@ -159,13 +160,21 @@ public final class IndexService {
         if (releases.isEmpty()) {
             return notFound();
         }
-        String display = releases.stream().max(Comparator.comparing(Release::version)).map(Release::displayName).orElse(normalized);
-        return page(request, format, pages.projectPage(normalized, display, releases, format, ""));
+        return page(request, format, rendered.get("project " + stage + " " + normalized + " " + format, releases, () -> {
+            String display = releases.stream().max(Comparator.comparing(Release::version)).map(Release::displayName)
+                    .orElse(normalized);
+            return pages.projectPage(normalized, display, releases, format, "");
+        }));
     }
 
     /** Serves a rendered page with an ETag, answering 304 when the client has it already. */
     private static IndexResponse page(IndexRequest request, SimpleFormat format, byte[] body) {
-        String etag = "\"" + FileDigest.sha256Hex(body).substring(0, 32) + "\"";
+        return page(request, format, RenderedPages.Page.of(body));
+    }
+
+    private static IndexResponse page(IndexRequest request, SimpleFormat format, RenderedPages.Page page) {
+        String etag = page.etag();
+        byte[] body = page.body();
         String ifNoneMatch = request.header("If-None-Match");
         if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.strip().equals("*"))) {
             return IndexResponse.bytes(304, format.contentType(), new byte[0]).header("ETag", etag).header("Vary", "Accept");
