@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * between instances, while a busy index still reads DynamoDB at most once a second per page.
  */
 public final class ReleaseCatalog {
-    private record Entry<T>(CompletableFuture<T> value, long expiresAtNanos) {}
+    /** A read (done or under way) and, while it is under way, the previous read's entry. */
+    private record Entry<T>(CompletableFuture<T> value, long expiresAtNanos, Entry<T> previous) {}
 
     private final VersionTable table;
     private final long ttlNanos;
@@ -47,12 +48,15 @@ public final class ReleaseCatalog {
     }
 
     /**
-     * One load per key at a time: requests that find an expired entry while another request is
-     * already reading it wait for that read instead of starting their own. Without this, every
-     * request in flight when an entry expires queries the table at once; under load the queries
-     * then take longer than the TTL, each result is already expired when stored, and the cache
-     * stops working. An entry expires {@code ttl} after its read started, so nothing served is
-     * older than that.
+     * One read per key at a time. A request that finds the entry expired starts a new read and
+     * waits for it; requests arriving while that read is under way get the previous data if it
+     * expired less than half a TTL ago, and otherwise wait for the read too. So every instance
+     * reads the table at most once per TTL per key, only one request per key and TTL waits for
+     * DynamoDB, and nothing served comes from a read that started more than 1.5 TTL earlier; a
+     * new release shows as soon as the first read after the expiry completes, as without the
+     * previous data. (Letting every request in flight read at expiry made the reads outlast the
+     * TTL under load, so that results were already expired when stored and the cache stopped
+     * working.)
      */
     private <T> T cached(Map<String, Entry<T>> map, String key, Supplier<T> load) {
         if (ttlNanos <= 0) {
@@ -61,19 +65,29 @@ public final class ReleaseCatalog {
         while (true) {
             long now = System.nanoTime();
             Entry<T> current = map.get(key);
-            if (current != null && (!current.value().isDone() || now - current.expiresAtNanos() < 0)) {
+            if (current != null && !current.value().isDone()) {
+                Entry<T> previous = current.previous();
+                if (previous != null && now - (previous.expiresAtNanos() + ttlNanos / 2) < 0) {
+                    return previous.value().join(); // a read is under way and the previous one is recent enough
+                }
+                return await(current.value());
+            }
+            if (current != null && now - current.expiresAtNanos() < 0) {
                 return await(current.value());
             }
             if (current == null && map.size() > 10_000) {
                 map.clear(); // bounded memory: unknown names must not grow the cache forever
             }
-            Entry<T> mine = new Entry<>(new CompletableFuture<>(), now + ttlNanos);
+            // Only successful reads stay in the map, so current (if any) is a completed one.
+            Entry<T> previous = current == null ? null : new Entry<>(current.value(), current.expiresAtNanos(), null);
+            Entry<T> mine = new Entry<>(new CompletableFuture<>(), now + ttlNanos, previous);
             if (current == null ? map.putIfAbsent(key, mine) != null : !map.replace(key, current, mine)) {
-                continue; // another request started a read first: wait for that one
+                continue; // another request started a read first
             }
             try {
                 T value = load.get();
                 mine.value().complete(value);
+                map.replace(key, mine, new Entry<>(mine.value(), mine.expiresAtNanos(), null)); // let the previous data go
                 return value;
             } catch (RuntimeException | Error e) {
                 map.remove(key, mine); // the next request tries again
