@@ -18,12 +18,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issue 4: requests/s and p99 latency of a simple page and a 100 KB download, for the index server
@@ -48,8 +48,6 @@ final class IndexBenchmark {
         this.aws = aws;
     }
 
-    private record Target(String name, String path) {}
-
     Report run() throws Exception {
         Wrk wrk = new Wrk(Tools.require("wrk", "wrk"), Bench.intSetting("threads", 2), Bench.intSetting("connections", 32));
         Path nginxBinary = Tools.require("nginx", "nginx");
@@ -57,32 +55,31 @@ final class IndexBenchmark {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the benchmarks with ./mvnw -B -Pbench verify");
         }
-        int seconds = Bench.intSetting("seconds", 10);
-        int warmup = Bench.intSetting("warmupSeconds", 5);
+        Timing timing = new Timing(Bench.intSetting("warmupSeconds", 5), Bench.intSetting("seconds", 10), Bench.intSetting("rounds", 3));
         String jvmOpts = Bench.setting("serverJvmOpts", "-Xmx64m");
 
         String id = Long.toString(System.currentTimeMillis());
         AwsSettings settings = aws.settings("bench-index-" + id, "", "bench-index-versions-" + id, "bench-index-access-" + id);
-        byte[] download = publishReleases(settings);
-        Version lastVersion = Version.parse("1.0." + (RELEASES - 1));
-        List<Target> targets = List.of(new Target("simple page", "/dev/simple/" + PROJECT + "/"),
-                new Target("100 KB download", "/dev/files/" + PROJECT + "/" + lastVersion + "/" + sdistName(lastVersion)));
-
         Path work = out.resolve("index-files");
         Tools.deleteTree(work);
         Process server = null;
         Process nginx = null;
-        try {
+        try (AwsClients clients = aws.clients(settings)) {
+            byte[] download = publishReleases(clients);
+            Version last = Version.parse("1.0." + (RELEASES - 1));
+            String downloadKey = settings.layout().fileKey(STAGE, PROJECT, last, sdistName(last));
+            List<Target> targets = List.of(new Target("simple page", "/dev/simple/" + PROJECT + "/"),
+                    new Target("100 KB download", "/dev/files/" + PROJECT + "/" + last + "/" + sdistName(last)));
+
             int serverPort = Tools.freePort();
             server = startServer(jar, jvmOpts, settings, serverPort);
             String ours = "http://127.0.0.1:" + serverPort;
             // nginx serves the very bytes the index answers with, under the same paths.
             Path www = work.resolve("www");
             for (Target t : targets) {
-                byte[] body = get(ours + t.path());
                 Path file = www.resolve(t.path().substring(1) + (t.path().endsWith("/") ? "index.html" : ""));
                 Files.createDirectories(file.getParent());
-                Files.write(file, body);
+                Files.write(file, get(ours + t.path()));
             }
             if (!Arrays.equals(Files.readAllBytes(www.resolve(targets.get(1).path().substring(1))), download)) {
                 throw new IllegalStateException("The index served a different download than was uploaded");
@@ -97,104 +94,137 @@ final class IndexBenchmark {
             }
 
             long pid = server.pid();
-            long idleRssKb = status(pid, "VmRSS");
-            AtomicLong peakRssKb = new AtomicLong();
-            AtomicLong peakThreads = new AtomicLong();
-            Thread sampler = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    peakRssKb.accumulateAndGet(status(pid, "VmRSS"), Math::max);
-                    peakThreads.accumulateAndGet(status(pid, "Threads"), Math::max);
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "rss-sampler");
-            sampler.setDaemon(true);
-            sampler.start();
-
+            long idleRssKb = ProcessMemory.status(pid, "VmRSS");
             List<List<String>> rows = new ArrayList<>();
-            double simpleRatio = 0;
-            for (Target t : targets) {
-                Wrk.Result a = measure(wrk, "pypub", ours + t.path(), warmup, seconds);
-                Wrk.Result b = measure(wrk, "nginx", theirs + t.path(), warmup, seconds);
-                if (t == targets.get(0)) {
-                    simpleRatio = a.rate() / b.rate();
+            List<Comparison> results = new ArrayList<>();
+            long peakKb;
+            long peakThreads;
+            try (ProcessMemory memory = new ProcessMemory(pid)) {
+                for (Target t : targets) {
+                    Comparison c = compare(wrk, ours + t.path(), theirs + t.path(), timing);
+                    results.add(c);
+                    rows.add(List.of(t.name() + " `" + t.path() + "`", Report.fmt(c.oursRate(), 0), Report.fmt(c.nginxRate(), 0),
+                            "**" + Report.fmt(c.rateRatio(), 2) + "**", Report.fmt(c.oursP99(), 2), Report.fmt(c.nginxP99(), 2),
+                            "**" + Report.fmt(c.p99Ratio(), 2) + "**", c.oursErrors() + " / " + c.nginxErrors()));
                 }
-                rows.add(List.of(t.name() + " `" + t.path() + "`", Report.fmt(a.rate(), 0), Report.fmt(b.rate(), 0),
-                        "**" + Report.ratio(a.rate(), b.rate()) + "**", Report.fmt(a.p99Millis(), 2), Report.fmt(b.p99Millis(), 2),
-                        "**" + Report.ratio(a.p99Millis(), b.p99Millis()) + "**", a.socketErrors() + " / " + b.socketErrors()));
+                peakKb = memory.peakKb();
+                peakThreads = memory.peakThreads();
             }
-            sampler.interrupt();
-            sampler.join();
-            long hwmKb = status(pid, "VmHWM");
-            long rssKb = status(pid, "VmRSS");
+            long rssKb = ProcessMemory.status(pid, "VmRSS");
+            long anonKb = ProcessMemory.status(pid, "RssAnon");
             if (!server.isAlive()) {
                 throw new IllegalStateException("The index server died under load; see " + out.resolve("logs/index-server.log"));
             }
+            // The ceiling for streamed downloads: the local S3 server alone, on a presigned URL of the same object.
+            String presigned = clients.presigner().presignGetObject(b -> b.signatureDuration(Duration.ofHours(1))
+                    .getObjectRequest(g -> g.bucket(settings.bucket()).key(downloadKey))).url().toString();
+            List<Double> s3Rates = new ArrayList<>();
+            for (int i = 0; i < timing.rounds(); i++) {
+                s3Rates.add(wrk.run(presigned, timing.seconds()).rate());
+            }
+            double s3Rate = Report.median(s3Rates);
+            double simpleRatio = results.get(0).rateRatio();
             return new Report("Index benchmark: pypub index server vs. nginx")
                     .line("One run on this machine (" + Runtime.getRuntime().availableProcessors() + " cores, shared): wrk "
-                            + wrk.threads() + " threads, " + wrk.connections() + " connections, " + warmup + " s warm-up then "
-                            + seconds + " s measured per row. Index server: `java " + jvmOpts + " -jar server/target/pypub.jar serve` "
-                            + "on the local S3/DynamoDB API servers (downloads streamed from S3); nginx " + nginxVersion(nginxBinary)
-                            + " (worker_processes auto) serving the same bytes as static files.")
-                    .line("The project has " + RELEASES + " releases with an sdist and a wheel each; both servers answer HTML.")
+                            + wrk.threads() + " threads, " + wrk.connections() + " connections; per URL " + timing.warmup()
+                            + " s warm-up of each server, then " + timing.rounds() + " rounds of " + timing.seconds()
+                            + " s on each, alternating; medians over the rounds (ratios: median of the per-round ratios).")
+                    .line("Index server: `java " + jvmOpts + " -jar server/target/pypub.jar serve` on the local S3/DynamoDB API "
+                            + "servers (moto), downloads streamed from S3. nginx " + nginxVersion(nginxBinary)
+                            + " (worker_processes auto, access log off) serving the same bytes as static files. The project has "
+                            + RELEASES + " releases with an sdist and a wheel each; both servers answer HTML.")
                     .table(List.of("URL", "pypub req/s", "nginx req/s", "rate ratio pypub/nginx", "pypub p99 ms", "nginx p99 ms",
                             "p99 ratio pypub/nginx", "socket errors pypub / nginx"), rows)
-                    .line("Index server memory (`/proc/PID/status`): JVM options `" + jvmOpts + "`; RSS idle "
-                            + mib(idleRssKb) + " MiB, highest sampled under load " + mib(peakRssKb.get()) + " MiB, at the end "
-                            + mib(rssKb) + " MiB, peak VmHWM " + mib(hwmKb) + " MiB; up to " + peakThreads.get() + " threads.")
+                    .line("Downloads are streamed from the local S3 server, which alone answers a presigned GET of the same "
+                            + "object at " + Report.fmt(s3Rate, 0) + " req/s: the index reaches "
+                            + Report.ratio(results.get(1).oursRate(), s3Rate) + " of that ceiling.")
+                    .line("")
+                    .line("Index server memory (`/proc/PID/status`), JVM options `" + jvmOpts + "`: RSS idle " + mib(idleRssKb)
+                            + " MiB; peak under load (VmHWM) " + mib(peakKb) + " MiB; at the end VmRSS " + mib(rssKb)
+                            + " MiB, of which anonymous " + mib(anonKb) + " MiB; up to " + peakThreads + " threads.")
                     .line("")
                     .line("Targets (issue 4):")
                     .line("- simple page rate at least half of nginx's: ratio " + Report.fmt(simpleRatio, 2) + " — "
                             + (simpleRatio >= 0.5 ? "met" : "**missed**"))
-                    .line("- whole server within a 128 MiB container: VmHWM " + mib(hwmKb) + " MiB — "
-                            + (hwmKb <= CONTAINER_LIMIT_KB ? "met" : "**missed**"));
+                    .line("- whole server within a 128 MiB container: peak RSS " + mib(peakKb) + " MiB — "
+                            + (peakKb <= CONTAINER_LIMIT_KB ? "met" : "**missed**"));
         } finally {
             Tools.stop(nginx);
             Tools.stop(server);
         }
     }
 
-    /** Ten releases, each an sdist and a wheel of 100 KB, recorded as the pipeline records them; returns the last sdist. */
-    private byte[] publishReleases(AwsSettings settings) {
-        byte[] last = null;
-        try (AwsClients clients = aws.clients(settings)) {
-            new StorageProvisioner(clients).ensureAll();
-            S3ArtifactStore store = new S3ArtifactStore(clients.s3(), settings.bucket());
-            DynamoVersionTable versions = new DynamoVersionTable(clients.dynamo(), settings.versionTable());
-            for (int i = 0; i < RELEASES; i++) {
-                Version v = Version.parse("1.0." + i);
-                List<ReleaseFile> files = new ArrayList<>();
-                for (PackageType type : List.of(PackageType.SDIST, PackageType.WHEEL)) {
-                    String name = type == PackageType.SDIST ? sdistName(v) : PROJECT + "-" + v + "-py3-none-any.whl";
-                    byte[] body = Fixtures.randomBytes(FILE_BYTES, i * 2L + type.ordinal());
-                    String key = settings.layout().fileKey(STAGE, PROJECT, v, name);
-                    var digest = store.put(key, body, "application/octet-stream");
-                    files.add(new ReleaseFile(name, key, digest.sha256(), digest.size(), ">=3.9", Instant.now(), null, type));
-                    if (type == PackageType.SDIST) {
-                        last = body;
-                    }
-                }
-                versions.record(new Release(STAGE, PROJECT, PROJECT, v, files, null, false, null, "bench", null,
-                        "Benchmark package", Instant.now()), false);
+    private record Target(String name, String path) {}
+
+    private record Timing(int warmup, int seconds, int rounds) {}
+
+    /** Medians over the rounds of one URL on both servers. */
+    private record Comparison(double oursRate, double nginxRate, double rateRatio, double oursP99, double nginxP99,
+            double p99Ratio, long oursErrors, long nginxErrors) {}
+
+    private static Comparison compare(Wrk wrk, String ours, String theirs, Timing timing) {
+        if (timing.warmup() > 0) {
+            wrk.run(ours, timing.warmup());
+            wrk.run(theirs, timing.warmup());
+        }
+        List<Wrk.Result> a = new ArrayList<>();
+        List<Wrk.Result> b = new ArrayList<>();
+        for (int i = 0; i < timing.rounds(); i++) {
+            if (i % 2 == 0) {
+                a.add(measure(wrk, "pypub", ours, timing.seconds()));
+                b.add(measure(wrk, "nginx", theirs, timing.seconds()));
+            } else {
+                b.add(measure(wrk, "nginx", theirs, timing.seconds()));
+                a.add(measure(wrk, "pypub", ours, timing.seconds()));
             }
+        }
+        List<Double> rateRatios = new ArrayList<>();
+        List<Double> p99Ratios = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            rateRatios.add(a.get(i).rate() / b.get(i).rate());
+            p99Ratios.add(a.get(i).p99Millis() / b.get(i).p99Millis());
+        }
+        return new Comparison(Report.median(a.stream().map(Wrk.Result::rate).toList()),
+                Report.median(b.stream().map(Wrk.Result::rate).toList()), Report.median(rateRatios),
+                Report.median(a.stream().map(Wrk.Result::p99Millis).toList()),
+                Report.median(b.stream().map(Wrk.Result::p99Millis).toList()), Report.median(p99Ratios),
+                a.stream().mapToLong(Wrk.Result::socketErrors).sum(), b.stream().mapToLong(Wrk.Result::socketErrors).sum());
+    }
+
+    private static Wrk.Result measure(Wrk wrk, String who, String url, int seconds) {
+        Wrk.Result r = wrk.run(url, seconds);
+        System.out.printf("[bench] %s %s: %.0f req/s, p99 %.2f ms%n", who, url, r.rate(), r.p99Millis());
+        return r;
+    }
+
+    /** Ten releases, each an sdist and a wheel of 100 KB, recorded as the pipeline records them; returns the last sdist. */
+    private byte[] publishReleases(AwsClients clients) {
+        AwsSettings settings = clients.settings();
+        new StorageProvisioner(clients).ensureAll();
+        S3ArtifactStore store = new S3ArtifactStore(clients.s3(), settings.bucket());
+        DynamoVersionTable versions = new DynamoVersionTable(clients.dynamo(), settings.versionTable());
+        byte[] last = null;
+        for (int i = 0; i < RELEASES; i++) {
+            Version v = Version.parse("1.0." + i);
+            List<ReleaseFile> files = new ArrayList<>();
+            for (PackageType type : List.of(PackageType.SDIST, PackageType.WHEEL)) {
+                String name = type == PackageType.SDIST ? sdistName(v) : PROJECT + "-" + v + "-py3-none-any.whl";
+                byte[] body = Fixtures.randomBytes(FILE_BYTES, i * 2L + type.ordinal());
+                String key = settings.layout().fileKey(STAGE, PROJECT, v, name);
+                var digest = store.put(key, body, "application/octet-stream");
+                files.add(new ReleaseFile(name, key, digest.sha256(), digest.size(), ">=3.9", Instant.now(), null, type));
+                if (type == PackageType.SDIST) {
+                    last = body;
+                }
+            }
+            versions.record(new Release(STAGE, PROJECT, PROJECT, v, files, null, false, null, "bench", null,
+                    "Benchmark package", Instant.now()), false);
         }
         return last;
     }
 
     private static String sdistName(Version v) {
         return PROJECT + "-" + v + ".tar.gz";
-    }
-
-    private Wrk.Result measure(Wrk wrk, String who, String url, int warmup, int seconds) {
-        if (warmup > 0) {
-            wrk.run(url, warmup);
-        }
-        Wrk.Result r = wrk.run(url, seconds);
-        System.out.printf("[bench] %s %s: %.0f req/s, p99 %.2f ms%n", who, url, r.rate(), r.p99Millis());
-        return r;
     }
 
     private Process startServer(Path jar, String jvmOpts, AwsSettings s, int port) throws IOException {
@@ -259,7 +289,7 @@ final class IndexBenchmark {
     }
 
     private static String nginxVersion(Path binary) {
-        var r = Tools.run(List.of(binary.toString(), "-v"), java.time.Duration.ofSeconds(10));
+        var r = Tools.run(List.of(binary.toString(), "-v"), Duration.ofSeconds(10));
         return r.tail().isEmpty() ? "" : r.tail().get(0).replaceFirst("^nginx version: nginx/", "");
     }
 
@@ -269,20 +299,6 @@ final class IndexBenchmark {
             throw new IllegalStateException("GET " + url + " answered " + r.statusCode());
         }
         return r.body();
-    }
-
-    /** A numeric field of /proc/PID/status (kB for memory fields), 0 if the process is gone. */
-    private static long status(long pid, String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return 0;
     }
 
     private static String mib(long kb) {

@@ -17,8 +17,10 @@ record Wrk(Path binary, int threads, int connections) {
     private static final Pattern REQUESTS = Pattern.compile("^\\s+(\\d+) requests in", Pattern.MULTILINE);
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
     private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: (.*)");
+    private static final Pattern NUMBER = Pattern.compile("\\d+");
 
-    record Result(double rate, double p99Millis, long requests, String socketErrors) {}
+    /** @param socketErrors connect, read, write and timeout errors added up */
+    record Result(double rate, double p99Millis, long requests, long socketErrors) {}
 
     Result run(String url, int seconds) {
         List<String> lines = new ArrayList<>();
@@ -34,8 +36,9 @@ record Wrk(Path binary, int threads, int connections) {
             throw new IllegalStateException(url + " answered " + non2xx.group(1) + " requests with an error status:\n" + text);
         }
         Matcher errors = SOCKET_ERRORS.matcher(text);
+        long socketErrors = errors.find() ? NUMBER.matcher(errors.group(1)).results().mapToLong(m -> Long.parseLong(m.group())).sum() : 0;
         return new Result(Double.parseDouble(group(RATE, text, url)), p99Millis(text, url),
-                Long.parseLong(group(REQUESTS, text, url)), errors.find() ? errors.group(1) : "none");
+                Long.parseLong(group(REQUESTS, text, url)), socketErrors);
     }
 
     private static double p99Millis(String text, String url) {
