@@ -9,7 +9,6 @@ import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.DynamoVersionTable;
-import io.pypub.core.storage.FileDigest;
 import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.storage.StorageException;
 import io.pypub.core.storage.StorageLayout;
@@ -40,6 +39,7 @@ public final class IndexService {
     private final IndexSettings settings;
     private final S3ArtifactStore docsStore;
     private final SimplePages pages = new SimplePages();
+    private final RenderedPages rendered = new RenderedPages();
     private final StagePage stagePage = new StagePage();
     private final IndexMetrics metrics = new IndexMetrics();
     private final RequestGuard guard;
@@ -153,9 +153,16 @@ public final class IndexService {
         if (format == null) {
             return notAcceptable();
         }
-        // A key limited to some projects sees only those.
-        List<ProjectEntry> projects = catalog.projects(stage).stream().filter(p -> access.allowsProject(p.name())).toList();
-        return page(request, format, pages.projectList(projects, format, access.linkQuery()));
+        // A key limited to some projects sees only those; the shared rendering serves everyone else.
+        List<ProjectEntry> all = catalog.projects(stage);
+        List<ProjectEntry> projects = all.stream().filter(p -> access.allowsProject(p.name())).toList();
+        String linkQuery = access.linkQuery();
+        if (projects.size() != all.size()) {
+            return page(request, format, pages.projectList(projects, format, linkQuery));
+        }
+        // The link query (a key, when it came in the URL) is part of the cache key: pages never mix clients.
+        return page(request, format, rendered.get("list " + stage + " " + format + " " + linkQuery, all,
+                () -> pages.projectList(all, format, linkQuery)));
     }
 
     private IndexResponse projectPage(IndexRequest request, Stage stage, String name, String linkQuery) {
@@ -175,13 +182,21 @@ public final class IndexService {
         if (releases.isEmpty()) {
             return notFound();
         }
-        String display = releases.stream().max(Comparator.comparing(Release::version)).map(Release::displayName).orElse(normalized);
-        return page(request, format, pages.projectPage(normalized, display, releases, format, linkQuery));
+        return page(request, format, rendered.get("project " + stage + " " + normalized + " " + format + " " + linkQuery, releases, () -> {
+            String display = releases.stream().max(Comparator.comparing(Release::version)).map(Release::displayName)
+                    .orElse(normalized);
+            return pages.projectPage(normalized, display, releases, format, linkQuery);
+        }));
     }
 
     /** Serves a rendered page with an ETag, answering 304 when the client has it already. */
     private static IndexResponse page(IndexRequest request, SimpleFormat format, byte[] body) {
-        String etag = "\"" + FileDigest.sha256Hex(body).substring(0, 32) + "\"";
+        return page(request, format, RenderedPages.Page.of(body));
+    }
+
+    private static IndexResponse page(IndexRequest request, SimpleFormat format, RenderedPages.Page page) {
+        String etag = page.etag();
+        byte[] body = page.body();
         String ifNoneMatch = request.header("If-None-Match");
         if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.strip().equals("*"))) {
             return IndexResponse.bytes(304, format.contentType(), new byte[0]).header("ETag", etag).header("Vary", "Accept");

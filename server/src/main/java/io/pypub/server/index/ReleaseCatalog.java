@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -18,7 +20,8 @@ import java.util.function.Supplier;
  * between instances, while a busy index still reads DynamoDB at most once a second per page.
  */
 public final class ReleaseCatalog {
-    private record Entry<T>(T value, long expiresAtNanos) {}
+    /** A read (done or under way) and, while it is under way, the previous read's entry. */
+    private record Entry<T>(CompletableFuture<T> value, long expiresAtNanos, Entry<T> previous) {}
 
     private final VersionTable table;
     private final long ttlNanos;
@@ -44,19 +47,64 @@ public final class ReleaseCatalog {
         return cached(latest, stage.name() + "#" + project, () -> table.latest(stage, project));
     }
 
+    /**
+     * One read per key at a time. A request that finds the entry expired starts a new read and
+     * waits for it; requests arriving while that read is under way get the previous data if it
+     * expired less than half a TTL ago, and otherwise wait for the read too. So every instance
+     * reads the table at most once per TTL per key, only one request per key and TTL waits for
+     * DynamoDB, and nothing served comes from a read that started more than 1.5 TTL earlier; a
+     * new release shows as soon as the first read after the expiry completes, as without the
+     * previous data. (Letting every request in flight read at expiry made the reads outlast the
+     * TTL under load, so that results were already expired when stored and the cache stopped
+     * working.)
+     */
     private <T> T cached(Map<String, Entry<T>> map, String key, Supplier<T> load) {
-        long now = System.nanoTime();
-        Entry<T> e = map.get(key);
-        if (e != null && now - e.expiresAtNanos() < 0) {
-            return e.value();
+        if (ttlNanos <= 0) {
+            return load.get();
         }
-        T value = load.get();
-        if (ttlNanos > 0) {
-            if (map.size() > 10_000) {
+        while (true) {
+            long now = System.nanoTime();
+            Entry<T> current = map.get(key);
+            if (current != null && !current.value().isDone()) {
+                Entry<T> previous = current.previous();
+                if (previous != null && now - (previous.expiresAtNanos() + ttlNanos / 2) < 0) {
+                    return previous.value().join(); // a read is under way and the previous one is recent enough
+                }
+                return await(current.value());
+            }
+            if (current != null && now - current.expiresAtNanos() < 0) {
+                return await(current.value());
+            }
+            if (current == null && map.size() > 10_000) {
                 map.clear(); // bounded memory: unknown names must not grow the cache forever
             }
-            map.put(key, new Entry<>(value, now + ttlNanos));
+            // Only successful reads stay in the map, so current (if any) is a completed one.
+            Entry<T> previous = current == null ? null : new Entry<>(current.value(), current.expiresAtNanos(), null);
+            Entry<T> mine = new Entry<>(new CompletableFuture<>(), now + ttlNanos, previous);
+            if (current == null ? map.putIfAbsent(key, mine) != null : !map.replace(key, current, mine)) {
+                continue; // another request started a read first
+            }
+            try {
+                T value = load.get();
+                mine.value().complete(value);
+                map.replace(key, mine, new Entry<>(mine.value(), mine.expiresAtNanos(), null)); // let the previous data go
+                return value;
+            } catch (RuntimeException | Error e) {
+                map.remove(key, mine); // the next request tries again
+                mine.value().completeExceptionally(e);
+                throw e;
+            }
         }
-        return value;
+    }
+
+    private static <T> T await(CompletableFuture<T> value) {
+        try {
+            return value.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re; // e.g. StorageException, which the index answers with 503
+            }
+            throw e;
+        }
     }
 }

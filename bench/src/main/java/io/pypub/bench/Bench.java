@@ -1,0 +1,57 @@
+package io.pypub.bench;
+
+import io.pypub.core.embedded.EmbeddedAws;
+import io.pypub.core.python.PythonEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Runs the benchmarks ({@code upload}, {@code index}, or {@code all}) against local S3 and
+ * DynamoDB API servers and writes one Markdown report per benchmark to {@code target/bench/}.
+ * Every number is reported next to a baseline measured in the same run (aws-cli, nginx), so the
+ * ratios hold on a noisy, shared machine where the absolute times do not.
+ */
+public final class Bench {
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        String which = args.length == 0 ? "all" : args[0];
+        List<String> selected = which.equals("all") ? List.of("upload", "index") : List.of(which.split(","));
+        Path root = repoRoot();
+        Path out = root.resolve("target/bench");
+        Files.createDirectories(out);
+        PythonEnvironment python = PythonEnvironment.ensure(root.resolve("target/pyenv"), PythonEnvironment.toolsRequirements(),
+                line -> System.out.println("[bench] " + line));
+        try (EmbeddedAws aws = EmbeddedAws.start(python, out.resolve("logs"))) {
+            for (String name : selected) {
+                Report report = switch (name) {
+                    case "upload" -> new UploadBenchmark(root, out, aws).run();
+                    case "index" -> new IndexBenchmark(root, out, aws).run();
+                    default -> throw new IllegalArgumentException("Unknown benchmark '" + name + "': use upload, index or all");
+                };
+                report.write(out.resolve(name + ".md"));
+            }
+        }
+    }
+
+    static Path repoRoot() {
+        String fromMaven = System.getProperty("pypub.repoRoot");
+        Path p = (fromMaven == null || fromMaven.isBlank() ? Path.of("") : Path.of(fromMaven)).toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("server"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("Cannot find the repository root; pass -Dpypub.repoRoot=...");
+        }
+        return p;
+    }
+
+    static int intSetting(String name, int defaultValue) {
+        return Integer.parseInt(System.getProperty("bench." + name, Integer.toString(defaultValue)).strip());
+    }
+
+    static String setting(String name, String defaultValue) {
+        return System.getProperty("bench." + name, defaultValue).strip();
+    }
+}

@@ -1,0 +1,307 @@
+package io.pypub.bench;
+
+import io.pypub.core.embedded.EmbeddedAws;
+import io.pypub.core.release.PackageType;
+import io.pypub.core.release.Release;
+import io.pypub.core.release.ReleaseFile;
+import io.pypub.core.release.Stage;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.AwsSettings;
+import io.pypub.core.storage.DynamoVersionTable;
+import io.pypub.core.storage.S3ArtifactStore;
+import io.pypub.core.storage.StorageProvisioner;
+import io.pypub.core.version.Version;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issue 4: requests/s and p99 latency of a simple page and a 100 KB download, for the index server
+ * (its own JVM, run from the shaded jar against the local S3 and DynamoDB servers) and for nginx
+ * serving the same bytes as static files, all in one run; plus the server's resident memory.
+ */
+final class IndexBenchmark {
+    private static final Stage STAGE = Stage.of("dev");
+    private static final String PROJECT = "benchpkg";
+    private static final int RELEASES = 10;
+    private static final int FILE_BYTES = 100 * 1024;
+    private static final long CONTAINER_LIMIT_KB = 128 * 1024;
+
+    private final Path root;
+    private final Path out;
+    private final EmbeddedAws aws;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    IndexBenchmark(Path root, Path out, EmbeddedAws aws) {
+        this.root = root;
+        this.out = out;
+        this.aws = aws;
+    }
+
+    Report run() throws Exception {
+        Wrk wrk = new Wrk(Tools.require("wrk", "wrk"), Bench.intSetting("threads", 2), Bench.intSetting("connections", 32));
+        Path nginxBinary = Tools.require("nginx", "nginx");
+        Path jar = root.resolve("server/target/pypub.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the benchmarks with ./mvnw -B -Pbench verify");
+        }
+        Timing timing = new Timing(Bench.intSetting("warmupSeconds", 5), Bench.intSetting("seconds", 10), Bench.intSetting("rounds", 3));
+        String jvmOpts = Bench.setting("serverJvmOpts", "-Xmx64m");
+
+        String id = Long.toString(System.currentTimeMillis());
+        AwsSettings settings = aws.settings("bench-index-" + id, "", "bench-index-versions-" + id, "bench-index-access-" + id);
+        Path work = out.resolve("index-files");
+        Tools.deleteTree(work);
+        Process server = null;
+        Process nginx = null;
+        try (AwsClients clients = aws.clients(settings)) {
+            byte[] download = publishReleases(clients);
+            Version last = Version.parse("1.0." + (RELEASES - 1));
+            String downloadKey = settings.layout().fileKey(STAGE, PROJECT, last, sdistName(last));
+            List<Target> targets = List.of(new Target("simple page", "/dev/simple/" + PROJECT + "/"),
+                    new Target("100 KB download", "/dev/files/" + PROJECT + "/" + last + "/" + sdistName(last)));
+
+            int serverPort = Tools.freePort();
+            server = startServer(jar, jvmOpts, settings, serverPort);
+            String ours = "http://127.0.0.1:" + serverPort;
+            // nginx serves the very bytes the index answers with, under the same paths.
+            Path www = work.resolve("www");
+            for (Target t : targets) {
+                Path file = www.resolve(t.path().substring(1) + (t.path().endsWith("/") ? "index.html" : ""));
+                Files.createDirectories(file.getParent());
+                Files.write(file, get(ours + t.path()));
+            }
+            if (!Arrays.equals(Files.readAllBytes(www.resolve(targets.get(1).path().substring(1))), download)) {
+                throw new IllegalStateException("The index served a different download than was uploaded");
+            }
+            int nginxPort = Tools.freePort();
+            nginx = startNginx(nginxBinary, work.resolve("nginx"), www, nginxPort);
+            String theirs = "http://127.0.0.1:" + nginxPort;
+            for (Target t : targets) {
+                if (!Arrays.equals(get(ours + t.path()), get(theirs + t.path()))) {
+                    throw new IllegalStateException("nginx and the index disagree on " + t.path());
+                }
+            }
+
+            long pid = server.pid();
+            long idleRssKb = ProcessMemory.status(pid, "VmRSS");
+            List<List<String>> rows = new ArrayList<>();
+            List<Comparison> results = new ArrayList<>();
+            long peakKb;
+            long peakThreads;
+            try (ProcessMemory memory = new ProcessMemory(pid)) {
+                for (Target t : targets) {
+                    Comparison c = compare(wrk, ours + t.path(), theirs + t.path(), timing);
+                    results.add(c);
+                    rows.add(List.of(t.name() + " `" + t.path() + "`", Report.fmt(c.oursRate(), 0), Report.fmt(c.nginxRate(), 0),
+                            "**" + Report.fmt(c.rateRatio(), 2) + "**", Report.fmt(c.oursP99(), 2), Report.fmt(c.nginxP99(), 2),
+                            "**" + Report.fmt(c.p99Ratio(), 2) + "**", c.oursErrors() + " / " + c.nginxErrors()));
+                }
+                peakKb = memory.peakKb();
+                peakThreads = memory.peakThreads();
+            }
+            long rssKb = ProcessMemory.status(pid, "VmRSS");
+            long anonKb = ProcessMemory.status(pid, "RssAnon");
+            if (!server.isAlive()) {
+                throw new IllegalStateException("The index server died under load; see " + out.resolve("logs/index-server.log"));
+            }
+            // The ceiling for streamed downloads: the local S3 server alone, on a presigned URL of the same object.
+            String presigned = clients.presigner().presignGetObject(b -> b.signatureDuration(Duration.ofHours(1))
+                    .getObjectRequest(g -> g.bucket(settings.bucket()).key(downloadKey))).url().toString();
+            List<Double> s3Rates = new ArrayList<>();
+            for (int i = 0; i < timing.rounds(); i++) {
+                s3Rates.add(wrk.run(presigned, timing.seconds()).rate());
+            }
+            double s3Rate = Report.median(s3Rates);
+            double simpleRatio = results.get(0).rateRatio();
+            return new Report("Index benchmark: pypub index server vs. nginx")
+                    .line("One run on this machine (" + Runtime.getRuntime().availableProcessors() + " cores, shared): wrk "
+                            + wrk.threads() + " threads, " + wrk.connections() + " connections; per URL " + timing.warmup()
+                            + " s warm-up of each server, then " + timing.rounds() + " rounds of " + timing.seconds()
+                            + " s on each, alternating; medians over the rounds (ratios: median of the per-round ratios).")
+                    .line("Index server: `java " + jvmOpts + " -jar server/target/pypub.jar serve` on the local S3/DynamoDB API "
+                            + "servers (moto), downloads streamed from S3. nginx " + nginxVersion(nginxBinary)
+                            + " (worker_processes auto, access log off) serving the same bytes as static files. The project has "
+                            + RELEASES + " releases with an sdist and a wheel each; both servers answer HTML.")
+                    .table(List.of("URL", "pypub req/s", "nginx req/s", "rate ratio pypub/nginx", "pypub p99 ms", "nginx p99 ms",
+                            "p99 ratio pypub/nginx", "socket errors pypub / nginx"), rows)
+                    .line("Downloads are streamed from the local S3 server, which alone answers a presigned GET of the same "
+                            + "object at " + Report.fmt(s3Rate, 0) + " req/s: the index reaches "
+                            + Report.ratio(results.get(1).oursRate(), s3Rate) + " of that ceiling.")
+                    .line("")
+                    .line("Index server memory (`/proc/PID/status`), JVM options `" + jvmOpts + "`: RSS idle " + mib(idleRssKb)
+                            + " MiB; peak under load (VmHWM) " + mib(peakKb) + " MiB; at the end VmRSS " + mib(rssKb)
+                            + " MiB, of which anonymous " + mib(anonKb) + " MiB; up to " + peakThreads + " threads.")
+                    .line("")
+                    .line("Targets (issue 4):")
+                    .line("- simple page rate at least half of nginx's: ratio " + Report.fmt(simpleRatio, 2) + " — "
+                            + (simpleRatio >= 0.5 ? "met" : "**missed**"))
+                    .line("- whole server within a 128 MiB container: peak RSS " + mib(peakKb) + " MiB — "
+                            + (peakKb <= CONTAINER_LIMIT_KB ? "met" : "**missed**"));
+        } finally {
+            Tools.stop(nginx);
+            Tools.stop(server);
+        }
+    }
+
+    private record Target(String name, String path) {}
+
+    private record Timing(int warmup, int seconds, int rounds) {}
+
+    /** Medians over the rounds of one URL on both servers. */
+    private record Comparison(double oursRate, double nginxRate, double rateRatio, double oursP99, double nginxP99,
+            double p99Ratio, long oursErrors, long nginxErrors) {}
+
+    private static Comparison compare(Wrk wrk, String ours, String theirs, Timing timing) {
+        if (timing.warmup() > 0) {
+            wrk.run(ours, timing.warmup());
+            wrk.run(theirs, timing.warmup());
+        }
+        List<Wrk.Result> a = new ArrayList<>();
+        List<Wrk.Result> b = new ArrayList<>();
+        for (int i = 0; i < timing.rounds(); i++) {
+            if (i % 2 == 0) {
+                a.add(measure(wrk, "pypub", ours, timing.seconds()));
+                b.add(measure(wrk, "nginx", theirs, timing.seconds()));
+            } else {
+                b.add(measure(wrk, "nginx", theirs, timing.seconds()));
+                a.add(measure(wrk, "pypub", ours, timing.seconds()));
+            }
+        }
+        List<Double> rateRatios = new ArrayList<>();
+        List<Double> p99Ratios = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            rateRatios.add(a.get(i).rate() / b.get(i).rate());
+            p99Ratios.add(a.get(i).p99Millis() / b.get(i).p99Millis());
+        }
+        return new Comparison(Report.median(a.stream().map(Wrk.Result::rate).toList()),
+                Report.median(b.stream().map(Wrk.Result::rate).toList()), Report.median(rateRatios),
+                Report.median(a.stream().map(Wrk.Result::p99Millis).toList()),
+                Report.median(b.stream().map(Wrk.Result::p99Millis).toList()), Report.median(p99Ratios),
+                a.stream().mapToLong(Wrk.Result::socketErrors).sum(), b.stream().mapToLong(Wrk.Result::socketErrors).sum());
+    }
+
+    private static Wrk.Result measure(Wrk wrk, String who, String url, int seconds) {
+        Wrk.Result r = wrk.run(url, seconds);
+        System.out.printf("[bench] %s %s: %.0f req/s, p99 %.2f ms%n", who, url, r.rate(), r.p99Millis());
+        return r;
+    }
+
+    /** Ten releases, each an sdist and a wheel of 100 KB, recorded as the pipeline records them; returns the last sdist. */
+    private byte[] publishReleases(AwsClients clients) {
+        AwsSettings settings = clients.settings();
+        new StorageProvisioner(clients).ensureAll();
+        S3ArtifactStore store = new S3ArtifactStore(clients.s3(), settings.bucket());
+        DynamoVersionTable versions = new DynamoVersionTable(clients.dynamo(), settings.versionTable());
+        byte[] last = null;
+        for (int i = 0; i < RELEASES; i++) {
+            Version v = Version.parse("1.0." + i);
+            List<ReleaseFile> files = new ArrayList<>();
+            for (PackageType type : List.of(PackageType.SDIST, PackageType.WHEEL)) {
+                String name = type == PackageType.SDIST ? sdistName(v) : PROJECT + "-" + v + "-py3-none-any.whl";
+                byte[] body = Fixtures.randomBytes(FILE_BYTES, i * 2L + type.ordinal());
+                String key = settings.layout().fileKey(STAGE, PROJECT, v, name);
+                var digest = store.put(key, body, "application/octet-stream");
+                files.add(new ReleaseFile(name, key, digest.sha256(), digest.size(), ">=3.9", Instant.now(), null, type));
+                if (type == PackageType.SDIST) {
+                    last = body;
+                }
+            }
+            versions.record(new Release(STAGE, PROJECT, PROJECT, v, files, null, false, null, "bench", null,
+                    "Benchmark package", Instant.now()), false);
+        }
+        return last;
+    }
+
+    private static String sdistName(Version v) {
+        return PROJECT + "-" + v + ".tar.gz";
+    }
+
+    private Process startServer(Path jar, String jvmOpts, AwsSettings s, int port) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(jvmOpts.split("\\s+")));
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
+                "--bucket", s.bucket(), "--version-table", s.versionTable(), "--access-table", s.accessTable(),
+                "--region", s.region(), "--s3-endpoint", s.s3Endpoint().toString(),
+                "--dynamodb-endpoint", s.dynamoEndpoint().toString()));
+        Path log = out.resolve("logs/index-server.log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("PYPUB_") || k.startsWith("JAVA_TOOL"));
+        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",
+                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null", "AWS_EC2_METADATA_DISABLED", "true"));
+        Process p = pb.start();
+        Tools.awaitPort(p, port, "The index server", log);
+        return p;
+    }
+
+    private Process startNginx(Path binary, Path dir, Path www, int port) throws IOException {
+        for (String t : List.of("body", "proxy", "fastcgi", "uwsgi", "scgi")) {
+            Files.createDirectories(dir.resolve("tmp").resolve(t));
+        }
+        String temp = dir.resolve("tmp").toString();
+        String conf = """
+                daemon off;
+                worker_processes auto;
+                %s
+                pid %s/nginx.pid;
+                error_log %s/error.log warn;
+                events { worker_connections 1024; }
+                http {
+                    access_log off;
+                    sendfile on;
+                    tcp_nopush on;
+                    keepalive_requests 1000000;
+                    types { text/html html; }
+                    default_type application/octet-stream;
+                    client_body_temp_path %s/body;
+                    proxy_temp_path %s/proxy;
+                    fastcgi_temp_path %s/fastcgi;
+                    uwsgi_temp_path %s/uwsgi;
+                    scgi_temp_path %s/scgi;
+                    server {
+                        listen 127.0.0.1:%d;
+                        root %s;
+                        index index.html;
+                    }
+                }
+                """.formatted("root".equals(System.getProperty("user.name")) ? "user root;" : "", dir, dir,
+                temp, temp, temp, temp, temp, port, www);
+        Path confFile = dir.resolve("nginx.conf");
+        Files.writeString(confFile, conf);
+        Path log = out.resolve("logs/nginx.log");
+        Process p = new ProcessBuilder(binary.toString(), "-p", dir.toString(), "-e", dir.resolve("error.log").toString(),
+                "-c", confFile.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        Tools.awaitPort(p, port, "nginx", log);
+        return p;
+    }
+
+    private static String nginxVersion(Path binary) {
+        var r = Tools.run(List.of(binary.toString(), "-v"), Duration.ofSeconds(10));
+        return r.tail().isEmpty() ? "" : r.tail().get(0).replaceFirst("^nginx version: nginx/", "");
+    }
+
+    private byte[] get(String url) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    private static String mib(long kb) {
+        return Report.fmt(kb / 1024.0, 1);
+    }
+}

@@ -1,0 +1,60 @@
+package io.pypub.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Samples a process's resident memory and thread count from /proc/PID/status while it runs. */
+final class ProcessMemory implements AutoCloseable {
+    private final long pid;
+    private final AtomicLong peakRssKb = new AtomicLong();
+    private final AtomicLong peakThreads = new AtomicLong();
+    private final Thread sampler;
+
+    ProcessMemory(long pid) {
+        this.pid = pid;
+        sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peakRssKb.accumulateAndGet(status(pid, "VmRSS"), Math::max);
+                peakThreads.accumulateAndGet(status(pid, "Threads"), Math::max);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "memory of " + pid);
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    /** The highest RSS seen: VmHWM, or a sample if the kernel's high-water mark lags behind it. */
+    long peakKb() {
+        return Math.max(peakRssKb.get(), status(pid, "VmHWM"));
+    }
+
+    long peakThreads() {
+        return peakThreads.get();
+    }
+
+    /** A numeric field of /proc/PID/status (kB for memory fields), 0 if the process is gone. */
+    static long status(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        sampler.interrupt();
+        sampler.join();
+    }
+}

@@ -1,0 +1,38 @@
+package io.pypub.server.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A page is rendered once per catalog read: reused for the same data, rendered anew for new data. */
+class RenderedPagesTest {
+
+    @Test
+    void rendersOncePerSourceAndAgainForNewData() {
+        RenderedPages pages = new RenderedPages();
+        AtomicInteger renders = new AtomicInteger();
+        List<String> firstRead = new ArrayList<>(List.of("1.0"));
+        List<String> secondRead = new ArrayList<>(List.of("1.0")); // equal, but from another read
+
+        RenderedPages.Page a = pages.get("k", firstRead, () -> body(renders, "a"));
+        RenderedPages.Page b = pages.get("k", firstRead, () -> body(renders, "b"));
+        assertThat(b).isSameAs(a);
+        assertThat(renders).hasValue(1);
+
+        RenderedPages.Page c = pages.get("k", secondRead, () -> body(renders, "c"));
+        assertThat(new String(c.body(), StandardCharsets.UTF_8)).isEqualTo("c");
+        assertThat(c.etag()).isNotEqualTo(a.etag()).isEqualTo(RenderedPages.Page.of(c.body()).etag());
+        assertThat(renders).hasValue(2);
+
+        assertThat(pages.get("other", secondRead, () -> body(renders, "d")).body()).isEqualTo("d".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] body(AtomicInteger renders, String text) {
+        renders.incrementAndGet();
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
