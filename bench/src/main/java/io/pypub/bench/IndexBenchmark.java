@@ -1,5 +1,8 @@
 package io.pypub.bench;
 
+import io.pypub.core.access.ApiKeyTable;
+import io.pypub.core.access.ApiKeys;
+import io.pypub.core.access.KeyPolicy;
 import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.release.Release;
@@ -18,17 +21,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Issue 4: requests/s and p99 latency of a simple page and a 100 KB download, for the index server
  * (its own JVM, run from the shaded jar against the local S3 and DynamoDB servers) and for nginx
  * serving the same bytes as static files, all in one run; plus the server's resident memory.
+ * The index server runs as in production: every request carries an API key, and the audit log
+ * goes to a file. nginx stays the unauthenticated static baseline, so the ratios include the
+ * cost of our authentication and audit log.
  */
 final class IndexBenchmark {
     private static final Stage STAGE = Stage.of("dev");
@@ -36,6 +44,8 @@ final class IndexBenchmark {
     private static final int RELEASES = 10;
     private static final int FILE_BYTES = 100 * 1024;
     private static final long CONTAINER_LIMIT_KB = 128 * 1024;
+    /** The benchmark key's rate limit and burst: far above any rate here, so it is checked on every request but never throttles. */
+    private static final int KEY_RATE_PER_SECOND = 1_000_000;
 
     private final Path root;
     private final Path out;
@@ -66,20 +76,30 @@ final class IndexBenchmark {
         Process nginx = null;
         try (AwsClients clients = aws.clients(settings)) {
             byte[] download = publishReleases(clients);
+            // Only this process and wrk's arguments hold the key; logs and the report never show it (the audit log names its id).
+            String key = new ApiKeys(new ApiKeyTable(clients.dynamo(), settings.accessTable()), Clock.systemUTC())
+                    .create(new KeyPolicy("bench", Set.of(STAGE.name()), Set.of(), KEY_RATE_PER_SECOND, KEY_RATE_PER_SECOND,
+                            null, null, null), "bench").token().reveal();
+            String authorization = "Bearer " + key;
             Version last = Version.parse("1.0." + (RELEASES - 1));
             String downloadKey = settings.layout().fileKey(STAGE, PROJECT, last, sdistName(last));
             List<Target> targets = List.of(new Target("simple page", "/dev/simple/" + PROJECT + "/"),
                     new Target("100 KB download", "/dev/files/" + PROJECT + "/" + last + "/" + sdistName(last)));
 
             int serverPort = Tools.freePort();
-            server = startServer(jar, jvmOpts, settings, serverPort);
+            Path auditLog = out.resolve("logs/index-audit.log");
+            Files.deleteIfExists(auditLog);
+            server = startServer(jar, jvmOpts, settings, serverPort, auditLog);
             String ours = "http://127.0.0.1:" + serverPort;
+            if (status(ours + targets.get(0).path(), null) != 401) {
+                throw new IllegalStateException("The index server answered without an API key: authentication is off");
+            }
             // nginx serves the very bytes the index answers with, under the same paths.
             Path www = work.resolve("www");
             for (Target t : targets) {
                 Path file = www.resolve(t.path().substring(1) + (t.path().endsWith("/") ? "index.html" : ""));
                 Files.createDirectories(file.getParent());
-                Files.write(file, get(ours + t.path()));
+                Files.write(file, get(ours + t.path(), authorization));
             }
             if (!Arrays.equals(Files.readAllBytes(www.resolve(targets.get(1).path().substring(1))), download)) {
                 throw new IllegalStateException("The index served a different download than was uploaded");
@@ -88,7 +108,7 @@ final class IndexBenchmark {
             nginx = startNginx(nginxBinary, work.resolve("nginx"), www, nginxPort);
             String theirs = "http://127.0.0.1:" + nginxPort;
             for (Target t : targets) {
-                if (!Arrays.equals(get(ours + t.path()), get(theirs + t.path()))) {
+                if (!Arrays.equals(get(ours + t.path(), authorization), get(theirs + t.path(), null))) {
                     throw new IllegalStateException("nginx and the index disagree on " + t.path());
                 }
             }
@@ -101,7 +121,7 @@ final class IndexBenchmark {
             long peakThreads;
             try (ProcessMemory memory = new ProcessMemory(pid)) {
                 for (Target t : targets) {
-                    Comparison c = compare(wrk, ours + t.path(), theirs + t.path(), timing);
+                    Comparison c = compare(wrk, ours + t.path(), "Authorization: " + authorization, theirs + t.path(), timing);
                     results.add(c);
                     rows.add(List.of(t.name() + " `" + t.path() + "`", Report.fmt(c.oursRate(), 0), Report.fmt(c.nginxRate(), 0),
                             "**" + Report.fmt(c.rateRatio(), 2) + "**", Report.fmt(c.oursP99(), 2), Report.fmt(c.nginxP99(), 2),
@@ -115,6 +135,7 @@ final class IndexBenchmark {
             if (!server.isAlive()) {
                 throw new IllegalStateException("The index server died under load; see " + out.resolve("logs/index-server.log"));
             }
+            long auditLines = auditLines(auditLog, key);
             // The ceiling for streamed downloads: the local S3 server alone, on a presigned URL of the same object.
             String presigned = clients.presigner().presignGetObject(b -> b.signatureDuration(Duration.ofHours(1))
                     .getObjectRequest(g -> g.bucket(settings.bucket()).key(downloadKey))).url().toString();
@@ -130,9 +151,14 @@ final class IndexBenchmark {
                             + " s warm-up of each server, then " + timing.rounds() + " rounds of " + timing.seconds()
                             + " s on each, alternating; medians over the rounds (ratios: median of the per-round ratios).")
                     .line("Index server: `java " + jvmOpts + " -jar server/target/pypub.jar serve` on the local S3/DynamoDB API "
-                            + "servers (moto), downloads streamed from S3. nginx " + nginxVersion(nginxBinary)
-                            + " (worker_processes auto, access log off) serving the same bytes as static files. The project has "
-                            + RELEASES + " releases with an sdist and a wheel each; both servers answer HTML.")
+                            + "servers (moto), downloads streamed from S3, configured as in production: authentication on, every "
+                            + "request with an API key (`Authorization: Bearer`; rate limit " + KEY_RATE_PER_SECOND
+                            + "/s, so checked but never reached; no quota, but each download is counted in DynamoDB as always), "
+                            + "audit log to a file (`--audit-log`, " + auditLines + " lines in this run). nginx "
+                            + nginxVersion(nginxBinary) + " (worker_processes auto, access log off) serving the same bytes as "
+                            + "static files without authentication, so the ratios include the cost of our authentication and "
+                            + "audit log. The project has " + RELEASES + " releases with an sdist and a wheel each; both "
+                            + "servers answer HTML.")
                     .table(List.of("URL", "pypub req/s", "nginx req/s", "rate ratio pypub/nginx", "pypub p99 ms", "nginx p99 ms",
                             "p99 ratio pypub/nginx", "socket errors pypub / nginx"), rows)
                     .line("Downloads are streamed from the local S3 server, which alone answers a presigned GET of the same "
@@ -162,20 +188,20 @@ final class IndexBenchmark {
     private record Comparison(double oursRate, double nginxRate, double rateRatio, double oursP99, double nginxP99,
             double p99Ratio, long oursErrors, long nginxErrors) {}
 
-    private static Comparison compare(Wrk wrk, String ours, String theirs, Timing timing) {
+    private static Comparison compare(Wrk wrk, String ours, String ourHeader, String theirs, Timing timing) {
         if (timing.warmup() > 0) {
-            wrk.run(ours, timing.warmup());
+            wrk.run(ours, timing.warmup(), ourHeader);
             wrk.run(theirs, timing.warmup());
         }
         List<Wrk.Result> a = new ArrayList<>();
         List<Wrk.Result> b = new ArrayList<>();
         for (int i = 0; i < timing.rounds(); i++) {
             if (i % 2 == 0) {
-                a.add(measure(wrk, "pypub", ours, timing.seconds()));
+                a.add(measure(wrk, "pypub", ours, timing.seconds(), ourHeader));
                 b.add(measure(wrk, "nginx", theirs, timing.seconds()));
             } else {
                 b.add(measure(wrk, "nginx", theirs, timing.seconds()));
-                a.add(measure(wrk, "pypub", ours, timing.seconds()));
+                a.add(measure(wrk, "pypub", ours, timing.seconds(), ourHeader));
             }
         }
         List<Double> rateRatios = new ArrayList<>();
@@ -191,8 +217,8 @@ final class IndexBenchmark {
                 a.stream().mapToLong(Wrk.Result::socketErrors).sum(), b.stream().mapToLong(Wrk.Result::socketErrors).sum());
     }
 
-    private static Wrk.Result measure(Wrk wrk, String who, String url, int seconds) {
-        Wrk.Result r = wrk.run(url, seconds);
+    private static Wrk.Result measure(Wrk wrk, String who, String url, int seconds, String... headers) {
+        Wrk.Result r = wrk.run(url, seconds, headers);
         System.out.printf("[bench] %s %s: %.0f req/s, p99 %.2f ms%n", who, url, r.rate(), r.p99Millis());
         return r;
     }
@@ -227,14 +253,14 @@ final class IndexBenchmark {
         return PROJECT + "-" + v + ".tar.gz";
     }
 
-    private Process startServer(Path jar, String jvmOpts, AwsSettings s, int port) throws IOException {
+    private Process startServer(Path jar, String jvmOpts, AwsSettings s, int port, Path auditLog) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(jvmOpts.split("\\s+")));
         command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--bucket", s.bucket(), "--version-table", s.versionTable(), "--access-table", s.accessTable(),
                 "--region", s.region(), "--s3-endpoint", s.s3Endpoint().toString(),
-                "--dynamodb-endpoint", s.dynamoEndpoint().toString()));
+                "--dynamodb-endpoint", s.dynamoEndpoint().toString(), "--audit-log", auditLog.toString()));
         Path log = out.resolve("logs/index-server.log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
@@ -293,12 +319,39 @@ final class IndexBenchmark {
         return r.tail().isEmpty() ? "" : r.tail().get(0).replaceFirst("^nginx version: nginx/", "");
     }
 
-    private byte[] get(String url) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    private byte[] get(String url, String authorization) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = send(url, authorization);
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + url + " answered " + r.statusCode());
         }
         return r.body();
+    }
+
+    private int status(String url, String authorization) throws IOException, InterruptedException {
+        return send(url, authorization).statusCode();
+    }
+
+    private HttpResponse<byte[]> send(String url, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Lines in the audit log, after checking that neither it nor the server's log holds the key. */
+    private long auditLines(Path auditLog, String key) throws IOException {
+        String secret = key.substring(key.lastIndexOf('_') + 1);
+        for (Path log : List.of(auditLog, out.resolve("logs/index-server.log"))) {
+            try (var lines = Files.lines(log)) {
+                if (lines.anyMatch(l -> l.contains(secret))) {
+                    throw new IllegalStateException(log + " contains the benchmark's API key");
+                }
+            }
+        }
+        try (var lines = Files.lines(auditLog)) {
+            return lines.count();
+        }
     }
 
     private static String mib(long kb) {

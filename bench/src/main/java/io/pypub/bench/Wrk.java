@@ -1,5 +1,6 @@
 package io.pypub.bench;
 
+import io.pypub.core.access.ApiKeyToken;
 import io.pypub.core.python.CommandRunner.CommandResult;
 import io.pypub.core.python.LocalCommandRunner;
 import java.nio.file.Path;
@@ -22,14 +23,20 @@ record Wrk(Path binary, int threads, int connections) {
     /** @param socketErrors connect, read, write and timeout errors added up */
     record Result(double rate, double p99Millis, long requests, long socketErrors) {}
 
-    Result run(String url, int seconds) {
+    /** @param headers sent with every request ({@code "Name: value"}); an API key in them never shows in messages */
+    Result run(String url, int seconds, String... headers) {
         List<String> lines = new ArrayList<>();
-        List<String> command = List.of(binary.toString(), "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency", url);
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "-t" + threads, "-c" + connections, "-d" + seconds + "s",
+                "--latency"));
+        for (String h : headers) {
+            command.addAll(List.of("-H", h));
+        }
+        command.add(url);
         CommandResult r = new LocalCommandRunner().run(command, Path.of("").toAbsolutePath(), Map.of(),
                 Duration.ofSeconds(seconds + 60L), lines::add);
         String text = String.join("\n", lines);
         if (!r.ok()) {
-            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + text);
+            throw new IllegalStateException(ApiKeyToken.redact(String.join(" ", command)) + " failed:\n" + text);
         }
         Matcher non2xx = NON_2XX.matcher(text);
         if (non2xx.find()) {
