@@ -124,7 +124,8 @@ public final class PublishPipeline {
             log.info("Built " + display + " " + version + ": "
                     + String.join(", ", dists.stream().map(d -> d.filename().filename()).toList()));
 
-            if (!request.overwrite() && versions.release(request.stage(), project, version).isPresent()) {
+            // PEP 440 equality, not the key: 1.2 is already published when 1.2.0 is.
+            if (!request.overwrite() && versions.releases(request.stage(), project).stream().anyMatch(r -> r.version().equals(version))) {
                 throw new ReleaseExistsException(project + " " + version + " is already published in stage '" + request.stage()
                         + "'. Releases are immutable: bump the version, or pass --overwrite (overwrite: true in Jenkins) "
                         + "to replace it deliberately. Nothing was uploaded.");

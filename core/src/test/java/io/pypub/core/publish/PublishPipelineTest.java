@@ -138,4 +138,19 @@ class PublishPipelineTest {
                 .hasMessageContaining("hatch version");
         assertThat(deployment.tableSnapshot()).isEmpty();
     }
+
+    @Test
+    void aVersionEqualUnderPep440IsAlreadyPublished() throws Exception {
+        Path project = env.copyOfExample("hello-package");
+        deployment.pipeline().publish(request(project), new RecordingLog());
+        var s3Before = deployment.s3Snapshot();
+        java.nio.file.Files.writeString(project.resolve("pyproject.toml"),
+                java.nio.file.Files.readString(project.resolve("pyproject.toml")).replace("0.1.0", "0.1"));
+
+        assertThatThrownBy(() -> deployment.pipeline().publish(request(project), new RecordingLog()))
+                .isInstanceOf(ReleaseExistsException.class)
+                .hasMessageContaining("hello-package 0.1 is already published")
+                .hasMessageContaining("Nothing was uploaded");
+        assertThat(deployment.s3Snapshot()).isEqualTo(s3Before);
+    }
 }

@@ -53,8 +53,10 @@ class RevocationTest {
             }
             assertThat(status).isEqualTo(401);
         }
+        // "Within seconds": the cache interval plus slack for a loaded machine (CI has 2 cores and
+        // this loop polls two servers over HTTP); a key cached for good would never get here.
         long tookMillis = (System.nanoTime() - revokedAt) / 1_000_000;
-        assertThat(tookMillis).isLessThanOrEqualTo(AccessFixture.CACHE_TTL.toMillis() + 500);
+        assertThat(tookMillis).isLessThanOrEqualTo(AccessFixture.CACHE_TTL.toMillis() + 2_500);
         assertThat(new String(index.get(second, "/dev/simple/", "Authorization", "Bearer " + key).body())).isEqualTo("Unauthorized: key revoked\n");
 
         AccessFixture.Run after = index.pip(venv, "download", "-vv", "--no-deps", "-d", TestEnvironment.tempDir("dl").toString(),
