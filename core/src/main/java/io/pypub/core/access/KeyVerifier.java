@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -11,6 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * default): a busy index reads each key at most once per interval, and a revocation, rotation or
  * expiry takes effect on every instance within that interval without any cross-instance signal.
  * The secret is compared on every request (constant time), never cached as "verified".
+ *
+ * <p>One read per key at a time (single flight): a request that finds the entry older than half
+ * the interval starts a new read; requests arriving while that read is under way keep using the
+ * previous item as long as its read started less than one interval ago, and otherwise wait for the
+ * new read. So nothing served comes from a read that started more than one interval earlier (the
+ * revocation bound stays the interval), and at expiry only the one reading request waits for
+ * DynamoDB instead of every request in flight reading it at once.
  */
 public final class KeyVerifier {
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(2);
@@ -42,7 +51,8 @@ public final class KeyVerifier {
         }
     }
 
-    private record Entry(Optional<ApiKey> key, long expiresAtNanos) {}
+    /** A read of one key: started at {@code readAtNanos}; {@code previous} is the last completed read while this one runs. */
+    private record Entry(CompletableFuture<Optional<ApiKey>> key, long readAtNanos, Entry previous) {}
 
     private final ApiKeyTable table;
     private final Clock clock;
@@ -77,18 +87,53 @@ public final class KeyVerifier {
     }
 
     private Optional<ApiKey> lookup(String keyId) {
-        long now = System.nanoTime();
-        Entry e = cache.get(keyId);
-        if (e != null && now - e.expiresAtNanos() < 0) {
-            return e.key();
+        if (ttlNanos <= 0) {
+            return table.find(keyId);
         }
-        Optional<ApiKey> key = table.find(keyId);
-        if (ttlNanos > 0) {
-            if (cache.size() >= MAX_CACHED) {
+        while (true) {
+            long now = System.nanoTime();
+            Entry current = cache.get(keyId);
+            if (current != null && !current.key().isDone()) {
+                Entry previous = current.previous();
+                if (previous != null && now - (previous.readAtNanos() + ttlNanos) < 0) {
+                    return previous.key().join(); // another request is reading; the previous item is still within the interval
+                }
+                return await(current.key());
+            }
+            if (current != null && now - (current.readAtNanos() + ttlNanos / 2) < 0) {
+                return current.key().join();
+            }
+            if (current == null && cache.size() >= MAX_CACHED) {
                 cache.clear(); // random key ids from an attacker must not grow memory without bound
             }
-            cache.put(keyId, new Entry(key, now + ttlNanos));
+            // Only completed, successful reads stay in the map, so current (if any) is one.
+            Entry previous = current != null && now - (current.readAtNanos() + ttlNanos) < 0
+                    ? new Entry(current.key(), current.readAtNanos(), null) : null;
+            Entry mine = new Entry(new CompletableFuture<>(), now, previous);
+            if (current == null ? cache.putIfAbsent(keyId, mine) != null : !cache.replace(keyId, current, mine)) {
+                continue; // another request started a read first
+            }
+            try {
+                Optional<ApiKey> key = table.find(keyId);
+                mine.key().complete(key);
+                cache.replace(keyId, mine, new Entry(mine.key(), mine.readAtNanos(), null)); // let the previous item go
+                return key;
+            } catch (RuntimeException | Error e) {
+                cache.remove(keyId, mine); // the next request tries again
+                mine.key().completeExceptionally(e);
+                throw e;
+            }
         }
-        return key;
+    }
+
+    private static Optional<ApiKey> await(CompletableFuture<Optional<ApiKey>> key) {
+        try {
+            return key.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re; // e.g. StorageException, which the index answers with 503
+            }
+            throw e;
+        }
     }
 }

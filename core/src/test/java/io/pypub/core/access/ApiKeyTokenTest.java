@@ -51,5 +51,8 @@ class ApiKeyTokenTest {
         assertThat(ApiKeyToken.redact("GET /dev/simple/?key=" + t.reveal() + "&x=1"))
                 .isEqualTo("GET /dev/simple/?key=pypub_" + id + "_[redacted]&x=1");
         assertThat(ApiKeyToken.redact("project pypub-" + id + "-" + t.secret())).isEqualTo("project pypub_" + id + "_[redacted]");
+        assertThat(ApiKeyToken.redact("x PyPuB." + id.toUpperCase(java.util.Locale.ROOT) + "." + t.secret()))
+                .isEqualTo("x pypub_" + id.toUpperCase(java.util.Locale.ROOT) + "_[redacted]");
+        assertThat(ApiKeyToken.redact("/dev/simple/benchpkg/")).isEqualTo("/dev/simple/benchpkg/");
     }
 }
