@@ -6,7 +6,6 @@ import io.pypub.core.lifecycle.ReleaseLifecycle;
 import io.pypub.core.publish.PublishLog;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
-import io.pypub.core.storage.DynamoVersionTable;
 import java.util.Map;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -70,7 +69,7 @@ public class YankPythonPackageStep extends LifecycleStep {
 
         @Override
         protected Map<String, Object> operate(AwsClients aws, PublishTarget target, String actor, PublishLog log) {
-            ReleaseLifecycle lifecycle = new ReleaseLifecycle(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()));
+            ReleaseLifecycle lifecycle = ReleaseLifecycle.on(aws);
             return LifecycleSteps.result(lifecycle.yank(Stage.of(step.stage), step.project, step.version, step.reason, actor));
         }
     }

@@ -2,6 +2,8 @@ package io.pypub.core.lifecycle;
 
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.release.Stage;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.DynamoVersionTable;
 import io.pypub.core.storage.VersionTable;
 import io.pypub.core.storage.VersionTable.LatestChange;
 import io.pypub.core.version.Version;
@@ -18,6 +20,11 @@ public final class ReleaseLifecycle {
 
     public ReleaseLifecycle(VersionTable versions) {
         this(versions, new AuditTrail());
+    }
+
+    /** The operations on a deployment's version table, as `pypub` and the Jenkins steps run them. */
+    public static ReleaseLifecycle on(AwsClients aws) {
+        return new ReleaseLifecycle(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()));
     }
 
     public ReleaseLifecycle(VersionTable versions, AuditTrail audit) {

@@ -3,7 +3,6 @@ package io.pypub.server.cli;
 import io.pypub.core.lifecycle.ReleaseLifecycle;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
-import io.pypub.core.storage.DynamoVersionTable;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +28,7 @@ final class UnpinCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (AwsClients clients = aws.clients()) {
-            var lifecycle = new ReleaseLifecycle(new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()));
+            var lifecycle = ReleaseLifecycle.on(clients);
             System.out.println(lifecycle.unpin(Stage.of(stage), project, actor.actor()).message());
         }
         return 0;

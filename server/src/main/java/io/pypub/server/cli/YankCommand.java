@@ -3,7 +3,6 @@ package io.pypub.server.cli;
 import io.pypub.core.lifecycle.ReleaseLifecycle;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
-import io.pypub.core.storage.DynamoVersionTable;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +35,7 @@ final class YankCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (AwsClients clients = aws.clients()) {
-            var lifecycle = new ReleaseLifecycle(new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()));
+            var lifecycle = ReleaseLifecycle.on(clients);
             System.out.println(lifecycle.yank(Stage.of(stage), project, version, reason, actor.actor()).message());
         }
         return 0;
