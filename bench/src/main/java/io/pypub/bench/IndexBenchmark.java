@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -44,6 +45,8 @@ final class IndexBenchmark {
     private static final int RELEASES = 10;
     private static final int FILE_BYTES = 100 * 1024;
     private static final long CONTAINER_LIMIT_KB = 128 * 1024;
+    /** The JVM options shipped for the server in a container, and used by {@code ./pypub serve}. */
+    static final String DEPLOY_OPTIONS = "@server/deploy/index-jvm.options";
     /** The benchmark key's rate limit and burst: far above any rate here, so it is checked on every request but never throttles. */
     private static final int KEY_RATE_PER_SECOND = 1_000_000;
 
@@ -66,7 +69,13 @@ final class IndexBenchmark {
             throw new IllegalStateException(jar + " is missing: run the benchmarks with ./mvnw -B -Pbench verify");
         }
         Timing timing = new Timing(Bench.intSetting("warmupSeconds", 5), Bench.intSetting("seconds", 10), Bench.intSetting("rounds", 3));
-        String jvmOpts = Bench.setting("serverJvmOpts", "-Xmx64m");
+        String jvmOpts = Bench.setting("serverJvmOpts", DEPLOY_OPTIONS);
+        // As a container's limit would: the kernel enforces it and the JVM sizes its heap from it.
+        Optional<MemoryCgroup> cgroup = Boolean.parseBoolean(Bench.setting("cgroup", "true"))
+                ? MemoryCgroup.create("pypub-bench-index-" + ProcessHandle.current().pid(), CONTAINER_LIMIT_KB * 1024)
+                : Optional.empty();
+        // Without a cgroup the JVM is told the container's size, so it sizes itself the same way.
+        String effectiveOpts = cgroup.isPresent() ? jvmOpts : "-XX:MaxRAM=" + CONTAINER_LIMIT_KB + "k " + jvmOpts;
 
         String id = Long.toString(System.currentTimeMillis());
         AwsSettings settings = aws.settings("bench-index-" + id, "", "bench-index-versions-" + id, "bench-index-access-" + id);
@@ -89,7 +98,7 @@ final class IndexBenchmark {
             int serverPort = Tools.freePort();
             Path auditLog = out.resolve("logs/index-audit.log");
             Files.deleteIfExists(auditLog);
-            server = startServer(jar, jvmOpts, settings, serverPort, auditLog);
+            server = startServer(jar, effectiveOpts, settings, serverPort, auditLog, cgroup);
             String ours = "http://127.0.0.1:" + serverPort;
             if (status(ours + targets.get(0).path(), null) != 401) {
                 throw new IllegalStateException("The index server answered without an API key: authentication is off");
@@ -118,6 +127,7 @@ final class IndexBenchmark {
             List<List<String>> rows = new ArrayList<>();
             List<Comparison> results = new ArrayList<>();
             long peakKb;
+            long peakAnonKb;
             long peakThreads;
             try (ProcessMemory memory = new ProcessMemory(pid)) {
                 for (Target t : targets) {
@@ -128,12 +138,31 @@ final class IndexBenchmark {
                             "**" + Report.fmt(c.p99Ratio(), 2) + "**", c.oursErrors() + " / " + c.nginxErrors()));
                 }
                 peakKb = memory.peakKb();
+                peakAnonKb = memory.peakAnonKb();
                 peakThreads = memory.peakThreads();
             }
             long rssKb = ProcessMemory.status(pid, "VmRSS");
             long anonKb = ProcessMemory.status(pid, "RssAnon");
             if (!server.isAlive()) {
-                throw new IllegalStateException("The index server died under load; see " + out.resolve("logs/index-server.log"));
+                throw new IllegalStateException("The index server died under load" + cgroup.map(g -> " (OOM kills in its "
+                        + (g.limitBytes() >> 20) + " MiB cgroup: " + g.oomKills() + ")").orElse("") + "; see "
+                        + out.resolve("logs/index-server.log"));
+            }
+            long heapMaxBytes = heapMaxBytes(ours);
+            String containerLine;
+            boolean containerMet;
+            if (cgroup.isPresent()) {
+                MemoryCgroup g = cgroup.get();
+                long oomKills = g.oomKills();
+                containerMet = oomKills == 0;
+                containerLine = "The server ran the whole benchmark inside a memory cgroup limited to " + (g.limitBytes() >> 20)
+                        + " MiB (" + g.describe() + "), as in a container with that limit: OOM kills " + oomKills
+                        + "; the cgroup peaked at " + mib(g.peakBytes() >> 10) + " MiB with page cache (the kernel reclaimed "
+                        + "cache " + g.limitHits() + " times to stay under the limit).";
+            } else {
+                containerMet = peakKb <= CONTAINER_LIMIT_KB;
+                containerLine = "No memory cgroup could be made here, so the JVM was told the container's size with `-XX:MaxRAM="
+                        + CONTAINER_LIMIT_KB + "k` and the check is peak RSS against " + (CONTAINER_LIMIT_KB >> 10) + " MiB.";
             }
             long auditLines = auditLines(auditLog, key);
             // The ceiling for streamed downloads: the local S3 server alone, on a presigned URL of the same object.
@@ -150,7 +179,7 @@ final class IndexBenchmark {
                             + wrk.threads() + " threads, " + wrk.connections() + " connections; per URL " + timing.warmup()
                             + " s warm-up of each server, then " + timing.rounds() + " rounds of " + timing.seconds()
                             + " s on each, alternating; medians over the rounds (ratios: median of the per-round ratios).")
-                    .line("Index server: `java " + jvmOpts + " -jar server/target/pypub.jar serve` on the local S3/DynamoDB API "
+                    .line("Index server: `java " + effectiveOpts + " -jar server/target/pypub.jar serve` on the local S3/DynamoDB API "
                             + "servers (moto), downloads streamed from S3, configured as in production: authentication on, every "
                             + "request with an API key (`Authorization: Bearer`; rate limit " + KEY_RATE_PER_SECOND
                             + "/s, so checked but never reached; no quota, but each download is counted in DynamoDB as always), "
@@ -165,19 +194,51 @@ final class IndexBenchmark {
                             + "object at " + Report.fmt(s3Rate, 0) + " req/s: the index reaches "
                             + Report.ratio(results.get(1).oursRate(), s3Rate) + " of that ceiling.")
                     .line("")
-                    .line("Index server memory (`/proc/PID/status`), JVM options `" + jvmOpts + "`: RSS idle " + mib(idleRssKb)
-                            + " MiB; peak under load (VmHWM) " + mib(peakKb) + " MiB; at the end VmRSS " + mib(rssKb)
-                            + " MiB, of which anonymous " + mib(anonKb) + " MiB; up to " + peakThreads + " threads.")
+                    .line("Index server memory (`/proc/PID/status`), JVM options `" + effectiveOpts + "`" + optionsFile(jvmOpts)
+                            + ": heap (-Xmx) " + mib(heapMaxBytes >> 10) + " MiB; RSS idle " + mib(idleRssKb)
+                            + " MiB; peak under load " + mib(peakKb) + " MiB (VmHWM, mapped files included), of which the "
+                            + "process's own (anonymous) memory peaked at " + mib(peakAnonKb) + " MiB; at the end VmRSS "
+                            + mib(rssKb) + " MiB, anonymous " + mib(anonKb) + " MiB; up to " + peakThreads + " threads.")
+                    .line("")
+                    .line(containerLine)
                     .line("")
                     .line("Targets (issue 4):")
                     .line("- simple page rate at least half of nginx's: ratio " + Report.fmt(simpleRatio, 2) + " — "
                             + (simpleRatio >= 0.5 ? "met" : "**missed**"))
-                    .line("- whole server within a 128 MiB container: peak RSS " + mib(peakKb) + " MiB — "
-                            + (peakKb <= CONTAINER_LIMIT_KB ? "met" : "**missed**"));
+                    .line("- whole server within a 128 MiB container: " + (cgroup.isPresent()
+                            ? "ran under the limit without an OOM kill, own memory peaking at " + mib(peakAnonKb) + " MiB"
+                            : "peak RSS " + mib(peakKb) + " MiB") + " — " + (containerMet ? "met" : "**missed**"));
         } finally {
             Tools.stop(nginx);
             Tools.stop(server);
+            cgroup.ifPresent(MemoryCgroup::close);
         }
+    }
+
+    /** The options file's lines, when the options are one ({@code @path}), so the report shows what ran. */
+    private String optionsFile(String jvmOpts) throws IOException {
+        if (!jvmOpts.startsWith("@") || jvmOpts.contains(" ")) {
+            return "";
+        }
+        List<String> flags = Files.readAllLines(resolveArgFile(jvmOpts)).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        return " (" + String.join(" ", flags) + ")";
+    }
+
+    private Path resolveArgFile(String option) {
+        return root.resolve(option.substring(1));
+    }
+
+    /** The server's maximum heap, from its own /metrics (the JVM's heap pools, as sized from the container). */
+    private long heapMaxBytes(String base) throws IOException, InterruptedException {
+        String metrics = new String(get(base + "/metrics", null), java.nio.charset.StandardCharsets.UTF_8);
+        long sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("jvm_memory_max_bytes{area=\"heap\"")) {
+                sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     private record Target(String name, String path) {}
@@ -253,16 +314,19 @@ final class IndexBenchmark {
         return PROJECT + "-" + v + ".tar.gz";
     }
 
-    private Process startServer(Path jar, String jvmOpts, AwsSettings s, int port, Path auditLog) throws IOException {
+    private Process startServer(Path jar, String jvmOpts, AwsSettings s, int port, Path auditLog, Optional<MemoryCgroup> cgroup)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(jvmOpts.split("\\s+")));
+        for (String option : jvmOpts.split("\\s+")) {
+            command.add(option.startsWith("@") ? "@" + resolveArgFile(option) : option);
+        }
         command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--bucket", s.bucket(), "--version-table", s.versionTable(), "--access-table", s.accessTable(),
                 "--region", s.region(), "--s3-endpoint", s.s3Endpoint().toString(),
                 "--dynamodb-endpoint", s.dynamoEndpoint().toString(), "--audit-log", auditLog.toString()));
         Path log = out.resolve("logs/index-server.log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cgroup.map(g -> g.wrap(command)).orElse(command)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("PYPUB_") || k.startsWith("JAVA_TOOL"));
         pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ProcessMemory implements AutoCloseable {
     private final long pid;
     private final AtomicLong peakRssKb = new AtomicLong();
+    private final AtomicLong peakAnonKb = new AtomicLong();
     private final AtomicLong peakThreads = new AtomicLong();
     private final Thread sampler;
 
@@ -17,6 +18,7 @@ final class ProcessMemory implements AutoCloseable {
         sampler = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 peakRssKb.accumulateAndGet(status(pid, "VmRSS"), Math::max);
+                peakAnonKb.accumulateAndGet(status(pid, "RssAnon"), Math::max);
                 peakThreads.accumulateAndGet(status(pid, "Threads"), Math::max);
                 try {
                     Thread.sleep(100);
@@ -32,6 +34,11 @@ final class ProcessMemory implements AutoCloseable {
     /** The highest RSS seen: VmHWM, or a sample if the kernel's high-water mark lags behind it. */
     long peakKb() {
         return Math.max(peakRssKb.get(), status(pid, "VmHWM"));
+    }
+
+    /** The highest anonymous RSS sampled: the process's own memory (heap, metaspace, code, stacks), without mapped files. */
+    long peakAnonKb() {
+        return peakAnonKb.get();
     }
 
     long peakThreads() {

@@ -16,6 +16,14 @@ import java.util.HexFormat;
  */
 public final class SecretHash {
     private static final String SCHEME = "sha256:";
+    /** Every authenticated request hashes its key: looking the algorithm up each time cost as much as hashing. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    });
 
     private SecretHash() {
     }
@@ -39,14 +47,10 @@ public final class SecretHash {
     }
 
     private static byte[] digest(String keyId, String secret) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(keyId.getBytes(StandardCharsets.US_ASCII));
-            md.update((byte) ':');
-            md.update(secret.getBytes(StandardCharsets.US_ASCII));
-            return md.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        MessageDigest md = SHA256.get(); // reset by digest()
+        md.update(keyId.getBytes(StandardCharsets.US_ASCII));
+        md.update((byte) ':');
+        md.update(secret.getBytes(StandardCharsets.US_ASCII));
+        return md.digest();
     }
 }

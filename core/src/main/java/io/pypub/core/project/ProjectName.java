@@ -2,7 +2,6 @@ package io.pypub.core.project;
 
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A Python project name: validated against the core metadata spec and normalized per PEP 503
@@ -10,9 +9,6 @@ import java.util.regex.Pattern;
  * DynamoDB keys and index URLs.
  */
 public final class ProjectName {
-    private static final Pattern VALID =
-            Pattern.compile("^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern SEPARATORS = Pattern.compile("[-_.]+");
     private static final int MAX_LENGTH = 200;
 
     private final String display;
@@ -32,12 +28,49 @@ public final class ProjectName {
         return new ProjectName(name);
     }
 
+    /**
+     * PEP 508's {@code ^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$}, case-insensitive, at most 200
+     * characters. Written out rather than as a regex: the index checks a name on every request.
+     */
     public static boolean isValid(String name) {
-        return name != null && name.length() <= MAX_LENGTH && VALID.matcher(name).matches();
+        if (name == null || name.isEmpty() || name.length() > MAX_LENGTH
+                || !isAsciiAlnum(name.charAt(0)) || !isAsciiAlnum(name.charAt(name.length() - 1))) {
+            return false;
+        }
+        for (int i = 1; i < name.length() - 1; i++) {
+            char c = name.charAt(i);
+            if (!isAsciiAlnum(c) && !isSeparator(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
+    /** PEP 503: runs of '-', '_' and '.' become one '-', and the name is lower-cased. */
     public static String normalize(String name) {
-        return SEPARATORS.matcher(name).replaceAll("-").toLowerCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder(name.length());
+        boolean inRun = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (isSeparator(c)) {
+                if (!inRun) {
+                    out.append('-');
+                }
+                inRun = true;
+            } else {
+                out.append(c);
+                inRun = false;
+            }
+        }
+        return out.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isAsciiAlnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == '-' || c == '_' || c == '.';
     }
 
     /** The name as the package's metadata spells it. */

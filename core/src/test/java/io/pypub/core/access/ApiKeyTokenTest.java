@@ -28,7 +28,9 @@ class ApiKeyTokenTest {
     void anythingElseIsNotAKey() {
         String key = ApiKeyToken.generate(random).reveal();
         for (String bad : new String[] {null, "", "pypub_", key + "a", key.substring(1), key.toUpperCase(), key.replace('_', '-'),
-                key.substring(0, key.length() - 1) + "\u0000", "pypub_aaaaaaaaaa_' OR 1=1 --"}) {
+                key.substring(0, key.length() - 1) + "\u0000", "pypub_aaaaaaaaaa_' OR 1=1 --",
+                key.substring(0, 10) + "8" + key.substring(11), key.substring(0, 30) + "1" + key.substring(31),
+                key.substring(0, 16) + "a" + key.substring(17)}) {
             assertThat(ApiKeyToken.parse(bad)).as(String.valueOf(bad)).isEmpty();
         }
     }

@@ -1,9 +1,11 @@
 package io.pypub.server.access;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pypub.core.access.ApiKeyToken;
 import io.pypub.server.index.IndexRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -42,38 +44,54 @@ public final class AuditRecord {
     String userAgent;
 
     public String toJson() {
-        // Written straight to a generator (no tree per request): same fields, order and escaping as before.
         StringWriter out = new StringWriter(512);
         try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("time", time.toString());
-            g.writeStringField("request_id", requestId);
-            g.writeStringField("client_ip", clientIp);
-            if (peerIp != null && !peerIp.equals(clientIp)) {
-                g.writeStringField("peer_ip", peerIp);
-            }
-            g.writeStringField("method", method);
-            g.writeStringField("path", ApiKeyToken.redact(path));
-            g.writeNumberField("status", status);
-            g.writeNumberField("bytes", bytes);
-            g.writeNumberField("duration_ms", durationMs);
-            putIfPresent(g, "key_id", keyId);
-            putIfPresent(g, "client", client);
-            putIfPresent(g, "user", user);
-            putIfPresent(g, "stage", stage);
-            putIfPresent(g, "project", project);
-            putIfPresent(g, "version", version);
-            putIfPresent(g, "file", file);
-            if (download) {
-                g.writeBooleanField("download", true);
-            }
-            putIfPresent(g, "reason", reason);
-            putIfPresent(g, "user_agent", userAgent);
-            g.writeEndObject();
+            write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** The same JSON as UTF-8 bytes with a newline: what the audit file gets, without a String in between. */
+    byte[] toJsonLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    // Straight to a generator (no tree per request).
+    private void write(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("time", time.toString());
+        g.writeStringField("request_id", requestId);
+        g.writeStringField("client_ip", clientIp);
+        if (peerIp != null && !peerIp.equals(clientIp)) {
+            g.writeStringField("peer_ip", peerIp);
+        }
+        g.writeStringField("method", method);
+        g.writeStringField("path", ApiKeyToken.redact(path));
+        g.writeNumberField("status", status);
+        g.writeNumberField("bytes", bytes);
+        g.writeNumberField("duration_ms", durationMs);
+        putIfPresent(g, "key_id", keyId);
+        putIfPresent(g, "client", client);
+        putIfPresent(g, "user", user);
+        putIfPresent(g, "stage", stage);
+        putIfPresent(g, "project", project);
+        putIfPresent(g, "version", version);
+        putIfPresent(g, "file", file);
+        if (download) {
+            g.writeBooleanField("download", true);
+        }
+        putIfPresent(g, "reason", reason);
+        putIfPresent(g, "user_agent", userAgent);
+        g.writeEndObject();
     }
 
     /** Every text field is redacted: stage, project, version and file come from the path, which may hold anything. */

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -117,7 +118,18 @@ public final class RequestGuard {
         if (given != null && REQUEST_ID.matcher(given).matches() && proxies.isTrusted(request.remoteAddress())) {
             return given;
         }
-        return UUID.randomUUID().toString();
+        return newRequestId();
+    }
+
+    /**
+     * A random (version 4) UUID from {@link ThreadLocalRandom}: a request id must be unique, not
+     * unguessable, and {@code UUID.randomUUID()} reads the system's secure random source each time.
+     */
+    static String newRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long high = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     private static String attachmentName(IndexResponse response) {

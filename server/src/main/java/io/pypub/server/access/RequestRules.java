@@ -30,10 +30,8 @@ public final class RequestRules {
         if (path.indexOf('%') >= 0) {
             return Optional.of("encoded characters left in path after decoding");
         }
-        for (String segment : path.split("/", -1)) {
-            if (segment.equals("..") || segment.equals(".")) {
-                return Optional.of("dot segments in path");
-            }
+        if (hasDotSegment(path)) {
+            return Optional.of("dot segments in path");
         }
         int headerBytes = 0;
         for (Map.Entry<String, String> h : request.headers().entrySet()) {
@@ -53,12 +51,42 @@ public final class RequestRules {
         return Optional.empty();
     }
 
+    // Plain loops: every request runs through these.
     private static boolean hasControl(String s) {
-        return s.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasControlExceptTab(String s) {
-        return s.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A "." or ".." segment between slashes (or at either end). */
+    static boolean hasDotSegment(String path) {
+        int start = 0;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            int len = end - start;
+            if ((len == 1 && path.charAt(start) == '.') || (len == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.')) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
     }
 
     private static String safeName(String header) {

@@ -115,6 +115,8 @@ final class DemoCommand implements Callable<Integer> {
                     server.join();
                 }
             }
+        } finally {
+            AuditLog.close();
         }
         return 0;
     }

@@ -61,6 +61,8 @@ final class ServeCommand implements Callable<Integer> {
         IndexSettings settings = new IndexSettings(downloadMode, Duration.ofMinutes(5), Duration.ofMillis((long) (cacheSeconds * 1000)));
         if (auditLog != null) {
             AuditLog.toFile(auditLog);
+        } else {
+            AuditLog.toStdout();
         }
         AccessSettings access = (noAuth ? AccessSettings.disabled() : AccessSettings.enforcing())
                 .withTrustedProxies(trustedProxies == null ? List.of() : trustedProxies)
@@ -68,10 +70,20 @@ final class ServeCommand implements Callable<Integer> {
         try (AwsClients clients = aws.clients();
                 IndexServer server = new IndexServer(new IndexService(clients, settings, RequestGuard.forDeployment(clients, access)),
                         host, port, tls()).start()) {
+            // On SIGTERM (docker stop, Ctrl-C): finish the requests in flight, then write out the buffered audit lines.
+            Thread stopping = new Thread(() -> {
+                server.close();
+                AuditLog.close();
+            }, "pypub-shutdown");
+            Runtime.getRuntime().addShutdownHook(stopping);
             System.err.println("Serving the index at " + server.localUrl() + "/{stage}/simple/ (Ctrl-C to stop)");
             System.err.println(noAuth ? "WARNING: authentication is OFF (--no-auth): anyone who can reach this port reads every stage"
                     : "API keys required for packages, docs users for docs (pypub keys / pypub users)");
+            System.err.println("Memory: heap up to " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"
+                    + " (JVM options for a container: server/deploy/index-jvm.options)");
             server.join();
+        } finally {
+            AuditLog.close();
         }
         return 0;
     }

@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** The index over HTTP (or HTTPS, given a key store) with Jetty: small thread pool, no server version header. */
@@ -55,7 +56,8 @@ public final class IndexServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(new JettyIndexHandler(service));
+        // On stop, wait (up to the stop timeout) for requests in flight instead of cutting them off.
+        server.setHandler(new GracefulHandler(new JettyIndexHandler(service)));
         server.setErrorHandler(new PlainErrorHandler());
         server.setStopTimeout(5_000);
     }

@@ -60,7 +60,7 @@ public final class JettyIndexHandler extends Handler.Abstract {
         }
         String path = Request.getPathInContext(request);
         String raw = request.getHttpURI().getPath();
-        if (raw != null && DOT_SEGMENT.matcher(raw).find()) {
+        if (raw != null && (raw.startsWith(".") || raw.contains("/.")) && DOT_SEGMENT.matcher(raw).find()) {
             path = raw; // Jetty resolved "/a/../b"; keep the dot segments so the index refuses them (400) instead
         }
         return new IndexRequest(request.getMethod(), path == null || path.isEmpty() ? "/" : path, query, headers,

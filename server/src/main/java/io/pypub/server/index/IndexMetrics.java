@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Prometheus metrics of the index: request count and latency by route and status (route is a
@@ -17,18 +20,19 @@ public final class IndexMetrics {
     };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Routes are a fixed set and statuses few, so this stays small; building a Timer per request cost more than recording. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public IndexMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
     }
 
     public void record(String route, int status, long nanos) {
-        Timer.builder("pypub.index.requests")
+        timers.computeIfAbsent(route + ' ' + status, k -> Timer.builder("pypub.index.requests")
                 .description("Index requests by route and status")
                 .tags("route", route, "status", Integer.toString(status))
                 .serviceLevelObjectives(BUCKETS)
-                .register(registry)
-                .record(Duration.ofNanos(nanos));
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The Prometheus text exposition format. */

@@ -1,5 +1,7 @@
 package io.pypub.server.index;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,16 +11,45 @@ import java.util.TreeMap;
  * An HTTP request as the index sees it, independent of the server that received it (Jetty or
  * API Gateway via Lambda).
  *
- * @param path the decoded path, always starting with '/'
- * @param query query parameters (first value of each)
+ * The path is decoded and always starts with '/'; the query holds the first value of each parameter.
  */
-public record IndexRequest(String method, String path, Map<String, String> query, Map<String, String> headers, String remoteAddress) {
+public final class IndexRequest {
+    private final String method;
+    private final String path;
+    private final Map<String, String> query;
+    private final Map<String, String> headers;
+    private final String remoteAddress;
+    private final List<String> segments;
 
-    public IndexRequest {
+    public IndexRequest(String method, String path, Map<String, String> query, Map<String, String> headers, String remoteAddress) {
+        this.method = method;
+        this.path = path;
         Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         h.putAll(headers);
-        headers = h;
-        query = Map.copyOf(query);
+        this.headers = h;
+        this.query = Map.copyOf(query);
+        this.remoteAddress = remoteAddress;
+        this.segments = split(path); // once: routing, the guard and metrics all ask
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public Map<String, String> query() {
+        return query;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
     }
 
     public String header(String name) {
@@ -27,7 +58,23 @@ public record IndexRequest(String method, String path, Map<String, String> query
 
     /** Path segments without empty ones; a trailing slash is reported by {@link #endsWithSlash()}. */
     public List<String> segments() {
-        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+        return segments;
+    }
+
+    private static List<String> split(String path) {
+        List<String> out = new ArrayList<>(4);
+        int start = 0;
+        while (start < path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            if (end > start) {
+                out.add(path.substring(start, end));
+            }
+            start = end + 1;
+        }
+        return Collections.unmodifiableList(out);
     }
 
     public boolean endsWithSlash() {

@@ -42,12 +42,16 @@ class CliTest {
     }
 
     private int pypub(String... args) {
-        out.reset();
-        err.reset();
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--bucket", d.settings().bucket(), "--version-table", d.settings().versionTable(),
                 "--access-table", d.settings().accessTable(), "--s3-endpoint", d.settings().s3Endpoint().toString(),
                 "--dynamodb-endpoint", d.settings().dynamoEndpoint().toString()));
+        return run(all);
+    }
+
+    private int run(List<String> all) {
+        out.reset();
+        err.reset();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
@@ -90,6 +94,20 @@ class CliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Say what to prune: --keep N");
         assertThat(pypub("prune", "--stage", "dev", "--keep", "3", "--dry-run")).isZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Dry run: would prune 0 releases from stage 'dev'.");
+    }
+
+    @Test
+    void unreachableAwsGetsOneClearLineNotAStackTrace() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        String nowhere = "http://127.0.0.1:" + closedPort;
+        assertThat(run(List.of("init", "--bucket", d.settings().bucket(), "--s3-endpoint", nowhere, "--dynamodb-endpoint", nowhere)))
+                .isEqualTo(1);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(message).startsWith("error: could not reach AWS: ").contains("Connection refused")
+                .contains("Check the network, the endpoints").doesNotContain("\tat ");
     }
 
     @Test
