@@ -182,7 +182,7 @@ final class IndexBenchmark {
                     .line("Index server: `java " + effectiveOpts + " -jar server/target/pypub.jar serve` on the local S3/DynamoDB API "
                             + "servers (moto), downloads streamed from S3, configured as in production: authentication on, every "
                             + "request with an API key (`Authorization: Bearer`; rate limit " + KEY_RATE_PER_SECOND
-                            + "/s, so checked but never reached; no quota, but each download is counted in DynamoDB as always), "
+                            + "/s, so checked but never reached; no quota, so its downloads are counted in DynamoDB once a second, in batches), "
                             + "audit log to a file (`--audit-log`, " + auditLines + " lines in this run). nginx "
                             + nginxVersion(nginxBinary) + " (worker_processes auto, access log off) serving the same bytes as "
                             + "static files without authentication, so the ratios include the cost of our authentication and "

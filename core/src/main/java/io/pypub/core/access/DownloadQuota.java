@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * below the limit: the check and the increment are one atomic step in DynamoDB, so N instances
  * together allow exactly the quota, and a refused download counts nowhere.
  */
-public final class DownloadQuota {
+public final class DownloadQuota implements AutoCloseable {
     public static final String TTL_ATTRIBUTE = "ttl";
     private static final String PK_PREFIX = "usage#";
     private static final String COUNT = "downloads";
@@ -44,22 +44,37 @@ public final class DownloadQuota {
 
     private final AccessItems items;
     private final Clock clock;
+    /** Where downloads of keys without a quota are added up, or null to write each one at once. */
+    private final DownloadTally tally;
 
+    /** Counts every download in DynamoDB as it happens. */
     public DownloadQuota(DynamoDbClient dynamo, String table, Clock clock) {
+        this(dynamo, table, clock, Duration.ZERO);
+    }
+
+    /**
+     * Counts downloads of keys with a quota as they happen; those of keys without one are added up
+     * and written every {@code flushInterval} (zero: at once, too). Close it to write the last ones.
+     */
+    public DownloadQuota(DynamoDbClient dynamo, String table, Clock clock, Duration flushInterval) {
         this.items = new AccessItems(dynamo, table);
         this.clock = clock;
+        this.tally = flushInterval.isZero() ? null : new DownloadTally(items, clock, flushInterval);
     }
 
     /** Counts one download of {@code key} if both its quotas allow it. */
     public Decision tryCount(ApiKey key) {
-        Instant now = clock.instant();
-        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        YearMonth month = YearMonth.from(day);
-        Instant dayEnd = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-        Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        KeyPolicy policy = key.policy();
+        if (tally != null && policy.dailyDownloads() == null && policy.monthlyDownloads() == null) {
+            tally.add(key.keyId()); // nothing to enforce: counted for reports, a second later
+            return Decision.ALLOWED;
+        }
+        Periods p = Periods.at(clock.instant());
         List<TransactWriteItem> writes = List.of(
-                increment(key.keyId(), "day#" + day, key.policy().dailyDownloads(), dayEnd.plus(Duration.ofDays(35))),
-                increment(key.keyId(), "month#" + month, key.policy().monthlyDownloads(), monthEnd.plus(Duration.ofDays(400))));
+                TransactWriteItem.builder().update(increment(items.table(), key.keyId(), p.daySk(), 1, policy.dailyDownloads(),
+                        p.dayExpiry())).build(),
+                TransactWriteItem.builder().update(increment(items.table(), key.keyId(), p.monthSk(), 1, policy.monthlyDownloads(),
+                        p.monthExpiry())).build());
         for (int attempt = 1; ; attempt++) {
             try {
                 items.dynamo().transactWriteItems(b -> b.transactItems(writes));
@@ -67,10 +82,10 @@ public final class DownloadQuota {
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
                 if (failedCondition(reasons, 0)) {
-                    return new Decision(false, "daily", key.policy().dailyDownloads(), dayEnd);
+                    return new Decision(false, "daily", policy.dailyDownloads(), p.dayEnd());
                 }
                 if (failedCondition(reasons, 1)) {
-                    return new Decision(false, "monthly", key.policy().monthlyDownloads(), monthEnd);
+                    return new Decision(false, "monthly", policy.monthlyDownloads(), p.monthEnd());
                 }
                 if (attempt >= MAX_ATTEMPTS) {
                     throw new StorageException("Counting a download of key " + key.keyId() + " failed after " + attempt
@@ -84,28 +99,49 @@ public final class DownloadQuota {
         }
     }
 
+    /** Writes the downloads added up so far (keys without a quota); stops adding them up. */
+    @Override
+    public void close() {
+        if (tally != null) {
+            tally.close();
+        }
+    }
+
+    /** The UTC day and month a download at {@code now} counts in, their items' sort keys, ends and expiry (TTL). */
+    record Periods(String daySk, String monthSk, Instant dayEnd, Instant monthEnd, Instant dayExpiry, Instant monthExpiry) {
+        static Periods at(Instant now) {
+            LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+            YearMonth month = YearMonth.from(day);
+            Instant dayEnd = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+            Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+            return new Periods("day#" + day, "month#" + month, dayEnd, monthEnd, dayEnd.plus(Duration.ofDays(35)),
+                    monthEnd.plus(Duration.ofDays(400)));
+        }
+    }
+
     public Usage usage(String keyId) {
-        LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        return new Usage(count(keyId, "day#" + day), count(keyId, "month#" + YearMonth.from(day)));
+        Periods p = Periods.at(clock.instant());
+        return new Usage(count(keyId, p.daySk()), count(keyId, p.monthSk()));
     }
 
     private long count(String keyId, String sk) {
         return items.get(PK_PREFIX + keyId, sk).map(i -> AccessItems.longOrNull(i, COUNT)).map(Long::longValue).orElse(0L);
     }
 
-    private TransactWriteItem increment(String keyId, String sk, Long limit, Instant expiry) {
+    /** Adds {@code n} to a counter item and sets its expiry the first time; with a limit, only while below it. */
+    static Update increment(String table, String keyId, String sk, long n, Long limit, Instant expiry) {
         Update.Builder u = Update.builder()
-                .tableName(items.table())
+                .tableName(table)
                 .key(AccessItems.key(PK_PREFIX + keyId, sk))
-                .updateExpression("SET #ttl = if_not_exists(#ttl, :ttl) ADD #count :one");
+                .updateExpression("SET #ttl = if_not_exists(#ttl, :ttl) ADD #count :n");
         Map<String, String> names = new java.util.HashMap<>(Map.of("#ttl", TTL_ATTRIBUTE, "#count", COUNT));
         Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(
-                ":ttl", AccessItems.n(expiry.getEpochSecond()), ":one", AccessItems.n(1)));
+                ":ttl", AccessItems.n(expiry.getEpochSecond()), ":n", AccessItems.n(n)));
         if (limit != null) {
             u.conditionExpression("attribute_not_exists(#count) OR #count < :limit");
             values.put(":limit", AccessItems.n(limit));
         }
-        return TransactWriteItem.builder().update(u.expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
+        return u.expressionAttributeNames(names).expressionAttributeValues(values).build();
     }
 
     private static boolean failedCondition(List<CancellationReason> reasons, int index) {

@@ -31,7 +31,7 @@ import java.util.Optional;
  *   <li>{@code /healthz} and {@code /metrics} are open.</li>
  * </ul>
  */
-public final class AccessGate {
+public final class AccessGate implements AutoCloseable {
     private final boolean enabled;
     private final KeyVerifier keys;
     private final DocsUsers users;
@@ -67,13 +67,21 @@ public final class AccessGate {
                 new KeyVerifier(new ApiKeyTable(aws.dynamo(), table), clock, settings.cacheTtl()),
                 new DocsUsers(new DocsUserTable(aws.dynamo(), table), new PasswordHasher(), clock, settings.cacheTtl()),
                 new RateLimiter(),
-                new DownloadQuota(aws.dynamo(), table, clock),
+                new DownloadQuota(aws.dynamo(), table, clock, settings.usageFlushInterval()),
                 new FailedAuthThrottle(settings.failedAuthLimit(), settings.failedAuthWindow()),
                 clock);
     }
 
     public boolean enabled() {
         return enabled;
+    }
+
+    /** Writes the download counts still being added up. */
+    @Override
+    public void close() {
+        if (quota != null) {
+            quota.close();
+        }
     }
 
     public Admission admit(IndexRequest request, RequestTarget target, String clientAddress) {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * one audit line per request. For a streamed download the audit line is written when the stream is
  * closed, so it has the bytes actually sent and the whole duration.
  */
-public final class RequestGuard {
+public final class RequestGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestGuard.class);
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -52,6 +52,12 @@ public final class RequestGuard {
 
     public boolean authEnabled() {
         return gate.enabled();
+    }
+
+    /** Writes what the gate still holds (download counts); call when the server stops. */
+    @Override
+    public void close() {
+        gate.close();
     }
 
     public IndexResponse handle(IndexRequest request, Router router) {

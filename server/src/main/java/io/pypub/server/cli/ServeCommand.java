@@ -51,6 +51,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds key and user records are cached: how long a revocation takes to bite (default ${DEFAULT-VALUE}).")
     double keyCacheSeconds;
 
+    @Option(names = "--usage-flush-seconds", defaultValue = "1",
+            description = "Seconds downloads of keys without a quota are added up before they are written to the access "
+                    + "table (default ${DEFAULT-VALUE}; 0: each at once). Downloads of keys with a quota are always counted at once.")
+    double usageFlushSeconds;
+
+    @Option(names = "--max-threads", defaultValue = "${env:PYPUB_MAX_THREADS:-32}",
+            description = "Most requests served at once (Jetty threads, default ${DEFAULT-VALUE}); more wait their turn. "
+                    + "Each thread costs native memory: keep the default in a 128 MiB container.")
+    int maxThreads;
+
     @Option(names = "--tls-keystore", defaultValue = "${env:PYPUB_TLS_KEYSTORE}",
             description = "Serve HTTPS with this PKCS#12 key store (certificate + private key); its password comes from "
                     + "env PYPUB_TLS_KEYSTORE_PASSWORD. Without it: plain HTTP, for use behind a TLS proxy.")
@@ -66,13 +76,19 @@ final class ServeCommand implements Callable<Integer> {
         }
         AccessSettings access = (noAuth ? AccessSettings.disabled() : AccessSettings.enforcing())
                 .withTrustedProxies(trustedProxies == null ? List.of() : trustedProxies)
-                .withCacheTtl(Duration.ofMillis((long) (keyCacheSeconds * 1000)));
+                .withCacheTtl(Duration.ofMillis((long) (keyCacheSeconds * 1000)))
+                .withUsageFlushInterval(Duration.ofMillis((long) (usageFlushSeconds * 1000)));
+        if (usageFlushSeconds < 0) {
+            throw new IllegalArgumentException("--usage-flush-seconds must be 0 or more");
+        }
         try (AwsClients clients = aws.clients();
-                IndexServer server = new IndexServer(new IndexService(clients, settings, RequestGuard.forDeployment(clients, access)),
-                        host, port, tls()).start()) {
-            // On SIGTERM (docker stop, Ctrl-C): finish the requests in flight, then write out the buffered audit lines.
+                IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access));
+                IndexServer server = new IndexServer(service, host, port, tls(), maxThreads).start()) {
+            // On SIGTERM (docker stop, Ctrl-C): finish the requests in flight, then write out the download counts and
+            // the buffered audit lines.
             Thread stopping = new Thread(() -> {
                 server.close();
+                service.close();
                 AuditLog.close();
             }, "pypub-shutdown");
             Runtime.getRuntime().addShutdownHook(stopping);

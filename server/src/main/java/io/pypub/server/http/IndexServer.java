@@ -17,6 +17,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** The index over HTTP (or HTTPS, given a key store) with Jetty: small thread pool, no server version header. */
 public final class IndexServer implements AutoCloseable {
+    public static final int DEFAULT_MAX_THREADS = 32;
     private final Server server;
     private final ServerConnector connector;
     private final boolean tls;
@@ -29,7 +30,18 @@ public final class IndexServer implements AutoCloseable {
     }
 
     public IndexServer(IndexService service, String host, int port, Tls tlsConfig) {
-        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        this(service, host, port, tlsConfig, DEFAULT_MAX_THREADS);
+    }
+
+    /**
+     * @param maxThreads Jetty's pool: requests (and streamed downloads) served at once, plus Jetty's
+     *     own few; more wait in its queue. Each thread costs native memory, which a 128 MiB container lacks.
+     */
+    public IndexServer(IndexService service, String host, int port, Tls tlsConfig, int maxThreads) {
+        if (maxThreads < 8) {
+            throw new IllegalArgumentException("--max-threads must be at least 8 (Jetty needs a few for itself)");
+        }
+        QueuedThreadPool threads = new QueuedThreadPool(maxThreads, 4);
         threads.setName("index");
         server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();

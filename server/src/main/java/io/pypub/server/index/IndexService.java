@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * API, a download or the health check, and answers with an {@link IndexResponse}. Every request
  * passes the {@link RequestGuard} first (input checks, access control, quotas, audit log).
  */
-public final class IndexService {
+public final class IndexService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IndexService.class);
     private static final String DIST_TYPE = "application/octet-stream";
     private static final java.util.regex.Pattern DOCS_SEGMENT = java.util.regex.Pattern.compile("^[A-Za-z0-9._~-]{1,255}$");
@@ -100,6 +100,12 @@ public final class IndexService {
 
     public IndexMetrics metrics() {
         return metrics;
+    }
+
+    /** Writes what the access checks still hold (download counts); the AWS clients stay open. */
+    @Override
+    public void close() {
+        guard.close();
     }
 
     private IndexResponse route(IndexRequest request, Admission access) {
