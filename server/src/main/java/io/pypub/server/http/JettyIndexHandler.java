@@ -8,7 +8,12 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -20,19 +25,32 @@ import org.eclipse.jetty.util.Fields;
 /** Adapts Jetty's request/response to {@link IndexService}, streaming downloads without buffering them. */
 public final class JettyIndexHandler extends Handler.Abstract {
     private static final java.util.regex.Pattern DOT_SEGMENT = java.util.regex.Pattern.compile("(^|/)\\.{1,2}(/|$)");
+    /** Headers whose values come from a small fixed set (security headers, content types, caching). */
+    private static final Set<String> FIXED_VALUES = Set.of("Content-Type", "Cache-Control", "Vary", "X-Content-Type-Options",
+            "Referrer-Policy", "X-Frame-Options", "Content-Security-Policy", "Strict-Transport-Security", "WWW-Authenticate");
     private final IndexService service;
+    /** Those headers encoded once, not on every response. */
+    private final Map<String, HttpField> encoded = new ConcurrentHashMap<>();
 
     public JettyIndexHandler(IndexService service) {
         this.service = service;
+    }
+
+    private HttpField field(String name, String value) {
+        if (!FIXED_VALUES.contains(name) || encoded.size() > 256) {
+            return new HttpField(name, value);
+        }
+        return encoded.computeIfAbsent(name + '\n' + value, k -> new PreEncodedHttpField(name, value));
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         IndexResponse r = service.handle(toIndexRequest(request));
         response.setStatus(r.status());
-        r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        HttpFields.Mutable fields = response.getHeaders();
+        r.headers().forEach((name, value) -> fields.add(field(name, value))); // names are unique in the map: add, not put
         if (r.length() >= 0) {
-            response.getHeaders().put("Content-Length", Long.toString(r.length()));
+            fields.add(HttpHeader.CONTENT_LENGTH, r.length());
         }
         boolean head = HttpMethod.HEAD.is(request.getMethod());
         if (head) {
