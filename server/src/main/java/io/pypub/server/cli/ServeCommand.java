@@ -68,6 +68,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (usageFlushSeconds < 0) {
+            throw new IllegalArgumentException("--usage-flush-seconds must be 0 or more");
+        }
         IndexSettings settings = new IndexSettings(downloadMode, Duration.ofMinutes(5), Duration.ofMillis((long) (cacheSeconds * 1000)));
         if (auditLog != null) {
             AuditLog.toFile(auditLog);
@@ -78,9 +81,6 @@ final class ServeCommand implements Callable<Integer> {
                 .withTrustedProxies(trustedProxies == null ? List.of() : trustedProxies)
                 .withCacheTtl(Duration.ofMillis((long) (keyCacheSeconds * 1000)))
                 .withUsageFlushInterval(Duration.ofMillis((long) (usageFlushSeconds * 1000)));
-        if (usageFlushSeconds < 0) {
-            throw new IllegalArgumentException("--usage-flush-seconds must be 0 or more");
-        }
         try (AwsClients clients = aws.clients();
                 IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access));
                 IndexServer server = new IndexServer(service, host, port, tls(), maxThreads).start()) {
