@@ -70,11 +70,8 @@ public final class DownloadQuota implements AutoCloseable {
             return Decision.ALLOWED;
         }
         Periods p = Periods.at(clock.instant());
-        List<TransactWriteItem> writes = List.of(
-                TransactWriteItem.builder().update(increment(items.table(), key.keyId(), p.daySk(), 1, policy.dailyDownloads(),
-                        p.dayExpiry())).build(),
-                TransactWriteItem.builder().update(increment(items.table(), key.keyId(), p.monthSk(), 1, policy.monthlyDownloads(),
-                        p.monthExpiry())).build());
+        List<TransactWriteItem> writes = dayAndMonth(items.table(), key.keyId(), p, 1, policy.dailyDownloads(),
+                policy.monthlyDownloads());
         for (int attempt = 1; ; attempt++) {
             try {
                 items.dynamo().transactWriteItems(b -> b.transactItems(writes));
@@ -128,8 +125,15 @@ public final class DownloadQuota implements AutoCloseable {
         return items.get(PK_PREFIX + keyId, sk).map(i -> AccessItems.longOrNull(i, COUNT)).map(Long::longValue).orElse(0L);
     }
 
+    /** The transaction's two updates: {@code n} more downloads in the day and in the month, each only below its limit (if any). */
+    static List<TransactWriteItem> dayAndMonth(String table, String keyId, Periods p, long n, Long dailyLimit, Long monthlyLimit) {
+        return List.of(
+                TransactWriteItem.builder().update(increment(table, keyId, p.daySk(), n, dailyLimit, p.dayExpiry())).build(),
+                TransactWriteItem.builder().update(increment(table, keyId, p.monthSk(), n, monthlyLimit, p.monthExpiry())).build());
+    }
+
     /** Adds {@code n} to a counter item and sets its expiry the first time; with a limit, only while below it. */
-    static Update increment(String table, String keyId, String sk, long n, Long limit, Instant expiry) {
+    private static Update increment(String table, String keyId, String sk, long n, Long limit, Instant expiry) {
         Update.Builder u = Update.builder()
                 .tableName(table)
                 .key(AccessItems.key(PK_PREFIX + keyId, sk))

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Downloads of keys without a quota, added up in memory and written to their day and month usage
@@ -56,10 +55,7 @@ final class DownloadTally implements AutoCloseable {
             try {
                 // One transaction per key and interval: both items get the n, or neither does.
                 items.dynamo().transactWriteItems(b -> b.transactItems(
-                        TransactWriteItem.builder().update(DownloadQuota.increment(items.table(), keyId, periods.daySk(), n, null,
-                                periods.dayExpiry())).build(),
-                        TransactWriteItem.builder().update(DownloadQuota.increment(items.table(), keyId, periods.monthSk(), n, null,
-                                periods.monthExpiry())).build()));
+                        DownloadQuota.dayAndMonth(items.table(), keyId, periods, n, null, null)));
             } catch (SdkException ex) {
                 e.getValue().add(n);
                 LOG.warn("Writing {} downloads of key {} failed; they go with the next batch: {}", n, keyId, ex.getMessage());

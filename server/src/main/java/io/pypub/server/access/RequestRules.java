@@ -73,7 +73,7 @@ public final class RequestRules {
     }
 
     /** A "." or ".." segment between slashes (or at either end). */
-    static boolean hasDotSegment(String path) {
+    public static boolean hasDotSegment(String path) {
         int start = 0;
         while (start <= path.length()) {
             int end = path.indexOf('/', start);

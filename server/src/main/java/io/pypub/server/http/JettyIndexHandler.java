@@ -1,5 +1,6 @@
 package io.pypub.server.http;
 
+import io.pypub.server.access.RequestRules;
 import io.pypub.server.index.IndexRequest;
 import io.pypub.server.index.IndexResponse;
 import io.pypub.server.index.IndexService;
@@ -24,7 +25,6 @@ import org.eclipse.jetty.util.Fields;
 
 /** Adapts Jetty's request/response to {@link IndexService}, streaming downloads without buffering them. */
 public final class JettyIndexHandler extends Handler.Abstract {
-    private static final java.util.regex.Pattern DOT_SEGMENT = java.util.regex.Pattern.compile("(^|/)\\.{1,2}(/|$)");
     /** Headers whose values come from a small fixed set (security headers, content types, caching). */
     private static final Set<String> FIXED_VALUES = Set.of("Content-Type", "Cache-Control", "Vary", "X-Content-Type-Options",
             "Referrer-Policy", "X-Frame-Options", "Content-Security-Policy", "Strict-Transport-Security", "WWW-Authenticate");
@@ -78,7 +78,7 @@ public final class JettyIndexHandler extends Handler.Abstract {
         }
         String path = Request.getPathInContext(request);
         String raw = request.getHttpURI().getPath();
-        if (raw != null && (raw.startsWith(".") || raw.contains("/.")) && DOT_SEGMENT.matcher(raw).find()) {
+        if (raw != null && RequestRules.hasDotSegment(raw)) {
             path = raw; // Jetty resolved "/a/../b"; keep the dot segments so the index refuses them (400) instead
         }
         return new IndexRequest(request.getMethod(), path == null || path.isEmpty() ? "/" : path, query, headers,
