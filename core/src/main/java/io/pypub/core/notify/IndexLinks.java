@@ -1,6 +1,7 @@
 package io.pypub.core.notify;
 
 import io.pypub.core.release.Stage;
+import io.pypub.core.route.IndexRoute;
 
 /**
  * The index URLs a notice links to, from the index's public base URL (e.g.
@@ -17,10 +18,15 @@ public record IndexLinks(String baseUrl) {
 
     /** The simple API page of a project: what pip reads and a person can open. */
     public String projectPage(Stage stage, String project) {
-        return baseUrl + "/" + stage.name() + "/simple/" + project + "/";
+        return baseUrl + new IndexRoute.SimpleProject(stage, project).path();
+    }
+
+    /** The stage's simple index: what {@code pip install --index-url} takes. */
+    public String simpleIndex(Stage stage) {
+        return baseUrl + new IndexRoute.SimpleIndex(stage).path();
     }
 
     public String docs(Stage stage, String project, String version) {
-        return baseUrl + "/" + stage.name() + "/docs/" + project + "/" + version + "/";
+        return baseUrl + new IndexRoute.Docs(stage, project, version, java.util.List.of()).path();
     }
 }

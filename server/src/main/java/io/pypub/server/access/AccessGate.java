@@ -10,6 +10,7 @@ import io.pypub.core.access.FailedAuthThrottle;
 import io.pypub.core.access.KeyVerifier;
 import io.pypub.core.access.PasswordHasher;
 import io.pypub.core.access.RateLimiter;
+import io.pypub.core.route.IndexRoute;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.server.index.IndexRequest;
 import io.pypub.server.index.IndexResponse;
@@ -84,8 +85,8 @@ public final class AccessGate implements AutoCloseable {
         }
     }
 
-    public Admission admit(IndexRequest request, RequestTarget target, String clientAddress) {
-        if (!enabled || target.kind() == RequestTarget.Kind.OPEN) {
+    public Admission admit(IndexRequest request, IndexRoute target, String clientAddress) {
+        if (!enabled || target.access() == IndexRoute.Access.OPEN) {
             return Admission.anonymous();
         }
         long blocked = failures.retryAfterSeconds(clientAddress);
@@ -98,12 +99,12 @@ public final class AccessGate implements AutoCloseable {
             failures.recordFailure(clientAddress);
             return Admission.denied(Denials.badRequest(m.reason()), null, m.reason());
         }
-        return target.kind() == RequestTarget.Kind.DOCS
+        return target.access() == IndexRoute.Access.DOCS
                 ? admitDocsUser(credentials, target, clientAddress)
                 : admitKey(credentials, target, clientAddress);
     }
 
-    private Admission admitKey(Credentials credentials, RequestTarget target, String clientAddress) {
+    private Admission admitKey(Credentials credentials, IndexRoute target, String clientAddress) {
         String presented;
         if (credentials instanceof Credentials.Key k) {
             presented = k.value();
@@ -119,7 +120,7 @@ public final class AccessGate implements AutoCloseable {
                     result.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
         }
         ApiKey key = result.key();
-        if (target.stage() != null && !key.policy().allowsStage(target.stage())) {
+        if (target.stage() != null && !key.policy().allowsStage(target.stage().name())) {
             return Admission.denied(Denials.forbidden("this key is not valid for stage '" + target.stage() + "'"), key.keyId(),
                     "stage not granted");
         }
@@ -136,7 +137,7 @@ public final class AccessGate implements AutoCloseable {
         return new Admission(null, key, null, key.keyId(), null, linkQuery);
     }
 
-    private Admission admitDocsUser(Credentials credentials, RequestTarget target, String clientAddress) {
+    private Admission admitDocsUser(Credentials credentials, IndexRoute target, String clientAddress) {
         if (!(credentials instanceof Credentials.Basic basic)) {
             return Admission.denied(Denials.unauthorized("log in with your docs user name and password", Denials.DOCS_REALM), null,
                     "no docs login");
@@ -147,7 +148,7 @@ public final class AccessGate implements AutoCloseable {
             return Admission.denied(Denials.unauthorized("wrong user name or password", Denials.DOCS_REALM), null, "bad docs login");
         }
         DocsUser u = user.get();
-        if (!u.allowsStage(target.stage())) {
+        if (!u.allowsStage(target.stage().name())) {
             return new Admission(Denials.forbidden("user may not read docs of stage '" + target.stage() + "'"), null, u, null,
                     "stage not granted", "");
         }
@@ -159,9 +160,9 @@ public final class AccessGate implements AutoCloseable {
      * the key's quotas, and refused with 429 if that would go over. Only served files count:
      * pages, metadata, HEAD and 404s do not.
      */
-    public Served afterRouting(Admission admission, RequestTarget target, IndexRequest request, IndexResponse response) {
+    public Served afterRouting(Admission admission, IndexRoute target, IndexRequest request, IndexResponse response) {
         int status = response.status();
-        boolean download = target.kind() == RequestTarget.Kind.DOWNLOAD && request.method().equalsIgnoreCase("GET")
+        boolean download = target.access() == IndexRoute.Access.DOWNLOAD && request.method().equalsIgnoreCase("GET")
                 && (status == 200 || status == 302 || status == 307);
         if (!download || !enabled || admission.key() == null) {
             return new Served(response, download, null);

@@ -35,6 +35,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cache-seconds", defaultValue = "1", description = "Seconds table reads are cached (default ${DEFAULT-VALUE}).")
     double cacheSeconds;
 
+    @Option(names = "--public-url", defaultValue = "${env:PYPUB_PUBLIC_URL}",
+            description = "The index's public base URL, e.g. https://pypi.example.com (env PYPUB_PUBLIC_URL): pages show "
+                    + "install commands with it. Without it they show INDEX-HOST (never the request's Host header).")
+    String publicUrl;
+
     @Option(names = "--no-auth", defaultValue = "${env:PYPUB_NO_AUTH:-false}",
             description = "Serve without API keys or docs logins (local use only; env PYPUB_NO_AUTH=true).")
     boolean noAuth;
@@ -71,7 +76,8 @@ final class ServeCommand implements Callable<Integer> {
         if (usageFlushSeconds < 0) {
             throw new IllegalArgumentException("--usage-flush-seconds must be 0 or more");
         }
-        IndexSettings settings = new IndexSettings(downloadMode, Duration.ofMinutes(5), Duration.ofMillis((long) (cacheSeconds * 1000)));
+        IndexSettings settings = new IndexSettings(downloadMode, Duration.ofMinutes(5), Duration.ofMillis((long) (cacheSeconds * 1000)),
+                publicUrl == null || publicUrl.isBlank() ? null : publicUrl);
         if (auditLog != null) {
             AuditLog.toFile(auditLog);
         } else {

@@ -39,6 +39,14 @@ public final class IndexResponse {
         return new IndexResponse(200, null, stream, length).header("Content-Type", contentType);
     }
 
+    /**
+     * 503 with a short Retry-After: S3 or DynamoDB did not answer. pip and uv retry it on their
+     * own, and a load balancer sends the next request elsewhere.
+     */
+    public static IndexResponse storageUnavailable(String message) {
+        return text(503, "Service unavailable: " + message).header("Retry-After", "5");
+    }
+
     public static IndexResponse redirect(int status, String location) {
         return text(status, "Moved to " + location).header("Location", location);
     }
