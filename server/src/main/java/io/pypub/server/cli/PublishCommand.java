@@ -28,7 +28,8 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws;
 
-    @Parameters(index = "0", defaultValue = ".", description = "Folder of the Python project (default: current folder).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PROJECT-DIR", defaultValue = ".",
+            description = "Folder of the Python project (default: the current folder).")
     Path project;
 
     @Option(names = "--stage", defaultValue = "${env:PYPUB_STAGE:-dev}", description = "Stage to publish to (default ${DEFAULT-VALUE}).")
@@ -51,7 +52,7 @@ final class PublishCommand implements Callable<Integer> {
     List<String> docsModules;
 
     @Option(names = "--version-suffix", defaultValue = "${env:PYPUB_VERSION_SUFFIX}",
-            description = "Suffix added to the version at build time, e.g. .dev${BUILD_NUMBER} (setuptools projects).")
+            description = "Suffix added to the version at build time, e.g. .dev$${BUILD_NUMBER} (setuptools projects).")
     String versionSuffix;
 
     @Option(names = "--slack-channel", defaultValue = "${env:PYPUB_SLACK_CHANNEL}",
