@@ -50,17 +50,23 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
         PublishLog log = new ListenerPublishLog(listener);
         Notifier slack = SlackNotices.forStep(step, target, run, log);
 
+        PublishOnAgent.Options options = PublishOnAgent.Options.of(step, stage, indexUrl(target, log), publishedBy, sourceRevision);
+        try {
+            // The step's own parameters first, with core's rules (e.g. the version suffix): a wrong
+            // parameter is reported as such, whatever state the workspace, credentials or agent are in.
+            options.validate();
+        } catch (IllegalArgumentException e) {
+            slack.failed(new FailureNotice(null, projectDir.getRemote(), stage, e.getMessage(), publishedBy, sourceRevision), log);
+            throw new AbortException("Publishing failed: " + e.getMessage());
+        }
+
         PublishOutcome outcome;
         try {
             AwsKeys keys = AwsCredentialsResolver.forBuild(target.getCredentialsId(), run);
-            if (!projectDir.isDirectory()) {
-                throw new AbortException("No folder '" + step.getPath() + "' in the workspace " + workspace.getRemote()
-                        + ": set path: to the folder of the Python project.");
-            }
+            checkProjectFolder(workspace, projectDir);
             listener.getLogger().println("[pypub] Publishing " + projectDir.getRemote() + " to stage '" + stage
                     + "' of target '" + target.getName() + "' (" + (keys == null
                             ? "AWS default credential chain of the agent" : keys.toString()) + ")");
-            PublishOnAgent.Options options = PublishOnAgent.Options.of(step, stage, indexUrl(target, log), publishedBy, sourceRevision);
             outcome = projectDir.act(new PublishOnAgent(target.toSettings(), keys, options, env, listener));
         } catch (InterruptedException e) {
             throw e; // aborted by a user: not a failed publish
@@ -88,6 +94,24 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
             slack.published(notice, log);
         }
         return summary;
+    }
+
+    /**
+     * The project folder must exist. A workspace that does not exist yet (a fresh {@code node {}}
+     * before any checkout) is an empty folder: say that, rather than "no folder '.'".
+     */
+    private void checkProjectFolder(FilePath workspace, FilePath projectDir) throws IOException, InterruptedException {
+        if (projectDir.isDirectory()) {
+            return;
+        }
+        boolean workspaceItself = ".".equals(step.getPath()) || "./".equals(step.getPath());
+        if (workspaceItself || !workspace.isDirectory()) {
+            throw new AbortException("The workspace " + workspace.getRemote() + " is empty (nothing has been checked out "
+                    + "or created in it yet), so there is no Python project to publish: check the project out first "
+                    + "(checkout scm, git ...) or set path: to its folder.");
+        }
+        throw new AbortException("No folder '" + step.getPath() + "' in the workspace " + workspace.getRemote()
+                + ": set path: to the folder of the Python project.");
     }
 
     private String stage(PublishTarget target) throws AbortException {
