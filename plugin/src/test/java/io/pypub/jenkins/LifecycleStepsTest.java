@@ -7,6 +7,8 @@ import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.model.Result;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.pypub.core.publish.PublishLog;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.release.Release;
@@ -106,6 +108,37 @@ class LifecycleStepsTest {
             assertTrue(snippet.contains(expected), expected + " in " + snippet);
         }
         assertTrue(Snippetizer.object2Groovy(rollback).contains("reason: 'regression'"));
+    }
+
+    @Test
+    void aTargetThatIsNotConfiguredStaysInTheFormAndIsFlagged(JenkinsRule j) throws Exception {
+        PythonPublisherConfiguration.get().setTargets(List.of(PythonPublisherConfigurationTest.fullTarget("staging")));
+        YankPythonPackageStep.DescriptorImpl d = j.jenkins.getDescriptorByType(YankPythonPackageStep.DescriptorImpl.class);
+
+        ListBoxModel items = d.doFillTargetItems("prod");
+        assertEquals(List.of("", "staging", "prod"), items.stream().map(o -> o.value).toList());
+        ListBoxModel.Option kept = items.get(2);
+        assertTrue(kept.selected, "the current value is the selected one");
+        assertEquals("prod (not configured)", kept.name);
+        assertTrue(items.get(1).name.equals("staging") && !items.get(1).selected);
+
+        FormValidation unknown = d.doCheckTarget("prod");
+        assertEquals(FormValidation.Kind.ERROR, unknown.kind);
+        assertTrue(unknown.getMessage().startsWith("No publishing target named"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("prod") && unknown.getMessage().contains("staging"), unknown.getMessage());
+        assertEquals(FormValidation.Kind.OK, d.doCheckTarget("staging").kind);
+        assertEquals(FormValidation.Kind.OK, d.doCheckTarget("").kind, "the default target");
+        assertEquals(FormValidation.Kind.OK, d.doCheckTarget("${TARGET}").kind, "expanded by Groovy, not checked");
+
+        // The same list for the publish step's snippet generator.
+        PublishPythonPackageStep.DescriptorImpl publish = j.jenkins.getDescriptorByType(PublishPythonPackageStep.DescriptorImpl.class);
+        assertEquals(List.of("", "staging", "prod"), publish.doFillTargetItems("prod").stream().map(o -> o.value).toList());
+        assertEquals(FormValidation.Kind.ERROR, publish.doCheckTarget("prod").kind);
+
+        // And through the form: the unconfigured target survives a save.
+        UnpinPythonPackageStep unpin = new UnpinPythonPackageStep("hello-package", "prod");
+        unpin.setTarget("prod");
+        j.assertEqualDataBoundBeans(unpin, new StepConfigTester(j).configRoundTrip(unpin));
     }
 
     private static void configureTarget(Deployment deployment) throws Exception {
