@@ -56,8 +56,13 @@ public abstract class LifecycleExecution extends SynchronousNonBlockingStepExecu
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(LifecycleExecution.class.getClassLoader());
         try (AwsClients aws = new AwsClients(target.toSettings().toAwsSettings(), keys == null ? null : keys.provider())) {
-            Map<String, Object> result = operate(aws, target, actor(run), log);
-            listener.getLogger().println("[pypub] " + result.get("message"));
+            RememberingLog remembering = new RememberingLog(log);
+            Map<String, Object> result = operate(aws, target, actor(run), remembering);
+            Object message = result.get("message");
+            if (message != null && !remembering.said(message.toString())) {
+                // Core's promote already logs its outcome (the CLI prints it); the others leave it to the caller.
+                log.info(message.toString());
+            }
             return result;
         } catch (IllegalArgumentException | IllegalStateException e) {
             // Refused by core (bad input, or the release's state does not allow it): nothing was written.
@@ -69,6 +74,37 @@ public abstract class LifecycleExecution extends SynchronousNonBlockingStepExecu
             throw new AbortException(describe() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } finally {
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** Passes core's progress to the build log and remembers what it said, so that nothing is said twice. */
+    private static final class RememberingLog implements PublishLog {
+        private final PublishLog delegate;
+        private final java.util.Set<String> said = new java.util.HashSet<>();
+
+        RememberingLog(PublishLog delegate) {
+            this.delegate = delegate;
+        }
+
+        boolean said(String message) {
+            return said.contains(message);
+        }
+
+        @Override
+        public void info(String message) {
+            said.add(message);
+            delegate.info(message);
+        }
+
+        @Override
+        public void warn(String message) {
+            said.add(message);
+            delegate.warn(message);
+        }
+
+        @Override
+        public void tool(String line) {
+            delegate.tool(line);
         }
     }
 

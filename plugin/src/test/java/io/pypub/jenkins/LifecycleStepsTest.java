@@ -72,6 +72,11 @@ class LifecycleStepsTest {
             j.assertLogContains("ROLLED BACK latest 0.1.0 pinned true", b);
             j.assertLogContains("UNPINNED latest 0.1.0.post1 pinned false", b);
             j.assertLogNotContains("embedded-secret", b);
+            // Each outcome once: core's promote logs its own message, the step must not repeat it.
+            String log = JenkinsRule.getLog(b);
+            assertEquals(2, occurrences(log, "byte-identical (sha256 verified)"), "two promotions that copied: " + log);
+            assertEquals(1, occurrences(log, "already is in stage 'prod' with identical bytes"), log);
+            assertEquals(1, occurrences(log, "Yanked hello-package 0.1.0.post1"), log);
 
             Release promoted = deployment.versions().release(Stage.of("prod"), "hello-package", Version.parse("0.1.0")).orElseThrow();
             Release source = deployment.versions().release(Stage.of("test"), "hello-package", Version.parse("0.1.0")).orElseThrow();
@@ -139,6 +144,14 @@ class LifecycleStepsTest {
         UnpinPythonPackageStep unpin = new UnpinPythonPackageStep("hello-package", "prod");
         unpin.setTarget("prod");
         j.assertEqualDataBoundBeans(unpin, new StepConfigTester(j).configRoundTrip(unpin));
+    }
+
+    static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
     }
 
     private static void configureTarget(Deployment deployment) throws Exception {
