@@ -320,6 +320,45 @@ public class PublishTarget extends AbstractDescribableImpl<PublishTarget> {
             return FormValidation.error("Expected an http:// or https:// URL.");
         }
 
+        /**
+         * A credential the target names must exist and be of a usable kind: the drop-down keeps an
+         * id that no longer exists (shown as "- current -"), so say what is wrong with it here.
+         */
+        @POST
+        public FormValidation doCheckCredentialsId(@QueryParameter String value) {
+            if (!mayConfigure() || Util.fixEmptyAndTrim(value) == null) {
+                return FormValidation.ok();
+            }
+            try {
+                AwsCredentialsResolver.forConfiguration(value);
+                return FormValidation.ok();
+            } catch (hudson.AbortException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckSlackWebhookCredentialsId(@QueryParameter String value) {
+            return checkSecretText(value, "Slack webhook credentials");
+        }
+
+        @POST
+        public FormValidation doCheckSlackTokenCredentialsId(@QueryParameter String value) {
+            return checkSecretText(value, "Slack token credentials");
+        }
+
+        private static FormValidation checkSecretText(String value, String what) {
+            if (!mayConfigure() || Util.fixEmptyAndTrim(value) == null) {
+                return FormValidation.ok();
+            }
+            try {
+                TargetCredentials.find(org.jenkinsci.plugins.plaincredentials.StringCredentials.class, value, what, null);
+                return FormValidation.ok();
+            } catch (hudson.AbortException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+
         @POST
         public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
             return CredentialsLists.aws(credentialsId);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.htmlunit.html.DomElement;
+import org.htmlunit.html.DomNode;
 import org.htmlunit.html.HtmlPage;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
@@ -93,7 +94,27 @@ class PagesTest {
             assertEquals(List.of("prod", "dev-target"), values(page, "_.name"));
             assertEquals(List.of("acme-packages", "acme-dev-packages"), values(page, "_.bucket"));
             assertEquals(List.of("prod"), values(page, "_.defaultTarget"));
+
+            // Each target's header names it (not "Target" on every one), with its delete button on that line.
+            List<String> headers = new ArrayList<>();
+            for (DomNode h : page.querySelectorAll(".pypub-target-header")) {
+                headers.add(h.asNormalizedText());
+                assertNotNull(h.querySelector(".repeatable-delete"), "delete button in the header: " + h.asXml());
+            }
+            List<String> names = texts(page, ".pypub-target-name");
+            names.remove("New target"); // the template for "Add target", if the page's script has not removed it
+            assertEquals(List.of("prod", "dev-target"), names);
+            assertEquals(List.of("s3://acme-packages", "s3://acme-dev-packages"), texts(page, ".pypub-target-bucket"));
+            assertEquals(headers.size(), page.querySelectorAll(".repeatable-delete").size(), "no delete button of its own row");
         }
+    }
+
+    static List<String> texts(HtmlPage page, String selector) {
+        List<String> texts = new ArrayList<>();
+        for (DomNode n : page.querySelectorAll(selector)) {
+            texts.add(n.asNormalizedText().strip());
+        }
+        return texts;
     }
 
     /** The value attributes of the form fields with this name, in page order. */
