@@ -42,12 +42,31 @@ public abstract class LifecycleExecution extends SynchronousNonBlockingStepExecu
     /** What the build log says before the operation, e.g. "Yanking hello-package 1.2.0 in stage 'prod'". */
     protected abstract String describe();
 
+    /** The operation as the build page lists it when it failed or was refused (what, where, why). */
+    protected abstract PypubOperation failed(String target, String message);
+
     @Override
     protected final Map<String, Object> run() throws Exception {
         Run<?, ?> run = getContext().get(Run.class);
+        String[] target = {targetName};
+        try {
+            Map<String, Object> result = operate(run, target);
+            PythonPackageAction.record(run, PypubOperation.lifecycle(target[0], result));
+            return result;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            PythonPackageAction.record(run, failed(target[0], e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw e;
+        }
+    }
+
+    /** @param targetName in: the step's target name; out: the resolved target's name (for the build page) */
+    private Map<String, Object> operate(Run<?, ?> run, String[] targetName) throws Exception {
         TaskListener listener = getContext().get(TaskListener.class);
         PublishLog log = new ListenerPublishLog(listener);
-        PublishTarget target = PythonPublisherConfiguration.get().resolve(targetName);
+        PublishTarget target = PythonPublisherConfiguration.get().resolve(targetName[0]);
+        targetName[0] = target.getName();
         AwsKeys keys = AwsCredentialsResolver.forBuild(target.getCredentialsId(), run);
         listener.getLogger().println("[pypub] " + describe() + " of target '" + target.getName() + "' ("
                 + (keys == null ? "AWS default credential chain of the controller" : keys.toString()) + ")");

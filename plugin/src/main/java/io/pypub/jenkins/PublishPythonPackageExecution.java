@@ -35,15 +35,42 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
         this.step = step;
     }
 
+    /** What is known about the publish so far, for the build page if it fails. */
+    private static final class Attempt {
+        String target;
+        String stage;
+        String project;
+    }
+
     @Override
     protected Map<String, Object> run() throws Exception {
         Run<?, ?> run = getContext().get(Run.class);
+        Attempt attempt = new Attempt();
+        attempt.target = step.getTarget();
+        try {
+            return publish(run, attempt);
+        } catch (InterruptedException e) {
+            throw e; // aborted by a user: not a failed publish
+        } catch (Exception e) {
+            // Every failure is on the build page too, not only in the log: what, where and why.
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String what = attempt.project != null ? attempt.project : "the project in '" + step.getPath() + "'";
+            PythonPackageAction.record(run, PypubOperation.failed("publish", attempt.target, what, null,
+                    attempt.stage, null, message.startsWith("Publishing failed: ")
+                            ? message.substring("Publishing failed: ".length()) : message));
+            throw e;
+        }
+    }
+
+    private Map<String, Object> publish(Run<?, ?> run, Attempt attempt) throws Exception {
         TaskListener listener = getContext().get(TaskListener.class);
         FilePath workspace = getContext().get(FilePath.class);
         EnvVars env = getContext().get(EnvVars.class);
 
         PublishTarget target = PythonPublisherConfiguration.get().resolve(step.getTarget());
+        attempt.target = target.getName();
         String stage = stage(target);
+        attempt.stage = stage;
         String publishedBy = publishedBy(run);
         String sourceRevision = Util.fixEmptyAndTrim(env.get("GIT_COMMIT"));
         FilePath projectDir = workspace.child(step.getPath());
@@ -69,7 +96,7 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
                             ? "AWS default credential chain of the agent" : keys.toString()) + ")");
             outcome = projectDir.act(new PublishOnAgent(target.toSettings(), keys, options, env, listener));
         } catch (InterruptedException e) {
-            throw e; // aborted by a user: not a failed publish
+            throw e;
         } catch (IOException | RuntimeException e) {
             // Before the pipeline ran (configuration, credentials, workspace) or the agent went away.
             slack.failed(new FailureNotice(null, projectDir.getRemote(), stage, e.getMessage(), publishedBy, sourceRevision), log);
@@ -78,14 +105,17 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
 
         if (!outcome.succeeded()) {
             FailureNotice notice = outcome.failedNotice();
+            if (notice != null) {
+                attempt.project = notice.project();
+            }
             slack.failed(notice != null ? notice
                     : new FailureNotice(null, projectDir.getRemote(), stage, outcome.error(), publishedBy, sourceRevision), log);
             throw new AbortException("Publishing failed: " + outcome.error());
         }
 
         Map<String, Object> summary = outcome.summary();
-        PythonPackageAction.record(run, outcome.published(), (String) summary.get("indexUrl"), (String) summary.get("docsUrl"),
-                (String) summary.get("installCommand"));
+        PythonPackageAction.record(run, target.getName(), outcome.published(), (String) summary.get("indexUrl"),
+                (String) summary.get("docsUrl"), (String) summary.get("installCommand"));
         if (summary.get("installCommand") != null) {
             listener.getLogger().println("[pypub] Install with: " + summary.get("installCommand"));
         }

@@ -78,6 +78,15 @@ class LifecycleStepsTest {
             assertEquals(1, occurrences(log, "already is in stage 'prod' with identical bytes"), log);
             assertEquals(1, occurrences(log, "Yanked hello-package 0.1.0.post1"), log);
 
+            // The build page's record: every operation, in order, with its outcome.
+            PythonPackageAction action = b.getAction(PythonPackageAction.class);
+            assertEquals(List.of("Promoted", "Promoted", "Promoted", "Yanked", "Unyanked", "Rolled back", "Unpinned"),
+                    action.getOperations().stream().map(PypubOperation::getTitle).toList());
+            PypubOperation first = action.getOperations().get(0);
+            assertEquals("'test' to 'prod' of target 'local'", first.getWhere());
+            assertEquals(2, first.getFiles().size());
+            assertEquals("https://pypi.example.com/prod/simple/hello-package/", first.getIndexUrl());
+
             Release promoted = deployment.versions().release(Stage.of("prod"), "hello-package", Version.parse("0.1.0")).orElseThrow();
             Release source = deployment.versions().release(Stage.of("test"), "hello-package", Version.parse("0.1.0")).orElseThrow();
             assertEquals(source.files().get(0).sha256(), promoted.files().get(0).sha256());
@@ -89,6 +98,10 @@ class LifecycleStepsTest {
                     "yankPythonPackage project: 'hello-package', version: '9.9.9', stage: 'prod', reason: 'x'", true));
             WorkflowRun refused = j.buildAndAssertStatus(Result.FAILURE, bad);
             j.assertLogContains("9.9.9", refused);
+            PypubOperation failed = refused.getAction(PythonPackageAction.class).getOperations().get(0);
+            assertEquals("Yank failed", failed.getTitle());
+            assertEquals("hello-package 9.9.9", failed.getWhat());
+            assertTrue(failed.getMessage().contains("9.9.9"), failed.getMessage());
         }
     }
 

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import hudson.model.Run;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.htmlunit.html.DomElement;
 import org.htmlunit.html.DomNode;
 import org.htmlunit.html.HtmlPage;
@@ -47,37 +50,94 @@ class PagesTest {
     }
 
     @Test
-    void buildPageShowsWhatWasPublishedWithLinks(JenkinsRule j) throws Exception {
+    void buildPageShowsEveryOperationWithOutcomeFilesAndLinks(JenkinsRule j) throws Exception {
         WorkflowRun b = finishedBuild(j, "build-page");
-        PythonPackageAction.record(b, helloPackage("dev"), "https://pypi.example.com/dev/simple/hello-package/",
+        PythonPackageAction.record(b, "local", helloPackage("dev"), "https://pypi.example.com/dev/simple/hello-package/",
                 "https://pypi.example.com/dev/docs/hello-package/0.1.0/",
                 "pip install --index-url https://pypi.example.com/dev/simple/ hello-package==0.1.0");
-        b.save();
+        Map<String, Object> promoted = new LinkedHashMap<>();
+        promoted.put("operation", "promote");
+        promoted.put("from", "dev");
+        promoted.put("project", "hello-package");
+        promoted.put("name", "Hello_Package");
+        promoted.put("version", "0.1.0");
+        promoted.put("stage", "prod");
+        promoted.put("files", List.of(Map.of("filename", "hello_package-0.1.0.tar.gz", "sha256", SDIST_SHA, "size", 1234L)));
+        promoted.put("latest", "0.1.0");
+        promoted.put("indexUrl", "https://pypi.example.com/prod/simple/hello-package/");
+        promoted.put("message", "Promoted hello-package 0.1.0 from 'dev' to 'prod': 1 files, byte-identical (sha256 verified); "
+                + "latest in 'prod' is 0.1.0.");
+        PythonPackageAction.record(b, PypubOperation.lifecycle("local", promoted));
+        PythonPackageAction.record(b, PypubOperation.failed("yank", "local", "hello-package", "0.2.0", "prod", null,
+                "No release hello-package 0.2.0 in stage 'prod'."));
 
         try (JenkinsRule.WebClient wc = j.createWebClient()) {
             HtmlPage page = wc.getPage(b);
             String text = text(page);
-            assertTrue(text.contains("Hello_Package 0.1.0"), text);
-            assertTrue(text.contains("hello_package-0.1.0.tar.gz"), text);
-            assertTrue(text.contains("hello_package-0.1.0-py3-none-any.whl"), text);
-            assertTrue(text.contains("1234"), "the size of the sdist: " + text);
+            // One summary, every operation in order: what, where, outcome.
+            assertEquals(1, page.querySelectorAll(".pypub-summary").size(), text);
+            assertEquals(List.of("Published", "Promoted", "Yank failed"), texts(page, ".pypub-operation__title"));
+            assertEquals(List.of("Hello_Package 0.1.0", "Hello_Package 0.1.0", "hello-package 0.2.0"),
+                    texts(page, ".pypub-operation__what"));
+            assertEquals(List.of("stage 'dev' of target 'local'", "'dev' to 'prod' of target 'local'",
+                    "stage 'prod' of target 'local'"), texts(page, ".pypub-operation__where"));
+            assertTrue(text.contains("Recorded; latest is now 0.1.0."), text);
+            assertTrue(text.contains("byte-identical (sha256 verified)"), text);
+            assertTrue(text.contains("No release hello-package 0.2.0 in stage 'prod'."), text);
+            assertEquals(1, page.querySelectorAll(".pypub-operation--failed").size());
+
+            // Files: whole names on one line, sizes for people, the SHA-256 abbreviated with the full value at hand.
+            assertEquals(List.of("hello_package-0.1.0.tar.gz", "hello_package-0.1.0-py3-none-any.whl", "hello_package-0.1.0.tar.gz"),
+                    texts(page, ".pypub-file__name"));
+            for (DomNode name : page.querySelectorAll(".pypub-file__name")) {
+                assertTrue(((DomElement) name).getAttribute("style").contains("white-space: nowrap"));
+            }
+            assertTrue(text.contains("1.2 KB"), text);
+            DomElement sha = page.querySelector(".pypub-file__sha256");
+            assertEquals(SDIST_SHA.substring(0, 12) + "\u2026", sha.asNormalizedText().strip());
+            assertEquals(SDIST_SHA, sha.getAttribute("title"));
+            assertTrue(!text.contains(SDIST_SHA), "the full SHA-256 is not spelled out in the table");
+
+            // Install command and links.
             assertTrue(text.contains("pip install --index-url https://pypi.example.com/dev/simple/ hello-package==0.1.0"), text);
-            assertNotNull(page.getAnchorByHref("https://pypi.example.com/dev/simple/hello-package/"), "link to the index page");
-            assertNotNull(page.getAnchorByHref("https://pypi.example.com/dev/docs/hello-package/0.1.0/"), "link to the docs");
+            assertNotNull(page.getAnchorByHref("https://pypi.example.com/dev/simple/hello-package/"), "index page of the publish");
+            assertNotNull(page.getAnchorByHref("https://pypi.example.com/dev/docs/hello-package/0.1.0/"), "docs of the publish");
+            assertNotNull(page.getAnchorByHref("https://pypi.example.com/prod/simple/hello-package/"), "index page of the promotion");
+        }
+    }
+
+    @Test
+    void buildsRecordedByTheFirstPluginVersionStillShowTheirPublish(JenkinsRule j) throws Exception {
+        // The first versions kept one action per publish with the release in "published"; readResolve converts it.
+        WorkflowRun b = finishedBuild(j, "old-build");
+        String oldXml = "<io.pypub.jenkins.PythonPackageAction>"
+                + "<published><project>hello-package</project><displayName>hello-package</displayName><version>0.0.9</version>"
+                + "<stage>dev</stage><latestPinned>false</latestPinned><files/></published>"
+                + "<indexUrl>https://pypi.example.com/dev/simple/hello-package/</indexUrl>"
+                + "</io.pypub.jenkins.PythonPackageAction>";
+        PythonPackageAction old = (PythonPackageAction) Run.XSTREAM2.fromXML(oldXml);
+        assertEquals(1, old.getOperations().size());
+        assertEquals("hello-package 0.0.9", old.getOperations().get(0).getWhat());
+        assertEquals("https://pypi.example.com/dev/simple/hello-package/", old.getOperations().get(0).getIndexUrl());
+        b.addAction(old);
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            assertTrue(text(wc.getPage(b)).contains("hello-package 0.0.9"));
         }
     }
 
     @Test
     void jobPageShowsTheBadgeInTheBuildHistory(JenkinsRule j) throws Exception {
         WorkflowRun b = finishedBuild(j, "job-page");
-        PythonPackageAction.record(b, helloPackage("dev"), null, null, null);
-        b.save();
+        PythonPackageAction.record(b, "local", helloPackage("dev"), null, null, null);
+        PythonPackageAction.record(b, PypubOperation.failed("yank", "local", "hello-package", "0.2.0", "prod", null, "refused"));
 
         try (JenkinsRule.WebClient wc = j.createWebClient()) {
             HtmlPage page = wc.getPage(b.getParent());
             DomElement badge = waitFor(wc, page, ".pypub-badge");
             assertNotNull(badge, "pypub's badge in the build history of " + page.getWebResponse().getContentAsString());
-            assertEquals("Hello_Package 0.1.0 published to dev", badge.getAttribute("aria-label"));
+            assertEquals("Published: Hello_Package 0.1.0 in dev\nYank failed: hello-package 0.2.0 in prod",
+                    badge.getAttribute("aria-label"));
+            assertTrue(badge.getAttribute("class").contains("pypub-badge--failed"));
         }
     }
 

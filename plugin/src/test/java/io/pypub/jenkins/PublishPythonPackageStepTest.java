@@ -101,6 +101,11 @@ class PublishPythonPackageStepTest {
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("Publishing failed: Invalid version suffix 'not a suffix'", b);
         j.assertLogNotContains("[pypub] Building", b);
+        // On the build page too: what failed, where, why.
+        PypubOperation failed = b.getAction(PythonPackageAction.class).getOperations().get(0);
+        assertEquals("Publish failed", failed.getTitle());
+        assertEquals("stage 'dev' of target 'plain'", failed.getWhere());
+        assertTrue(failed.getMessage().startsWith("Invalid version suffix 'not a suffix'"), failed.getMessage());
     }
 
     @Test
