@@ -1,6 +1,7 @@
 package io.pypub.jenkins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +58,13 @@ class PythonPublisherConfigurationTest {
         j.assertEqualDataBoundBeans(prod, after.getTargets().get(0));
         j.assertEqualDataBoundBeans(dev, after.getTargets().get(1));
         assertEquals("prod", after.getDefaultTarget());
+    }
+
+    @Test
+    void aTargetIsADescribableWithItsDescriptor(JenkinsRule j) {
+        PublishTarget t = new PublishTarget("prod");
+        assertSame(j.jenkins.getDescriptorByType(PublishTarget.DescriptorImpl.class), t.getDescriptor());
+        assertEquals("Publishing target", t.getDescriptor().getDisplayName());
     }
 
     @Test
