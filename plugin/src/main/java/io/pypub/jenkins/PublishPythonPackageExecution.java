@@ -47,6 +47,7 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
         Run<?, ?> run = getContext().get(Run.class);
         Attempt attempt = new Attempt();
         attempt.target = step.getTarget();
+        attempt.stage = step.getStage();
         try {
             return publish(run, attempt);
         } catch (InterruptedException e) {

@@ -177,11 +177,16 @@ class PagesTest {
         return texts;
     }
 
-    /** The value attributes of the form fields with this name, in page order. */
+    /**
+     * The non-empty value attributes of the form fields with this name, in page order (the empty
+     * template a repeatable keeps for "Add" has none).
+     */
     static List<String> values(HtmlPage page, String name) {
         List<String> values = new ArrayList<>();
         for (DomElement e : page.getElementsByName(name)) {
-            values.add(e.getAttribute("value"));
+            if (!e.getAttribute("value").isEmpty()) {
+                values.add(e.getAttribute("value"));
+            }
         }
         return values;
     }

@@ -88,6 +88,7 @@ class PublishPythonPackagePipelineTest {
             // Releases are immutable: the same version again fails and says how to proceed, also on the build page.
             WorkflowRun again = j.buildAndAssertStatus(Result.FAILURE, p);
             j.assertLogContains("already published", again);
+            j.assertLogNotContains("[pypub] Built ", again); // refused before building: the version is in pyproject.toml
             PypubOperation refused = again.getAction(PythonPackageAction.class).getOperations().get(0);
             assertEquals("Publish failed", refused.getTitle());
             assertTrue(refused.getMessage().contains("already published"), refused.getMessage());
