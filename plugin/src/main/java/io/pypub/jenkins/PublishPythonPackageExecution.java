@@ -132,10 +132,10 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
      * before any checkout) is an empty folder: say that, rather than "no folder '.'".
      */
     private void checkProjectFolder(FilePath workspace, FilePath projectDir) throws IOException, InterruptedException {
-        if (projectDir.isDirectory()) {
+        boolean workspaceItself = ".".equals(step.getPath()) || "./".equals(step.getPath());
+        if (projectDir.isDirectory() && !(workspaceItself && projectDir.list().isEmpty())) {
             return;
         }
-        boolean workspaceItself = ".".equals(step.getPath()) || "./".equals(step.getPath());
         if (workspaceItself || !workspace.isDirectory()) {
             throw new AbortException("The workspace " + workspace.getRemote() + " is empty (nothing has been checked out "
                     + "or created in it yet), so there is no Python project to publish: check the project out first "
