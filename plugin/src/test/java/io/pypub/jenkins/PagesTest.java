@@ -165,6 +165,11 @@ class PagesTest {
             names.remove("New target"); // the template for "Add target", if the page's script has not removed it
             assertEquals(List.of("prod", "dev-target"), names);
             assertEquals(List.of("s3://acme-packages", "s3://acme-dev-packages"), texts(page, ".pypub-target-bucket"));
+
+            // prod names the credential "aws-publisher", which does not exist here: the form says so
+            // (validated by the page's script), rather than only showing "- current -" in the drop-down.
+            assertTrue(waitForText(wc, page, "The AWS credentials 'aws-publisher' of the publishing target do not exist"),
+                    text(page));
             assertEquals(headers.size(), page.querySelectorAll(".repeatable-delete").size(), "no delete button of its own row");
         }
     }
@@ -189,6 +194,18 @@ class PagesTest {
             }
         }
         return values;
+    }
+
+    /** Form validation messages arrive by JavaScript after the page loaded: wait (up to 20 s) for one. */
+    static boolean waitForText(JenkinsRule.WebClient wc, HtmlPage page, String expected) throws InterruptedException {
+        for (int i = 0; i < 40; i++) {
+            if (text(page).contains(expected)) {
+                return true;
+            }
+            wc.waitForBackgroundJavaScript(500);
+            Thread.sleep(100);
+        }
+        return text(page).contains(expected);
     }
 
     /**
