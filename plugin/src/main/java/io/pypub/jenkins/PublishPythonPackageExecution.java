@@ -116,7 +116,8 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
 
         Map<String, Object> summary = outcome.summary();
         PythonPackageAction.record(run, target.getName(), outcome.published(), (String) summary.get("indexUrl"),
-                (String) summary.get("docsUrl"), (String) summary.get("installCommand"));
+                (String) summary.get("docsUrl"), (String) summary.get("installCommand"), sourceRevision,
+                Util.fixEmptyAndTrim(env.get("NODE_NAME")));
         if (summary.get("installCommand") != null) {
             listener.getLogger().println("[pypub] Install with: " + summary.get("installCommand"));
         }

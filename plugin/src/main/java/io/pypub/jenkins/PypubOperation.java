@@ -31,6 +31,8 @@ public final class PypubOperation implements Serializable {
     private String docsUrl;
     private String installCommand;
     private List<PublishedPackage.PublishedFile> files = new ArrayList<>();
+    private String commit;
+    private String agent;
 
     private PypubOperation(String kind, boolean succeeded, String target, String project, String displayName, String version,
             String stage, String fromStage, String message) {
@@ -57,6 +59,13 @@ public final class PypubOperation implements Serializable {
         op.installCommand = installCommand;
         op.files = new ArrayList<>(p.getFiles());
         return op;
+    }
+
+    /** Where a publish was built from: the commit ($GIT_COMMIT) and the agent ($NODE_NAME); each may be null. */
+    PypubOperation builtFrom(@CheckForNull String commit, @CheckForNull String agent) {
+        this.commit = commit;
+        this.agent = agent;
+        return this;
     }
 
     /**
@@ -210,6 +219,29 @@ public final class PypubOperation implements Serializable {
 
     public List<PublishedPackage.PublishedFile> getFiles() {
         return files == null ? List.of() : Collections.unmodifiableList(files);
+    }
+
+    /** The commit the files were built from, or null. */
+    public String getCommit() {
+        return commit;
+    }
+
+    /** The first 12 characters of {@link #getCommit()}, as commits are usually shown. */
+    public String getShortCommit() {
+        return commit == null || commit.length() <= 12 ? commit : commit.substring(0, 12);
+    }
+
+    /** "Built from commit 0123456789ab on agent linux-1", or null when neither is known. */
+    public String getProvenance() {
+        if (commit == null && agent == null) {
+            return null;
+        }
+        return "Built" + (commit == null ? "" : " from commit " + getShortCommit()) + (agent == null ? "" : " on agent " + agent);
+    }
+
+    /** The Jenkins agent that built the files, or null. */
+    public String getAgent() {
+        return agent;
     }
 
     /** Whether there are files to list (a Jelly-safe name: {@code size} and {@code empty} are JEXL keywords). */

@@ -57,6 +57,12 @@ public class PythonPackageAction implements RunAction2, BuildBadgeAction {
         record(run, PypubOperation.published(target, published, indexUrl, docsUrl, installCommand));
     }
 
+    /** The same, with the commit and agent it was built from. */
+    static void record(Run<?, ?> run, String target, PublishedPackage published, String indexUrl, String docsUrl,
+            String installCommand, String commit, String agent) {
+        record(run, PypubOperation.published(target, published, indexUrl, docsUrl, installCommand).builtFrom(commit, agent));
+    }
+
     protected Object readResolve() {
         if (operations == null) {
             operations = new ArrayList<>();

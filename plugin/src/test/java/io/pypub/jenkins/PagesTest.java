@@ -54,7 +54,8 @@ class PagesTest {
         WorkflowRun b = finishedBuild(j, "build-page");
         PythonPackageAction.record(b, "local", helloPackage("dev"), "https://pypi.example.com/dev/simple/hello-package/",
                 "https://pypi.example.com/dev/docs/hello-package/0.1.0/",
-                "pip install --index-url https://pypi.example.com/dev/simple/ hello-package==0.1.0");
+                "pip install --index-url https://pypi.example.com/dev/simple/ hello-package==0.1.0",
+                "0123456789abcdef0123456789abcdef01234567", "linux-1");
         Map<String, Object> promoted = new LinkedHashMap<>();
         promoted.put("operation", "promote");
         promoted.put("from", "dev");
@@ -82,6 +83,7 @@ class PagesTest {
             assertEquals(List.of("stage 'dev' of target 'local'", "'dev' to 'prod' of target 'local'",
                     "stage 'prod' of target 'local'"), texts(page, ".pypub-operation__where"));
             assertTrue(text.contains("Recorded; latest is now 0.1.0."), text);
+            assertTrue(text.contains("Built from commit 0123456789ab on agent linux-1"), text);
             assertTrue(text.contains("byte-identical (sha256 verified)"), text);
             assertTrue(text.contains("No release hello-package 0.2.0 in stage 'prod'."), text);
             assertEquals(1, page.querySelectorAll(".pypub-operation--failed").size());

@@ -77,6 +77,7 @@ class PublishPythonPackagePipelineTest {
             assertEquals("0.1.0", published.getVersion());
             assertEquals("dev", published.getStage());
             assertEquals("local", published.getTarget());
+            assertEquals(agent.getNodeName(), published.getAgent(), "built on the agent, and the build page says so");
             assertEquals("https://pypi.example.com/dev/docs/hello-package/0.1.0/", published.getDocsUrl());
             // The build page, rendered, with what the real publish recorded.
             try (JenkinsRule.WebClient wc = j.createWebClient()) {
