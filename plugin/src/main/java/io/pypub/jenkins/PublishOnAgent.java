@@ -146,6 +146,14 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
             return o;
         }
 
+        /**
+         * Core's checks of the request (e.g. the version suffix), on the controller, before the
+         * workspace, the credentials or the agent are touched; throws core's IllegalArgumentException.
+         */
+        void validate() {
+            toRequest(new File("."));
+        }
+
         /** Core validates here (e.g. the version suffix), before anything is built. */
         PublishRequest toRequest(File projectDir) {
             return PublishRequest.builder(projectDir.toPath(), Stage.of(stage))

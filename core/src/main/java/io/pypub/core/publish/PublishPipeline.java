@@ -19,6 +19,7 @@ import io.pypub.core.inspect.InspectedDistribution;
 import io.pypub.core.inspect.InvalidDistributionException;
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.python.PackageBuilder;
+import io.pypub.core.python.StaticVersion;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.storage.ArtifactStore;
@@ -97,6 +98,17 @@ public final class PublishPipeline {
 
     private PublishResult run(PublishRequest request, PublishLog log, String[] projectOut) {
         Path projectDir = request.projectDir().toAbsolutePath().normalize();
+        // Before building: a version stated statically (pyproject.toml [project], setup.cfg [metadata]) that
+        // is already published is refused now, not after minutes of building. The check after the build stays.
+        StaticVersion.read(projectDir, request.versionSuffix()).filter(v -> !request.overwrite()).ifPresent(v -> {
+            projectOut[0] = v.project();
+            if (versions.releases(request.stage(), v.project()).stream().anyMatch(r -> r.version().equals(v.version()))) {
+                throw new ReleaseExistsException(v.project() + " " + v.version() + " is already published in stage '"
+                        + request.stage() + "' (the version " + v.source() + " states). Releases are immutable: bump the "
+                        + "version, or pass --overwrite (overwrite: true in Jenkins) to replace it deliberately. "
+                        + "Nothing was uploaded, and nothing was built.");
+            }
+        });
         Path outDir;
         try {
             outDir = Files.createTempDirectory("pypub-dist-");
