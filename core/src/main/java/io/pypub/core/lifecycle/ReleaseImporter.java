@@ -56,7 +56,7 @@ public final class ReleaseImporter {
     public static ReleaseImporter on(AwsClients aws) {
         var s = aws.settings();
         return new ReleaseImporter(new DynamoVersionTable(aws.dynamo(), s.versionTable()), new S3ArtifactStore(aws.s3(), s.bucket()),
-                s.layout(), new AuditTrail());
+                s.layout(), AuditTrail.on(aws));
     }
 
     private record Key(String project, Version version) {}
