@@ -12,7 +12,8 @@ public final class Redaction {
     public static final int MAX_FIELD = 500;
 
     private static final Pattern API_KEY = Pattern.compile("(?i)(pypub[-_.][a-z2-7]{10}[-_.])[a-z0-9]+");
-    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/\\s@?#]*@");
+    /** Bounded repeats: linear time on any input (a 100 KB reason of one letter took minutes with {@code *}). */
+    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]{0,31}://)[^/\\s@?#]{0,1024}@");
     private static final Pattern SECRET_QUERY = Pattern.compile("(?i)([?&](?:key|token|password|secret|api_key|access_token)=)[^&\\s#]*");
     private static final Pattern AUTH_HEADER = Pattern.compile("(?i)\\b(Bearer|Basic)\\s+[A-Za-z0-9+/=._~-]{8,}");
 
@@ -28,13 +29,14 @@ public final class Redaction {
         if (s == null) {
             return null;
         }
-        String t = secrets(s);
+        // Look at a bounded head only: whatever lies beyond max is cut anyway (secrets are far shorter than the slack).
+        String t = secrets(s.length() > max + 2048 ? s.substring(0, max + 2048) : s);
         StringBuilder b = new StringBuilder(Math.min(t.length(), max + 1));
         for (int i = 0; i < t.length() && b.length() < max; i++) {
             char c = t.charAt(i);
             b.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
         }
-        if (t.length() > max) {
+        if (t.length() > max || s.length() > max) {
             b.append("...");
         }
         return b.toString();

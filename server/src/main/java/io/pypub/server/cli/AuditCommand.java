@@ -95,13 +95,14 @@ final class AuditCommand implements Callable<Integer> {
             throw new IllegalArgumentException("Downloads come from the index's audit log files: give them as arguments");
         }
         boolean deployment = aws.bucket != null && !aws.bucket.isBlank();
+        boolean skippedChanges = false;
         if (wantChanges && !deployment) {
             if (files.isEmpty() || "changes".equals(only)) {
                 throw new IllegalArgumentException("Changes are read from the deployment's change log: set --bucket (PYPUB_BUCKET) "
                         + "and the tables as for the other commands; downloads come from audit log files given as arguments");
             }
-            System.err.println("note: changes not read (no deployment configured: --bucket / PYPUB_BUCKET); downloads only.");
             wantChanges = false;
+            skippedChanges = true;
         }
         // Read everything before printing anything: a bad file is an error, not a partial answer.
         List<JsonNode> downloads = new ArrayList<>();
@@ -119,6 +120,9 @@ final class AuditCommand implements Callable<Integer> {
                     }
                 }
             }
+        }
+        if (skippedChanges) {
+            System.err.println("note: changes not read (no deployment configured: --bucket / PYPUB_BUCKET); downloads only.");
         }
         downloads.sort((a, b) -> a.path("time").asText().compareTo(b.path("time").asText()));
         if (json) {

@@ -74,7 +74,8 @@ public final class PypubCli {
         if (e instanceof UncheckedIOException && e.getCause() != null) {
             String inner = userError(e.getCause());
             String outer = e.getMessage();
-            return outer != null && inner != null && !outer.contains(inner) && !inner.contains(outer) ? outer : inner;
+            boolean ownMessage = outer != null && !outer.equals(e.getCause().toString());
+            return ownMessage && inner != null && !outer.contains(inner) ? outer + " (" + inner + ")" : inner != null ? inner : outer;
         }
         if (e instanceof PublishException || e instanceof ReleaseExistsException || e instanceof StorageException
                 || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
