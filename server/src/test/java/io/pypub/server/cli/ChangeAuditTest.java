@@ -119,6 +119,7 @@ class ChangeAuditTest {
         assertThat(pypub("backup", "--key", "backups/audit-test.jsonl", "--actor", "dave@dr")).as(err()).isZero();
         assertThat(pypub("restore", "--key", "backups/audit-test.jsonl", "--table", "restored-" + d.settings().versionTable(),
                 "--actor", "dave@dr")).as(err()).isZero();
+        assertThat(pypub("init", "--actor", "dave@dr")).as(err()).isZero();
 
         // Read back through other clients, as another machine would.
         List<AuditEvent> events;
@@ -127,7 +128,7 @@ class ChangeAuditTest {
         }
         assertThat(events).extracting(e -> e.operation() + ":" + e.outcome()).containsExactly(
                 "publish:ok", "publish:failed", "promote:ok", "yank:ok", "unyank:ok", "keys.create:ok", "keys.rotate:ok",
-                "keys.revoke:ok", "users.add:ok", "users.passwd:ok", "users.remove:ok", "backup:ok", "restore:ok");
+                "keys.revoke:ok", "users.add:ok", "users.passwd:ok", "users.remove:ok", "backup:ok", "restore:ok", "init:ok");
         AuditEvent published = events.get(0);
         assertThat(published.actor()).isEqualTo(alice);
         assertThat(published.stage()).isEqualTo("dev");
@@ -153,7 +154,7 @@ class ChangeAuditTest {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         d.clients().dynamo().queryPaginator(b -> b.tableName(d.settings().accessTable()).keyConditionExpression("pk = :p")
                 .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("audit#" + day)))).items().forEach(items::add);
-        assertThat(items).hasSize(13);
+        assertThat(items).hasSize(14);
         String stored = items.stream().map(Map::toString).collect(Collectors.joining("\n"));
         assertThat(stored).doesNotContain(key.substring(17)).doesNotContain(rotated.substring(17)).doesNotContain("horse battery");
 
