@@ -93,6 +93,10 @@ public final class PypubCli {
         if (e instanceof FileSystemException f) {
             return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
         }
+        if (e instanceof java.net.BindException || (e instanceof IOException && e.getCause() instanceof java.net.BindException)) {
+            return "cannot listen: " + e.getMessage() + (e.getCause() != null && e.getCause() != e ? " (" + e.getCause().getMessage() + ")" : "")
+                    + ". Is another server on that port? Pick another with --port.";
+        }
         if (e instanceof FileNotFoundException || e instanceof IOException) {
             return "cannot read or write: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
