@@ -2,6 +2,7 @@ package io.pypub.server.cli;
 
 import io.pypub.core.audit.Redaction;
 import io.pypub.core.publish.PublishException;
+import io.pypub.core.storage.PublishConflictException;
 import io.pypub.core.storage.ReleaseExistsException;
 import io.pypub.core.storage.StorageException;
 import java.io.FileNotFoundException;
@@ -77,7 +78,8 @@ public final class PypubCli {
             boolean ownMessage = outer != null && !outer.equals(e.getCause().toString());
             return ownMessage && inner != null && !outer.contains(inner) ? outer + " (" + inner + ")" : inner != null ? inner : outer;
         }
-        if (e instanceof PublishException || e instanceof ReleaseExistsException || e instanceof StorageException
+        if (e instanceof PublishException || e instanceof ReleaseExistsException || e instanceof PublishConflictException
+                || e instanceof StorageException
                 || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
