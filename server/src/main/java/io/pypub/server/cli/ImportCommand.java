@@ -78,7 +78,8 @@ final class ImportCommand implements Callable<Integer> {
                     : "No such folder: " + source);
         }
         try (AwsClients clients = aws.clients()) {
-            ImportResult result = ReleaseImporter.on(clients).importFolder(folder, target, actor.actor(), log);
+            String from = downloads == null ? folder.toString() : IndexCredentials.withoutUserInfo(parseUrl(source)).toString();
+            ImportResult result = ReleaseImporter.on(clients).importFolder(folder, target, actor.actor(), from, log);
             System.out.println(result.message());
             if (!result.skipped().isEmpty()) {
                 System.err.println("Skipped:");

@@ -53,6 +53,14 @@ class ImportCredentialsTest {
         assertThat(ok.exitCode()).as(ok.stderr()).isZero();
         assertThat(ok.stdout() + ok.stderr()).doesNotContain(secret(key));
         assertThat(index.deployment.versions().releases(Stage.of("imported-b"), "hello-package")).hasSize(1);
+        // The change log names the index it came from, without the key.
+        var events = io.pypub.core.audit.ChangeLog.on(index.deployment.clients())
+                .between(java.time.Instant.now().minusSeconds(300), java.time.Instant.now().plusSeconds(1)).stream()
+                .filter(e -> e.operation().equals("import") && "imported-b".equals(e.stage())).toList();
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo("ok");
+            assertThat(e.details()).containsEntry("source", simple());
+        });
 
         String wrong = key.substring(0, 17) + "a".repeat(secret(key).length());
         AccessFixture.CliResult refused = index.cli(null, "import", "--stage", "imported-b",
