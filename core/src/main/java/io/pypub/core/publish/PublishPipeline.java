@@ -75,7 +75,7 @@ public final class PublishPipeline {
         AwsSettings s = aws.settings();
         return new PublishPipeline(runner, new S3ArtifactStore(aws.s3(), s.bucket()),
                 new S3ArtifactStore(aws.s3(), s.effectiveDocsBucket()), new DynamoVersionTable(aws.dynamo(), s.versionTable()),
-                s.layout(), notifier);
+                s.layout(), new io.pypub.core.audit.PublishAudit(io.pypub.core.audit.ChangeLog.on(aws), notifier));
     }
 
     /** Publishes, then tells the notifier how it went; failures are rethrown after the notice. */

@@ -7,6 +7,7 @@ DynamoDB API one request at a time gives the same guarantee. S3 stays threaded.
 """
 import os
 import sys
+import threading
 
 from werkzeug.serving import run_simple
 
@@ -14,8 +15,18 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.server import MotoRequestHandler
 
 
+def exit_with_parent() -> None:
+    """The JVM that started us holds our stdin open; end of input means it is gone (even after kill -9)."""
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    finally:
+        os._exit(0)
+
+
 def main() -> None:
     host, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     os.environ.setdefault("MOTO_PORT", str(port))
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(host, port, app, threaded=(mode != "serial"), use_reloader=False, request_handler=MotoRequestHandler)

@@ -66,7 +66,8 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an already published version (releases are immutable otherwise).")
     boolean overwrite;
 
-    @Option(names = "--published-by", defaultValue = "${env:BUILD_URL}", description = "Who or what publishes (default: $BUILD_URL, else user@host).")
+    @Option(names = {"--actor", "--published-by"}, defaultValue = "${env:BUILD_URL}",
+            description = "Who or what publishes, recorded with the release and in the audit trail (default: $BUILD_URL, else user@host).")
     String publishedBy;
 
     @Option(names = "--source-revision", defaultValue = "${env:GIT_COMMIT}", description = "Source revision (default: $GIT_COMMIT).")

@@ -1,8 +1,11 @@
 package io.pypub.server.cli;
 
+import io.pypub.core.audit.AuditEvent;
+import io.pypub.core.audit.ChangeLog;
 import io.pypub.core.retention.TableBackup;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.StorageProvisioner;
+import io.pypub.core.util.ObjectKeys;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,6 +18,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws;
 
+    @Mixin
+    ActorOption actor;
+
     @Option(names = "--key", required = true, description = "Object key of the backup in the package bucket.")
     String key;
 
@@ -23,11 +29,16 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ObjectKeys.requireValid(key, "--key");
         try (AwsClients clients = aws.clients()) {
             String target = table != null ? table : clients.settings().versionTable();
-            new StorageProvisioner(clients).ensureTable(target);
-            var summary = new TableBackup(clients.dynamo(), clients.s3())
-                    .restore(clients.settings().bucket(), key, target, new ConsoleLog(System.err, false));
+            AuditEvent.Builder event = AuditEvent.of("restore", actor.actor()).detail("table", target)
+                    .detail("bucket", clients.settings().bucket()).detail("key", key);
+            var summary = ChangeLog.on(clients).run(event, () -> {
+                new StorageProvisioner(clients).ensureTable(target);
+                return new TableBackup(clients.dynamo(), clients.s3())
+                        .restore(clients.settings().bucket(), key, target, new ConsoleLog(System.err, false));
+            }, s -> "Restored " + s.items() + " items into " + s.table() + " from s3://" + s.bucket() + "/" + s.key());
             System.out.println("Restored " + summary.items() + " items into " + summary.table());
         }
         return 0;
