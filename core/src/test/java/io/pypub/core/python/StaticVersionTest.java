@@ -90,13 +90,20 @@ class StaticVersionTest {
         assertThat(read()).as("does not parse").isEmpty();
 
         write("pyproject.toml", SETUPTOOLS + "project.name = \"x\"\nproject.version = \"1.0\"\n");
-        assertThat(read()).as("[project] as dotted keys").isEmpty();
+        assertThat(read()).as("dotted keys under [build-system] are not [project]").isEmpty();
+
+        write("pyproject.toml", "project.name = \"x\"\nproject.version = \"1.0\"\n" + SETUPTOOLS);
+        assertThat(read()).as("[project] as top-level dotted keys is the same table in TOML")
+                .hasValueSatisfying(v -> assertThat(v.version().normalized()).isEqualTo("1.0"));
 
         write("pyproject.toml", SETUPTOOLS + "[project]\nname = \"x\"\nversion = \"1.0 final\"\n");
         assertThat(read()).as("not a PEP 440 version").isEmpty();
 
         write("pyproject.toml", SETUPTOOLS + "[project]\nname = \"x\"\nversion = \"1.\\u0030\"\n");
-        assertThat(read()).as("escapes").isEmpty();
+        assertThat(read()).as("escapes are decoded").hasValueSatisfying(v -> assertThat(v.version().normalized()).isEqualTo("1.0"));
+
+        write("pyproject.toml", SETUPTOOLS + "[project]\nname = \"x\"\nversion = 1.0\n");
+        assertThat(read()).as("a version that is not a string").isEmpty();
 
         write("pyproject.toml", SETUPTOOLS + "[project]\nname = \"x\"\n");
         assertThat(read()).as("no version at all: the build reports it").isEmpty();
