@@ -170,8 +170,7 @@ public final class AccessGate implements AutoCloseable {
         if (d.allowed()) {
             return new Served(response, true, null);
         }
-        return new Served(Denials.tooManyRequests("download quota exceeded (" + d.period() + " limit of " + d.limit()
-                + " downloads; resets " + d.resetsAt() + ")", d.retryAfterSeconds(clock.instant())), false, d.period() + " quota exceeded");
+        return new Served(Denials.quotaExceeded(d.period(), d.limit(), d.resetsAt()), false, d.period() + " quota exceeded");
     }
 
     /**
