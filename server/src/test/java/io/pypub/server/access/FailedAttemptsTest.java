@@ -94,6 +94,13 @@ class FailedAttemptsTest {
         for (int i = 0; i < 5; i++) {
             assertThat(status(valid)).isEqualTo(200);
         }
+        // Real pip from the same address, with the valid key, while the address is still throttled.
+        AccessFixture.Run pip = index.pip(io.pypub.core.testing.TestEnvironment.pythonEnvironment(), "download", "--no-deps", "-d",
+                io.pypub.core.testing.TestEnvironment.tempDir("dl").toString(), "--index-url",
+                AccessFixture.withKey(server, valid, "/dev/simple/"), "hello-package");
+        assertThat(pip.exitCode()).as(pip.output()).isZero();
+        assertThat(pip.output()).contains("Saved");
+        assertThat(page(randomKey()).statusCode()).as("the address is still throttled").isEqualTo(429);
         // And the audit line says why the guesses were refused.
         assertThat(index.logs.audit()).anySatisfy(a -> assertThat(a.path("reason").asText()).isEqualTo("failed-login throttle"));
     }
