@@ -48,9 +48,9 @@ public final class DocsUsers {
     private final Map<String, CachedUser> users = new ConcurrentHashMap<>();
     /** HMAC of (name, password) of a login verified in the last minutes, to the stored hash it matched. */
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private volatile String dummyHash;
 
     private record Verified(String storedHash, long untilNanos) {}
-    private volatile String dummyHash;
 
     public DocsUsers(DocsUserTable table, PasswordHasher hasher, Clock clock, Duration cacheTtl) {
         this(table, hasher, clock, cacheTtl, DEFAULT_HASHING_PERMITS, DEFAULT_HASHING_WAIT);

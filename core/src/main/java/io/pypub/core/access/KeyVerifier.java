@@ -22,12 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * DynamoDB instead of every request in flight reading it at once.
  *
  * <p>Ids that turned out not to exist are remembered apart from the keys (a negative cache of
- * {@value #MAX_UNKNOWN} ids, each for a minute): the same unknown id costs one read a minute, and a flood of random ids can neither evict real keys nor grow memory. What stops a
- * flood of <em>new</em> random ids (each of which would need a read) is the caller's choice of
+ * {@value #MAX_UNKNOWN} ids, each for a minute): the same unknown id costs one read a minute, and
+ * a flood of random ids can neither evict real keys nor grow memory. What stops a flood of
+ * <em>new</em> random ids (each of which would need a read) is the caller's choice of
  * {@code mayReadUnknown}: the index passes false for an address that has already caused too many
- * reads that found nothing, and such a request is answered {@link Reason#THROTTLED} without a read unless its
- * id is one this instance knows exists. An unknown id and a wrong secret do the same work after
- * the lookup (one SHA-256 and a constant-time comparison, against a dummy hash for an unknown id).
+ * reads that found nothing, and such a request is answered {@link Reason#THROTTLED} without a
+ * read unless its id is one this instance knows exists (the cache holds only keys that exist). An
+ * unknown id and a wrong secret do the same work after the lookup (one SHA-256 and a constant-time
+ * comparison, against a dummy hash for an unknown id).
  */
 public final class KeyVerifier {
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(2);

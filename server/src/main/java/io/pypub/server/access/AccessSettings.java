@@ -9,7 +9,7 @@ import java.util.List;
  * @param enabled false serves everything without credentials (demo, local use); audit and input checks stay on
  * @param trustedProxies addresses or CIDR ranges of proxies whose X-Forwarded-For is believed
  * @param cacheTtl how long key and user records are cached: the delay before a revocation takes effect
- * @param failedAuthLimit costly failed logins (unknown key ids, malformed keys, wrong docs passwords) from one
+ * @param failedAuthLimit costly failed logins (table reads of unknown key ids, bcrypt checks of wrong docs passwords) from one
  *     address within {@code failedAuthWindow} after which that address may no longer cause costly checks (table
  *     reads of unknown key ids, password hashes); valid keys and recently verified logins still pass
  * @param usageFlushInterval how long downloads of keys without a quota are added up before they are
