@@ -8,6 +8,13 @@ import io.pypub.core.route.IndexRoute;
  * {@code https://pypi.example.com}). Paths follow the index URL scheme in the design.
  */
 public record IndexLinks(String baseUrl) {
+    /** Where no public URL is configured: a placeholder to fill in, never a guess (such as a request's Host header). */
+    public static final String PLACEHOLDER_BASE = "https://INDEX-HOST";
+
+    /** Links from the configured public base URL, or the placeholder when there is none. */
+    public static IndexLinks orPlaceholder(String baseUrl) {
+        return new IndexLinks(baseUrl == null ? PLACEHOLDER_BASE : baseUrl);
+    }
 
     public IndexLinks {
         if (baseUrl == null || !(baseUrl.startsWith("https://") || baseUrl.startsWith("http://"))) {

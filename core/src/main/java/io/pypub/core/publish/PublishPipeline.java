@@ -1,5 +1,6 @@
 package io.pypub.core.publish;
 
+import io.pypub.core.docs.DocsDependencies;
 import io.pypub.core.docs.DocsGenerator;
 import io.pypub.core.docs.DocsUploader;
 import io.pypub.core.docs.GeneratedDocs;
@@ -193,9 +194,15 @@ public final class PublishPipeline {
             log.warn("No docs: pdoc documents the wheel, and this publish built none (wheel is off).");
             return null;
         }
+        // With docsPython the caller prepared an interpreter; otherwise the dependencies come from the target stage.
+        DocsDependencies dependencies = request.docsPython() == null
+                && DocsDependencies.needed(wheel.get().metadata().getAll("Requires-Dist"))
+                ? new DocsDependencies(versions, store, request.stage(), IndexLinks.orPlaceholder(request.indexUrl()).simpleIndex(request.stage()))
+                : null;
+        String python = request.docsPython() != null ? request.docsPython() : request.python();
         try {
-            return docsGenerator.generate(wheel.get().file(), request.docsModules(), docsDir, request.python(),
-                    request.buildTimeout(), log);
+            return docsGenerator.generate(wheel.get().file(), request.docsModules(), docsDir, python,
+                    request.buildTimeout(), log, dependencies);
         } catch (PublishException e) {
             throw new PublishException(e.getMessage() + "\n(To publish without API docs, turn docs off: --no-docs, or docs: false in Jenkins.)", e);
         }

@@ -48,6 +48,11 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--no-docs", description = "Do not build and upload API docs with pdoc.")
     boolean noDocs;
 
+    @Option(names = "--docs-python", defaultValue = "${env:PYPUB_DOCS_PYTHON}",
+            description = "Interpreter for pdoc that already has pdoc and the package's dependencies (env PYPUB_DOCS_PYTHON). "
+                    + "Default: --python, with the package's dependencies installed from the target stage into a throwaway folder.")
+    String docsPython;
+
     @Option(names = "--docs-modules", split = ",", description = "Modules to document (default: the wheel's top-level modules).")
     List<String> docsModules;
 
@@ -96,6 +101,7 @@ final class PublishCommand implements Callable<Integer> {
                 .sourceRevision(sourceRevision)
                 .docs(!noDocs)
                 .docsModules(docsModules)
+                .docsPython(docsPython)
                 .versionSuffix(versionSuffix)
                 .indexUrl(indexUrl)
                 .buildTimeout(Duration.ofMinutes(buildTimeoutMinutes))

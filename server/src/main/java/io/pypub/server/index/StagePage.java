@@ -5,6 +5,7 @@ import static io.pypub.server.index.SimplePages.escape;
 import io.pypub.core.release.ProjectEntry;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.Stage;
+import io.pypub.core.notify.IndexLinks;
 import io.pypub.core.route.IndexRoute;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
@@ -19,7 +20,7 @@ final class StagePage {
      *     the host as a placeholder to fill in (never the request's Host header, which a client sets)
      */
     byte[] render(Stage stage, String publicUrl, List<Entry> entries) {
-        String simple = (publicUrl == null ? "https://INDEX-HOST" : publicUrl) + new IndexRoute.SimpleIndex(stage).path();
+        String simple = IndexLinks.orPlaceholder(publicUrl).simpleIndex(stage);
         StringBuilder html = new StringBuilder(2048);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(escape(stage.name())).append(" packages</title>\n<style>")
