@@ -18,11 +18,11 @@ import java.util.zip.ZipOutputStream;
  * a few milliseconds: for tests that need many projects where building each with {@code python -m
  * build} would take seconds.
  */
-final class TinyWheels {
+public final class TinyWheels {
     private TinyWheels() {}
 
     /** Writes {@code {name}-{version}-py3-none-any.whl} into {@code dir}, with module {@code name_mod} printing its version. */
-    static Path write(Path dir, String name, String version) throws IOException {
+    public static Path write(Path dir, String name, String version) throws IOException {
         String dist = name.replace('-', '_');
         String module = dist + "_mod";
         String info = dist + "-" + version + ".dist-info/";
