@@ -36,7 +36,7 @@ final class PublishCommand implements Callable<Integer> {
     String stage;
 
     @Option(names = "--python", defaultValue = "${env:PYPUB_PYTHON:-python3}",
-            description = "Interpreter with 'build' installed (default ${DEFAULT-VALUE}).")
+            description = "Interpreter with 'build' installed, and 'pip' and 'pdoc' for the docs (default ${DEFAULT-VALUE}).")
     String python;
 
     @Option(names = "--no-wheel", description = "Build and publish the sdist only.")
@@ -57,7 +57,7 @@ final class PublishCommand implements Callable<Integer> {
     List<String> docsModules;
 
     @Option(names = "--version-suffix", defaultValue = "${env:PYPUB_VERSION_SUFFIX}",
-            description = "Suffix added to the version at build time, e.g. .dev$${BUILD_NUMBER} (setuptools projects).")
+            description = "Suffix added to the version at build time, e.g. .dev42; in Jenkins .dev$${BUILD_NUMBER} (setuptools projects).")
     String versionSuffix;
 
     @Option(names = "--slack-channel", defaultValue = "${env:PYPUB_SLACK_CHANNEL}",
