@@ -6,6 +6,7 @@ import io.pypub.core.config.Settings;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
 import java.util.List;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * region, endpoints), made by {@link CliSettings} from the catalogue, with their environment
  * variables and profile keys.
  */
+@Command // a mixin without annotated options; CliSettings adds them from the catalogue
 public final class AwsOptions implements CliSettings.Uses {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
