@@ -5,7 +5,7 @@ package io.pypub.core.config;
  * read. Its message names the setting neutrally (its name, its command-line option, its environment
  * variable, its Jenkins field) and where the value came from, never a secret's value.
  */
-public class ConfigException extends IllegalArgumentException {
+public class ConfigException extends IllegalArgumentException implements io.pypub.core.error.UserError {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String message) {

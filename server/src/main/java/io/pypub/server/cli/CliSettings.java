@@ -81,7 +81,8 @@ final class CliSettings {
     }
 
     static String help(Setting<?> s) {
-        StringBuilder text = new StringBuilder(s.help()).append(" (");
+        String help = s.help().endsWith(".") ? s.help().substring(0, s.help().length() - 1) : s.help();
+        StringBuilder text = new StringBuilder(help).append(" (");
         List<String> parts = new ArrayList<>();
         if (!s.envs().isEmpty()) {
             parts.add("env " + String.join(" or ", s.envs()));
@@ -89,10 +90,7 @@ final class CliSettings {
         if (s.defaultValue() != null) {
             parts.add("default " + s.defaultValue());
         }
-        if (s.options().size() > 1) {
-            parts.add("also " + String.join(", ", s.options().subList(1, s.options().size())));
-        }
-        return text.append(String.join("; ", parts)).append(")").toString();
+        return text.append(String.join("; ", parts)).append(").").toString();
     }
 
     /** The environment of this run (tests hand one to {@link PypubCli#run(Map, String...)}). */

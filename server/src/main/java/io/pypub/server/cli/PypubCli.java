@@ -1,10 +1,7 @@
 package io.pypub.server.cli;
 
 import io.pypub.core.audit.Redaction;
-import io.pypub.core.publish.PublishException;
-import io.pypub.core.storage.PublishConflictException;
-import io.pypub.core.storage.ReleaseExistsException;
-import io.pypub.core.storage.StorageException;
+import io.pypub.core.error.UserError;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -97,10 +94,9 @@ public final class PypubCli {
             boolean ownMessage = outer != null && !outer.equals(e.getCause().toString());
             return ownMessage && inner != null && !outer.contains(inner) ? outer + " (" + inner + ")" : inner != null ? inner : outer;
         }
-        if (e instanceof PublishException || e instanceof ReleaseExistsException || e instanceof PublishConflictException
-                || e instanceof StorageException
-                || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String user = UserError.messageOf(e); // core's one rule, shared with the Jenkins steps
+        if (user != null) {
+            return user;
         }
         if (e instanceof NoSuchFileException f) {
             return "No such file or folder: " + f.getFile();
