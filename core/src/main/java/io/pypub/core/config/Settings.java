@@ -155,10 +155,10 @@ public final class Settings {
             .help("Slack channel for a bot token (chat.postMessage); an incoming webhook posts to its own channel.").build();
     public static final Setting<String> SLACK_WEBHOOK_URL = Setting.builder("slack-webhook-url", PUBLISH, Parser.text())
             .cli().env("PYPUB_SLACK_WEBHOOK_URL").secret().jenkins(JenkinsField.targetCredentials("slackWebhookCredentialsId"))
-            .help("Slack incoming webhook URL (a secret).").build();
+            .help("Slack incoming webhook URL.").build();
     public static final Setting<String> SLACK_TOKEN = Setting.builder("slack-token", PUBLISH, Parser.text())
             .cli().env("PYPUB_SLACK_TOKEN").secret().jenkins(JenkinsField.targetCredentials("slackTokenCredentialsId"))
-            .help("Slack bot token (a secret); needs the slack-channel setting.").build();
+            .help("Slack bot token; needs the slack-channel setting.").build();
 
     /** The settings that pick the configuration itself; not profile keys. */
     public static final String PROFILE_OPTION = "--profile";
