@@ -211,6 +211,7 @@ class SettingsCatalogueTest {
     void jenkinsFieldsAreTheCatalogueSettingsWithItsDefaultsAndRules() throws IOException {
         Path jenkins = TestEnvironment.repoRoot().resolve("plugin/src/main");
         Map<JenkinsField.Owner, Set<String>> fieldsSeen = new HashMap<>();
+        Set<String> defaultsCompared = new HashSet<>();
         for (JenkinsField.Owner owner : JenkinsField.Owner.values()) {
             String java = Files.readString(jenkins.resolve("java/io/pypub/jenkins/" + owner.className + ".java"));
             String jelly = Files.readString(jenkins.resolve("resources/io/pypub/jenkins/" + owner.className + "/config.jelly"));
@@ -237,6 +238,7 @@ class SettingsCatalogueTest {
                     Matcher entry = Pattern.compile("field=\"" + f.name() + "\">\\s*<[^>]*?default=\"([^\"]*)\"").matcher(jelly);
                     if (entry.find()) {
                         assertThat(entry.group(1)).as("the form's default of " + f.name()).isEqualTo(s.defaultValue());
+                        defaultsCompared.add(f.name());
                     }
                     if (owner == JenkinsField.Owner.TARGET && !f.credentialsId()) {
                         // The form check of the field is core's rule for the setting.
@@ -257,6 +259,7 @@ class SettingsCatalogueTest {
             }
         }
         assertThat(targetSettings).contains("AwsSettings.from(Config.fromJenkins(");
+        assertThat(defaultsCompared).as("form defaults found and compared").contains("buildTimeout");
         assertThat(fieldsSeen.get(JenkinsField.Owner.TARGET)).contains("bucket", "indexUrl", "slackTokenCredentialsId");
     }
 
