@@ -138,14 +138,14 @@ public final class Settings {
             .defaultValue("dev").help("Stage to publish to (in Jenkins: the step's stage, else the target's default stage).").build();
     public static final Setting<String> PYTHON = Setting.builder("python", PUBLISH, Parser.text())
             .option("--python").env("PYPUB_PYTHON").jenkins(JenkinsField.step("python")).defaultValue("python3")
-            .help("Interpreter with 'build' installed.").build();
+            .help("Interpreter with 'build' installed, and 'pip' and 'pdoc' for the docs.").build();
     public static final Setting<String> DOCS_PYTHON = Setting.builder("docs-python", PUBLISH, Parser.text())
             .option("--docs-python").env("PYPUB_DOCS_PYTHON").jenkins(JenkinsField.step("docsPython"))
             .help("Interpreter for pdoc that already has pdoc and the package's dependencies. Default: the build interpreter, "
                     + "with the package's dependencies installed from the target stage into a throwaway folder.").build();
     public static final Setting<String> VERSION_SUFFIX = Setting.builder("version-suffix", PUBLISH, Parser.text())
             .option("--version-suffix").env("PYPUB_VERSION_SUFFIX").jenkins(JenkinsField.step("versionSuffix"))
-            .help("Suffix added to the version at build time, e.g. .dev$BUILD_NUMBER (setuptools projects).").build();
+            .help("Suffix added to the version at build time, e.g. .dev42; in Jenkins .dev${BUILD_NUMBER} (setuptools projects).").build();
     public static final Setting<Integer> BUILD_TIMEOUT = Setting.builder("build-timeout", PUBLISH, Parser.integer(1, 1440))
             .option("--build-timeout").env("PYPUB_BUILD_TIMEOUT").jenkins(JenkinsField.step("buildTimeout")).defaultValue("30")
             .help("Minutes the build (and pdoc) may take.").build();

@@ -87,7 +87,8 @@ final class DemoCommand implements Callable<Integer> {
             say("Creating an API key for stage 'dev' (auth is on, as in production; audit log in " + dir.resolve("logs/audit.log") + ")");
             AuditLog.toFile(dir.resolve("logs/audit.log"));
             IssuedKey key = ChangeLog.on(clients).run(AuditEvent.of("keys.create", "pypub demo").client("demo").detail("stages", "dev"),
-                    () -> KeysCommand.keys(clients).create(new KeyPolicy("demo", java.util.Set.of("dev"), java.util.Set.of(), 10, 100,
+                    () -> KeysCommand.keys(clients).create(new KeyPolicy("demo", java.util.Set.of("dev"), java.util.Set.of(),
+                            KeyPolicy.DEFAULT_RATE_PER_SECOND, KeyPolicy.DEFAULT_BURST,
                             null, null, null), "pypub demo"), k -> "Created key " + k.key().keyId() + " for client 'demo'");
             System.out.println("    key " + key.key().keyId() + " (shown in full once, here): " + key.token().reveal());
             RequestGuard guard = RequestGuard.forDeployment(clients, AccessSettings.enforcing());
@@ -119,6 +120,10 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("  pip install --index-url " + authed + " " + project);
                 System.out.println("  curl -u __token__:" + key.token().reveal() + " -H 'Accept: application/vnd.pypi.simple.v1+json' "
                         + simple + project + "/");
+                System.out.println("Keep keys out of files and logs (README: \"Keep the key out of files and logs\"):");
+                System.out.println("  printf 'machine " + server.localUrl().getHost() + " login __token__ password %s\\n' "
+                        + key.token().reveal() + " >> ~/.netrc   # then: pip install --index-url " + simple + " " + project);
+                System.out.println("  export PIP_INDEX_URL=" + authed + "   # in CI, from a secret variable; pip masks it in its output");
                 if (keepServing) {
                     Path file = writeProfile(aws, clients.settings(), server.localUrl().toString(), tools);
                     System.out.println("Profile 'demo' (these embedded servers and this index) written to " + file + ": every pypub "

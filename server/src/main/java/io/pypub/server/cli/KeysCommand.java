@@ -53,11 +53,13 @@ final class KeysCommand {
         @Option(names = "--projects", split = ",", description = "Limit the key to these projects (default: all projects of its stages).")
         List<String> projects;
 
-        @Option(names = "--rate", defaultValue = "10/s",
+        @Option(names = "--rate", defaultValue = KeyPolicy.DEFAULT_RATE_PER_SECOND + "/s",
                 description = "Request rate: N, N/s, N/m or N/h; 0 for no limit (default ${DEFAULT-VALUE}; per index instance).")
         String rate;
 
-        @Option(names = "--burst", defaultValue = "100", description = "Requests allowed at once above the rate (default ${DEFAULT-VALUE}).")
+        @Option(names = "--burst", defaultValue = "" + KeyPolicy.DEFAULT_BURST,
+                description = "Requests allowed at once above the rate (default ${DEFAULT-VALUE}: a uv or pip resolve of a few "
+                        + "hundred packages passes without a 429).")
         int burst;
 
         @Option(names = "--daily", description = "File downloads per UTC day (default: unlimited).")

@@ -18,18 +18,24 @@ import java.util.zip.ZipOutputStream;
  * a few milliseconds: for tests that need many projects where building each with {@code python -m
  * build} would take seconds.
  */
-final class TinyWheels {
+public final class TinyWheels {
     private TinyWheels() {}
 
     /** Writes {@code {name}-{version}-py3-none-any.whl} into {@code dir}, with module {@code name_mod} printing its version. */
-    static Path write(Path dir, String name, String version) throws IOException {
+    public static Path write(Path dir, String name, String version) throws IOException {
+        return write(dir, name, version, java.util.List.of());
+    }
+
+    /** As above, declaring {@code requires} as its dependencies (Requires-Dist). */
+    public static Path write(Path dir, String name, String version, java.util.List<String> requires) throws IOException {
         String dist = name.replace('-', '_');
         String module = dist + "_mod";
         String info = dist + "-" + version + ".dist-info/";
         Map<String, String> entries = new LinkedHashMap<>();
         entries.put(module + "/__init__.py", "VERSION = \"" + version + "\"\n");
         entries.put(info + "METADATA", "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version
-                + "\nSummary: The project named " + name + "\nRequires-Python: >=3.8\n\n");
+                + "\nSummary: The project named " + name + "\nRequires-Python: >=3.8\n"
+                + requires.stream().map(r -> "Requires-Dist: " + r + "\n").collect(java.util.stream.Collectors.joining()) + "\n");
         entries.put(info + "WHEEL", "Wheel-Version: 1.0\nGenerator: pypub-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n\n");
         StringBuilder record = new StringBuilder();
         entries.forEach((path, text) -> {

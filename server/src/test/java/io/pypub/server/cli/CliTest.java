@@ -63,6 +63,13 @@ class CliTest {
     }
 
     @Test
+    void publishHelpShowsTheJenkinsSuffixLiterallyAndTheProjectFolderAsOptional() {
+        assertThat(run(List.of("publish", "--help"))).isZero();
+        assertThat(out.toString()).contains(".dev${BUILD_NUMBER}").contains("[PROJECT-DIR]").doesNotContain(".devnull")
+                .contains("default: the current");
+    }
+
+    @Test
     void theReadmesAcmeUtilsExamplePublishesWithDocsItsPrivateDependencyComingFromTheStage() {
         String python = env.python().python().toString();
         assertThat(pypub("publish", env.copyOfExample("hello-package").toString(), "--stage", "dev", "--python", python,
