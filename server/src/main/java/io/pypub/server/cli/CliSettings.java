@@ -90,7 +90,8 @@ final class CliSettings {
         if (s.defaultValue() != null) {
             parts.add("default " + s.defaultValue());
         }
-        return text.append(String.join("; ", parts)).append(").").toString();
+        // picocli expands ${...} in descriptions: help texts are literal.
+        return text.append(String.join("; ", parts)).append(").").toString().replace("${", "$${");
     }
 
     /** The environment of this run (tests hand one to {@link PypubCli#run(Map, String...)}). */

@@ -103,6 +103,9 @@ class SettingsCatalogueTest {
             }
             if (s.env() == null) {
                 assertThat(s.name()).as("only the static AWS keys are profile-only").startsWith("aws-");
+            } else if (!s.name().equals("region") && !s.name().equals("trusted-proxy")) {
+                // What the README says: the variable is PYPUB_ and the name in capitals, with two exceptions.
+                assertThat(s.env()).isEqualTo("PYPUB_" + s.name().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             }
         }
     }
