@@ -1,6 +1,7 @@
 package io.pypub.server.cli;
 
 import io.pypub.core.publish.PublishException;
+import io.pypub.core.storage.PublishConflictException;
 import io.pypub.core.storage.ReleaseExistsException;
 import io.pypub.core.storage.StorageException;
 import picocli.CommandLine;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Publish Python packages to S3 + DynamoDB and serve them to pip, uv and poetry.",
         subcommands = {PublishCommand.class, ServeCommand.class, InitCommand.class, DemoCommand.class,
             RollbackCommand.class, UnpinCommand.class, YankCommand.class, UnyankCommand.class, PromoteCommand.class,
-            ImportCommand.class, PruneCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class})
+            ImportCommand.class, PruneCommand.class, GcCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class})
 public final class PypubCli {
 
     public static void main(String[] args) {
@@ -36,7 +37,8 @@ public final class PypubCli {
 
     /** What to tell the user about a failure they can act on, or null for anything else. */
     static String userError(Exception e) {
-        if (e instanceof PublishException || e instanceof ReleaseExistsException || e instanceof StorageException
+        if (e instanceof PublishException || e instanceof ReleaseExistsException || e instanceof PublishConflictException
+                || e instanceof StorageException
                 || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             return e.getMessage();
         }

@@ -2,6 +2,7 @@ package io.pypub.server.cli;
 
 import io.pypub.core.retention.TableBackup;
 import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.storage.StorageProvisioner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +11,9 @@ import picocli.CommandLine.Option;
 
 /** Writes a backup made by `pypub backup` into the version table (or another table). */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = "Restore the version table from a backup object (idempotent: items are replaced by key).")
+        description = "Restore the version table from a backup object. Every release is checked against its objects "
+                + "(exists, size, sha256); one whose objects are gone or differ is skipped and listed (exit 1). latest and "
+                + "the project registry are recomputed from the restored releases and those published since. Idempotent.")
 final class RestoreCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws;
@@ -21,15 +24,25 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--table", description = "Table to restore into (default: the version table); created if missing.")
     String table;
 
+    @Option(names = "--dry-run", description = "Check everything and show what would be restored, skipped and changed; write nothing.")
+    boolean dryRun;
+
     @Override
     public Integer call() {
         try (AwsClients clients = aws.clients()) {
             String target = table != null ? table : clients.settings().versionTable();
-            new StorageProvisioner(clients).ensureTable(target);
-            var summary = new TableBackup(clients.dynamo(), clients.s3())
-                    .restore(clients.settings().bucket(), key, target, new ConsoleLog(System.err, false));
-            System.out.println("Restored " + summary.items() + " items into " + summary.table());
+            if (!dryRun) {
+                new StorageProvisioner(clients).ensureTable(target);
+            }
+            var s = clients.settings();
+            var report = new TableBackup(clients.dynamo(), clients.s3()).restore(s.bucket(), key, target,
+                    new S3ArtifactStore(clients.s3(), s.bucket()), new S3ArtifactStore(clients.s3(), s.effectiveDocsBucket()),
+                    dryRun, new ConsoleLog(System.err, false));
+            report.restored().forEach(r -> System.out.println((dryRun ? "would restore " : "restored ") + r));
+            report.skipped().forEach(r -> System.out.println((dryRun ? "would skip " : "skipped ") + r));
+            report.notes().forEach(System.out::println);
+            System.out.println(report.message());
+            return report.skipped().isEmpty() ? 0 : 1;
         }
-        return 0;
     }
 }

@@ -225,9 +225,9 @@ public final class IndexService implements AutoCloseable {
             if (f.metadataSha256() == null) {
                 return notFound();
             }
-            return serveObject(store, StorageLayout.metadataKey(f.objectKey()), "text/plain; charset=utf-8", -1, null);
+            return serveObject(store, StorageLayout.metadataKey(f), "text/plain; charset=utf-8", -1, null);
         }
-        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), null);
+        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), f.filename());
     }
 
     /** {@code /{stage}/{project}/{version|latest}}: the release's sdist, as the old endpoint served it. */
