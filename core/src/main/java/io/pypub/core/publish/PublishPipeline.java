@@ -118,7 +118,39 @@ public final class PublishPipeline {
             }
             log.info("Built " + display + " " + version + ": "
                     + String.join(", ", dists.stream().map(d -> d.filename().filename()).toList()));
+            return publishInspected(request, dists, outDir, log);
+        } finally {
+            FileTrees.deleteQuietly(outDir);
+        }
+    }
 
+    /**
+     * Publishes distributions that are already built (an upload API, tests): the same inspection,
+     * upload and conditional record as after a build. {@code request.projectDir()} is not used.
+     */
+    public PublishResult publishFiles(PublishRequest request, List<Path> files, PublishLog log) {
+        if (files == null || files.isEmpty()) {
+            throw new IllegalArgumentException("No distribution files to publish");
+        }
+        Path work;
+        try {
+            work = Files.createTempDirectory("pypub-publish-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary folder: " + e.getMessage(), e);
+        }
+        try {
+            return publishInspected(request, inspectAll(files), work, log);
+        } finally {
+            FileTrees.deleteQuietly(work);
+        }
+    }
+
+    private PublishResult publishInspected(PublishRequest request, List<InspectedDistribution> dists, Path outDir, PublishLog log) {
+        {
+            InspectedDistribution first = dists.get(0);
+            String display = first.metadata().name();
+            String project = ProjectName.of(display).normalized();
+            Version version = Version.parse(first.metadata().version());
             // PEP 440 equality, not the key: 1.2 is already published when 1.2.0 is.
             Release previous = versions.releases(request.stage(), project).stream().filter(r -> r.version().equals(version))
                     .findFirst().orElse(null);
@@ -153,8 +185,6 @@ public final class PublishPipeline {
             VersionTable.RecordOutcome outcome = writer.record(release, previous, log);
             reportLatest(release, outcome, log);
             return new PublishResult(release, outcome);
-        } finally {
-            FileTrees.deleteQuietly(outDir);
         }
     }
 
