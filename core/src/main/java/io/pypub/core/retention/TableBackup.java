@@ -71,9 +71,9 @@ public final class TableBackup {
     public record RestoreReport(String table, String bucket, String key, int items, List<String> restored, List<String> skipped,
             List<String> notes, List<DynamoVersionTable.RestoredProject> projects, boolean dryRun) {
         public String message() {
-            return (dryRun ? "Dry run: would restore " : "Restored ") + restored.size() + " releases into " + table
-                    + (skipped.isEmpty() ? "" : "; skipped " + skipped.size() + " whose objects are gone or differ")
-                    + " (s3://" + bucket + "/" + key + ", " + items + " items).";
+            return (dryRun ? "Dry run: would restore " : "Restored ") + (items - skipped.size()) + " items into " + table + " ("
+                    + restored.size() + " releases" + (skipped.isEmpty() ? "" : "; skipped " + skipped.size()
+                    + " releases whose objects are gone or differ") + ") from s3://" + bucket + "/" + key + ".";
         }
     }
 

@@ -26,17 +26,17 @@ import java.util.TreeSet;
  * hashing what a download returns); {@code latest} is the highest version that is not yanked unless
  * pinned (and a pin points at a release that is there and not yanked); the registry agrees.
  */
-final class StorageInvariants {
+public final class StorageInvariants {
     private final DynamoVersionTable versions;
     private final S3ArtifactStore store;
 
-    StorageInvariants(DynamoVersionTable versions, S3ArtifactStore store) {
+    public StorageInvariants(DynamoVersionTable versions, S3ArtifactStore store) {
         this.versions = versions;
         this.store = store;
     }
 
     /** Every violation found (empty when the contract holds). */
-    List<String> violations() {
+    public List<String> violations() {
         List<String> out = new ArrayList<>();
         Map<String, List<Release>> byProject = new TreeMap<>();
         for (Release r : versions.allReleases()) {

@@ -19,13 +19,13 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  * RECORD. {@code variant} changes the bytes (not the metadata), so two variants of one version are
  * two different builds of it.
  */
-final class TinyDists {
+public final class TinyDists {
     /** Fixed entry times: the same project, version and variant always give the same bytes (and keys). */
     private static final long FIXED_TIME = 1_700_000_000_000L;
 
     private TinyDists() {}
 
-    static List<Path> make(Path dir, String project, String version, String variant) {
+    public static List<Path> make(Path dir, String project, String version, String variant) {
         String dist = project.replace('-', '_');
         try {
             Files.createDirectories(dir);
