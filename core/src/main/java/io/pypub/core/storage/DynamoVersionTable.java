@@ -204,6 +204,16 @@ public final class DynamoVersionTable implements VersionTable {
                     putLatest.conditionExpression("attribute_not_exists(pk)");
                 }
                 writes.add(TransactWriteItem.builder().put(putLatest.build()).build());
+            } else if (pinned && current.get().version().equals(toWrite.version().normalized())) {
+                // Overwriting (or extending) the pinned version: the pin stays, and its object_key follows the new
+                // record, or it would name an object that nothing references any more.
+                writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+                        .item(latestItem(toWrite, true, current.get().pinReason()))
+                        .conditionExpression("#v = :v AND #pin = :t")
+                        .expressionAttributeNames(Map.of("#v", "version", "#pin", "pinned"))
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(current.get().version()),
+                                ":t", AttributeValue.fromBool(true)))
+                        .build()).build());
             } else if (pinned) {
                 // Leaving a pin in place is only right if it is still there: an unpin or another
                 // rollback in between must force a re-read, or the registry would get a stale latest.

@@ -306,6 +306,20 @@ class StorageIntegrityTest {
         assertNoViolations();
     }
 
+    /** Found by the chaos run (seed 1218782265648): overwriting the pinned version must move the pin's object_key along. */
+    @Test
+    void overwritingThePinnedVersionKeepsThePinAndPointsItAtTheNewObjects() {
+        f.publish(DEV, P, "1.0.0", "a", false, PublishLog.SILENT);
+        f.publish(DEV, P, "1.1.0", "a", false, PublishLog.SILENT);
+        new io.pypub.core.lifecycle.ReleaseLifecycle(d.versions()).rollback(DEV, P, "1.0.0", "hold", "test");
+        PublishResult over = f.publish(DEV, P, "1.0.0", "b", true, PublishLog.SILENT);
+        var latest = d.versions().latest(DEV, P).orElseThrow();
+        assertThat(latest.pinned()).isTrue();
+        assertThat(latest.pinReason()).isEqualTo("hold");
+        assertThat(latest.objectKey()).isEqualTo(over.release().primaryFile().objectKey());
+        assertNoViolations();
+    }
+
     /** Issue 11 item 4: an overwrite without docs says that the release loses its docs. */
     @Test
     void anOverwriteWithoutDocsSaysItDropsTheDocs() {
