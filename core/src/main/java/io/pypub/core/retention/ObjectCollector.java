@@ -15,27 +15,35 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Deletion of objects, as a collector: prune and overwrite only remove or replace records; this
  * sweep deletes the objects that no record of any stage (and no backup the caller honours)
- * references and that are older than a grace period. The grace period must be longer than
- * anything that may still serve an object it no longer finds in a fresh read: the index's page
- * cache (about 1.5 s), a presigned download URL, and the slowest publish between its upload and
- * its record. The sweep is safe to run at any time, next to publishes and downloads:
+ * references and that have been unreferenced for longer than a grace period. The grace period
+ * must be longer than anything that may still lead to an object a fresh read no longer
+ * references: the index's page cache (about 1.5 s), a presigned download URL, and the slowest
+ * publish between its upload and its record. A sweep is safe at any time, next to publishes and
+ * downloads:
  *
  * <ol>
  *   <li>it lists the candidate objects first (content-addressed blobs, legacy per-release files of
- *       known stages, docs), with their last-modified times;</li>
+ *       known stages, docs);</li>
  *   <li>then reads every record, twice (so a reference that moved from one record to another while
  *       the first scan ran, e.g. a promotion followed by a prune of its source, is still seen);</li>
- *   <li>and deletes an unreferenced candidate only if a fresh HEAD, just before the delete, still
- *       finds it older than the grace period. Writers that add a reference to bytes that may have been
- *       unreferenced refresh the object first (a publish or import uploads again, a restore touches),
- *       and check it after recording (a publish puts back what a sweep took in the instant between).</li>
+ *   <li>marks each unreferenced object in the version table ({@code pk=#gc}) with the time it was
+ *       first found unreferenced, and forgets the mark of one that is referenced again; the grace
+ *       period runs from that time, not from the object's age, so a release published long ago and
+ *       pruned a second ago is not deleted under a page that still lists it;</li>
+ *   <li>deletes an object only when its mark is older than the grace period and a HEAD just before
+ *       the delete shows it was not written since it was marked. Writers that add a reference to bytes
+ *       that may have been unreferenced write them again first (a publish or import uploads them, a
+ *       restore touches them) and check them after recording (a publish puts back what a sweep took
+ *       in the instant between its HEAD and its DELETE).</li>
  * </ol>
+ * With a grace period of zero (tests) an object is deleted by the sweep that first finds it unreferenced.
  */
 public final class ObjectCollector {
     /** The default grace period: far above the index cache and any presigned URL or publish. */
@@ -70,7 +78,7 @@ public final class ObjectCollector {
 
     /**
      * What a sweep found: {@code scanned} candidates, of which {@code referenced} are referenced,
-     * {@code young} unreferenced but inside the grace period, and {@code collected} deleted (or to delete).
+     * {@code young} unreferenced for less than the grace period, and {@code collected} deleted (or to delete).
      */
     public record Report(int scanned, int referenced, int young, List<Collected> collected, boolean dryRun) {
         public long bytes() {
@@ -80,7 +88,7 @@ public final class ObjectCollector {
         public String message() {
             return (dryRun ? "Dry run: would delete " : "Deleted ") + collected.size() + " unreferenced objects (" + bytes()
                     + " bytes) of " + scanned + " scanned; " + referenced + " referenced, " + young
-                    + " unreferenced but younger than the grace period.";
+                    + " unreferenced for less than the grace period.";
         }
     }
 
@@ -123,35 +131,53 @@ public final class ObjectCollector {
             int referenced = 0;
             int young = 0;
             List<Collected> collected = new ArrayList<>();
-            Instant listedCutoff = Instant.now().minus(grace);
+            Map<String, Instant> marks = versions.collectorMarks();
+            Instant now = Instant.now();
             for (boolean isDocs : new boolean[] {false, true}) {
                 S3ArtifactStore store = isDocs ? docs : packages;
                 for (StoredObject o : isDocs ? docsCandidates : packageCandidates) {
+                    String id = store.bucket() + "/" + o.key();
+                    Instant marked = marks.get(id);
                     if (isDocs ? refs.coversDocs(o.key()) : refs.objects.contains(o.key())) {
                         referenced++;
+                        if (marked != null && !dryRun) {
+                            versions.clearMark(id);
+                        }
                         continue;
                     }
-                    if (o.lastModified() == null || !o.lastModified().isBefore(listedCutoff)) {
+                    // Unreferenced since the first sweep that saw it so (this one, if none did before).
+                    Instant since = marked != null ? marked : now;
+                    if (marked == null && !dryRun) {
+                        versions.markUnreferenced(id, now);
+                    }
+                    if (since.isAfter(now.minus(grace))) {
                         young++;
                         continue;
                     }
-                    // Just before deleting: still there, still old? A writer that uploaded the same bytes again
-                    // (or a restore that touched them) has made it young.
-                    Optional<StoredObject> now = store.head(o.key());
-                    if (now.isEmpty()) {
+                    // Just before deleting: still there, and not written again since it was marked? A writer that
+                    // uploaded the same bytes again (or a restore that touched them) has made it live again.
+                    Optional<StoredObject> head = store.head(o.key());
+                    if (head.isEmpty()) {
+                        if (!dryRun) {
+                            versions.clearMark(id);
+                        }
                         continue;
                     }
-                    Instant modified = now.get().lastModified();
-                    if (modified == null || !modified.isBefore(Instant.now().minus(grace))) {
+                    Instant modified = head.get().lastModified();
+                    if (modified == null || modified.isAfter(since)) {
                         young++;
+                        if (!dryRun) {
+                            versions.clearMark(id);
+                        }
                         continue;
                     }
                     if (!dryRun) {
                         store.delete(o.key());
+                        versions.clearMark(id);
                     }
-                    collected.add(new Collected(store.bucket(), o.key(), now.get().size(), modified));
+                    collected.add(new Collected(store.bucket(), o.key(), head.get().size(), modified));
                     log.info((dryRun ? "would delete " : "deleted ") + "s3://" + store.bucket() + "/" + o.key() + " ("
-                            + now.get().size() + " bytes, last written " + modified + ")");
+                            + head.get().size() + " bytes, unreferenced since " + since + ")");
                 }
             }
             Report report = new Report(scanned, referenced, young, collected, dryRun);

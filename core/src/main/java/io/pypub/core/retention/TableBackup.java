@@ -122,7 +122,7 @@ public final class TableBackup {
                 case RELEASE -> releasesByProject.computeIfAbsent(item.get("pk").s(), k -> new ArrayList<>()).add(item);
                 case LATEST -> latestByProject.put(item.get("pk").s(), item);
                 case REGISTRY -> registryByProject.put(item.get("pk").s() + "#" + item.get("sk").s(), item);
-                case LEASE -> { } // publish leases of old versions: nothing to restore
+                case LEASE -> { } // publish leases of old versions and the collector's marks: nothing to restore
                 case OTHER -> others.add(item);
             }
         }
@@ -241,6 +241,9 @@ public final class TableBackup {
         }
         String pk = pkv.s();
         String sk = skv.s();
+        if (pk.startsWith("#")) {
+            return Kind.LEASE; // the collector's marks (#gc): state of a sweep, not of the releases; never restored
+        }
         int hash = pk.indexOf('#');
         if (hash < 0) {
             return isStage(pk) ? Kind.REGISTRY : Kind.OTHER;

@@ -551,6 +551,41 @@ public final class DynamoVersionTable implements VersionTable {
         return result;
     }
 
+    // ---- the collector's marks: pk="#gc", sk="{bucket}/{key}", since = when a sweep first found the object
+    // unreferenced. A pk that starts with '#' is no stage and no project, so no other reader sees them.
+
+    static final String GC_PK = "#gc";
+
+    /** Every object a sweep found unreferenced, by "{bucket}/{key}", with when it first did. */
+    public Map<String, Instant> collectorMarks() {
+        Map<String, Instant> out = new HashMap<>();
+        for (var item : query(GC_PK, null)) {
+            out.put(s(item, SK), instant(item, "since"));
+        }
+        return out;
+    }
+
+    /** Records that a sweep found an object unreferenced at {@code since} (kept if already marked). */
+    public void markUnreferenced(String bucketAndKey, Instant since) {
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(Map.of(PK, AttributeValue.fromS(GC_PK), SK, AttributeValue.fromS(bucketAndKey),
+                    "since", AttributeValue.fromS(since.toString()))).conditionExpression("attribute_not_exists(pk)"));
+        } catch (ConditionalCheckFailedException e) {
+            // marked before: the earlier time counts
+        } catch (SdkException e) {
+            throw new StorageException("Writing DynamoDB table " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets a mark (the object is referenced again, was written again, or is deleted). */
+    public void clearMark(String bucketAndKey) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(key(GC_PK, bucketAndKey)));
+        } catch (SdkException e) {
+            throw new StorageException("Writing DynamoDB table " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Parses a release item (of a backup, say) of a stage. */
     public static Release releaseOf(Stage stage, Map<String, AttributeValue> item) {
         return toRelease(stage, item);

@@ -44,6 +44,7 @@ class StorageChaosTest {
     /** Longer than one round's operations here, so the collector also races publishes; real deployments use hours. */
     private static final Duration GRACE = Duration.ofSeconds(2);
 
+    private static final AtomicInteger COLLECTED = new AtomicInteger();
     private final TestEnvironment env = TestEnvironment.get();
 
     @Test
@@ -91,7 +92,7 @@ class StorageChaosTest {
         }
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
         System.out.println("[chaos] seed " + seed + ": " + ops + " operations in " + seconds + " s, " + violations.size()
-                + " violations; " + counts);
+                + " violations; " + counts + "; the collector deleted " + COLLECTED.get() + " objects");
         assertThat(violations).as("storage contract violations (seed %d)", seed).isEmpty();
     }
 
@@ -166,7 +167,8 @@ class StorageChaosTest {
                     PublishLog.SILENT));
         } else if (kind < 91) {
             name = "gc";
-            op = () -> ObjectCollector.on(d.clients()).sweep(GRACE, false, List.of(), "chaos", PublishLog.SILENT);
+            op = () -> COLLECTED.addAndGet(ObjectCollector.on(d.clients()).sweep(GRACE, false, List.of(), "chaos", PublishLog.SILENT)
+                    .collected().size());
         } else if (kind < 96 || backups.isEmpty()) {
             name = "backup";
             String key = "backups/chaos-" + n + ".jsonl";

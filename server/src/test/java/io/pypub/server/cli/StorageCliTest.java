@@ -80,7 +80,7 @@ class StorageCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: --grace-hours must be at least 1").doesNotContain("\tat ");
         var s3 = d.s3Snapshot();
         assertThat(pypub("gc", "--dry-run")).isZero();
-        assertThat(stdout()).contains("Dry run: would delete 0 unreferenced objects").contains("3 unreferenced but younger than the grace period");
+        assertThat(stdout()).contains("Dry run: would delete 0 unreferenced objects").contains("3 unreferenced for less than the grace period");
         assertThat(d.s3Snapshot()).isEqualTo(s3);
 
         // What a collection after the grace period does to the pruned release's objects.
