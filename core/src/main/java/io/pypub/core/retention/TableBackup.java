@@ -80,7 +80,7 @@ public final class TableBackup {
     /** The release records of a backup (for the collector, which may honour a backup). */
     public List<Release> releases(String bucket, String key) {
         List<Release> out = new ArrayList<>();
-        for (var item : read(bucket, key)) {
+        for (var item : read(bucket, key, "")) {
             Kind kind = kind(item);
             if (kind == Kind.RELEASE) {
                 out.add(DynamoVersionTable.releaseOf(stageOf(item), item));
@@ -111,7 +111,7 @@ public final class TableBackup {
     public RestoreReport restore(String bucket, String key, String table, ArtifactStore packages, ArtifactStore docs,
             boolean dryRun, PublishLog log) {
         // Everything is parsed before the first write, so a damaged backup changes nothing.
-        List<Map<String, AttributeValue>> items = read(bucket, key);
+        List<Map<String, AttributeValue>> items = read(bucket, key, " Nothing was restored.");
         DynamoVersionTable versions = new DynamoVersionTable(dynamo, table);
         Map<String, List<Map<String, AttributeValue>>> releasesByProject = new TreeMap<>();
         Map<String, Map<String, AttributeValue>> latestByProject = new HashMap<>();
@@ -274,7 +274,7 @@ public final class TableBackup {
         return Stage.of(pk.substring(0, pk.indexOf('#')));
     }
 
-    private List<Map<String, AttributeValue>> read(String bucket, String key) {
+    private List<Map<String, AttributeValue>> read(String bucket, String key, String consequence) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         try (var in = s3.getObject(b -> b.bucket(bucket).key(key));
                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -288,13 +288,13 @@ public final class TableBackup {
                     items.add(DynamoJson.read(line));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("s3://" + bucket + "/" + key + " line " + lineNo + ": " + e.getMessage()
-                            + ". Nothing was restored.", e);
+                            + "." + consequence, e);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
-            throw new IllegalArgumentException("There is no backup s3://" + bucket + "/" + key + ". Nothing was restored.", e);
+            throw new IllegalArgumentException("There is no backup s3://" + bucket + "/" + key + "." + consequence, e);
         } catch (SdkException e) {
             throw new StorageException("Reading backup s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         }
