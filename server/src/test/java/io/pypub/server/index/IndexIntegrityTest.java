@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,12 @@ import org.junit.jupiter.api.Test;
  * The index's view while the storage changes under it: a client reads the JSON pages and downloads
  * every listed file and `.metadata` through the index, again and again, while publishes,
  * overwrites, yanks, pins, prunes and collections (grace period 2 s, longer than the 1 s page
- * cache) run. Every download must have the length and sha256 its page states, and nothing may
- * answer 404 or 5xx. Then a last pass checks `latest` against the rule.
+ * cache) run. No download may answer 5xx or return bytes that are not exactly one recorded build of
+ * that file (never torn or mixed bytes, never a collected object). Download URLs name a file, not
+ * its bytes, and the file route reads the table (through the same 1 s cache) again, so within one
+ * cache interval of an overwrite a download may already return the new build the page does not list
+ * yet, and within one interval of a prune answer 404; once the cache interval has passed, a last pass
+ * must find pages and downloads in exact agreement, and `latest` by the rule.
  */
 class IndexIntegrityTest {
     private static final Stage DEV = Stage.of("dev");
@@ -51,16 +57,18 @@ class IndexIntegrityTest {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger downloads = new AtomicInteger();
             List<String> problems = Collections.synchronizedList(new ArrayList<>());
+            Set<String> builds = ConcurrentHashMap.newKeySet();
+            Set<String> pruned = ConcurrentHashMap.newKeySet();
             Thread client = new Thread(() -> {
                 while (!stop.get()) {
                     try {
-                        downloads.addAndGet(checkEverything(index, problems));
+                        downloads.addAndGet(checkEverything(index, problems, builds, pruned));
                     } catch (Exception e) {
                         problems.add("client: " + e);
                     }
                 }
             }, "index client");
-            publish(d, work, "1.0.0", "a", false);
+            publish(d, work, "1.0.0", "a", false, builds);
             client.start();
             List<String> versions = List.of("1.0.0", "1.1.0", "1.2.0", "2.0.0");
             for (int i = 0; i < 40; i++) {
@@ -69,12 +77,13 @@ class IndexIntegrityTest {
                 int kind = random.nextInt(10);
                 try {
                     switch (kind) {
-                        case 0, 1, 2 -> publish(d, work, v, variant, false);
-                        case 3, 4 -> publish(d, work, v, variant, true);
+                        case 0, 1, 2 -> publish(d, work, v, variant, false, builds);
+                        case 3, 4 -> publish(d, work, v, variant, true, builds);
                         case 5 -> new ReleaseLifecycle(d.versions()).yank(DEV, "tiny-pkg", v, "test", "test");
                         case 6 -> new ReleaseLifecycle(d.versions()).rollback(DEV, "tiny-pkg", v, "test", "test");
                         case 7 -> new ReleaseLifecycle(d.versions()).unpin(DEV, "tiny-pkg", "test");
-                        case 8 -> ReleasePruner.on(d.clients()).prune(DEV, new PrunePolicy(1, null), false, "test", PublishLog.SILENT);
+                        case 8 -> ReleasePruner.on(d.clients()).prune(DEV, new PrunePolicy(1, null), false, "test", PublishLog.SILENT)
+                                .forEach(p -> pruned.add(p.version()));
                         default -> ObjectCollector.on(d.clients()).sweep(Duration.ofSeconds(2), false, List.of(), "test", PublishLog.SILENT);
                     }
                 } catch (ReleaseExistsException | PublishConflictException | IllegalStateException | IllegalArgumentException e) {
@@ -87,7 +96,10 @@ class IndexIntegrityTest {
             assertThat(downloads.get()).isPositive();
             assertThat(problems).as("seed %d", seed).isEmpty();
             assertThat(new StorageInvariants(d.versions(), d.store()).violations()).isEmpty();
-            Thread.sleep(1600); // past the page cache
+            Thread.sleep(1600); // past the page cache: now pages and downloads agree exactly
+            List<String> settled = new ArrayList<>();
+            checkEverything(index, settled, Set.of(), Set.of());
+            assertThat(settled).isEmpty();
             var latest = d.versions().latest(DEV, "tiny-pkg").orElseThrow();
             HttpResponse<byte[]> direct = index.get("/dev/tiny-pkg/latest");
             assertThat(direct.statusCode()).isEqualTo(200);
@@ -98,13 +110,32 @@ class IndexIntegrityTest {
         }
     }
 
-    private static void publish(io.pypub.core.testing.Deployment d, Path work, String version, String variant, boolean overwrite) {
+    /**
+     * Publishes a build, adding "filename sha256" of each of its files and metadata files to {@code builds}
+     * before the publish starts, so the client never sees bytes of a build it does not know yet.
+     */
+    private static void publish(io.pypub.core.testing.Deployment d, Path work, String version, String variant, boolean overwrite,
+            Set<String> builds) {
+        List<Path> files = TinyDists.make(work, "tiny-pkg", version, variant);
+        List<String> out = new ArrayList<>();
+        for (Path p : files) {
+            var inspected = new io.pypub.core.inspect.DistributionInspector().inspect(p);
+            out.add(p.getFileName() + " " + FileDigest.of(p).sha256());
+            out.add(p.getFileName() + ".metadata " + FileDigest.sha256Hex(inspected.metadata().raw()));
+        }
+        builds.addAll(out);
         d.pipeline().publishFiles(PublishRequest.builder(work, DEV).docs(false).overwrite(overwrite).publishedBy("test").build(),
-                TinyDists.make(work, "tiny-pkg", version, variant), PublishLog.SILENT);
+                files, PublishLog.SILENT);
     }
 
-    /** One pass of a client: the project page, then every file and metadata file it lists. */
-    private static int checkEverything(IndexFixture index, List<String> problems) throws Exception {
+    /**
+     * One pass of a client: the project page, then every file and metadata file it lists. A download that
+     * differs from the page is allowed only as described in the class comment: bytes of another recorded
+     * build of that file ({@code builds}, "filename sha256"), or 404 for a version a prune removed; with
+     * both sets empty, pages and downloads must agree exactly.
+     */
+    private static int checkEverything(IndexFixture index, List<String> problems, Set<String> builds, Set<String> pruned)
+            throws Exception {
         HttpResponse<byte[]> page = index.get("/dev/simple/tiny-pkg/", "Accept", JSON);
         if (page.statusCode() != 200) {
             problems.add("project page answered " + page.statusCode());
@@ -112,26 +143,37 @@ class IndexIntegrityTest {
         }
         int n = 0;
         for (JsonNode f : MAPPER.readTree(page.body()).path("files")) {
-            String url = "/dev/files/tiny-pkg/" + f.path("url").asText().substring("../../files/tiny-pkg/".length());
-            HttpResponse<byte[]> file = index.get(url);
+            String rel = f.path("url").asText().substring("../../files/tiny-pkg/".length());
+            String version = rel.substring(0, rel.indexOf('/'));
+            String filename = f.path("filename").asText();
             n++;
-            if (file.statusCode() != 200) {
-                problems.add(url + " answered " + file.statusCode());
-                continue;
-            }
-            if (file.body().length != f.path("size").asLong() || !FileDigest.sha256Hex(file.body()).equals(f.path("hashes").path("sha256").asText())) {
-                problems.add(url + ": " + file.body().length + " bytes with sha256 " + FileDigest.sha256Hex(file.body())
-                        + ", the page says " + f.path("size") + " / " + f.path("hashes").path("sha256").asText());
-            }
+            check(index, "/dev/files/tiny-pkg/" + rel, filename, f.path("hashes").path("sha256").asText(), f.path("size").asLong(),
+                    version, problems, builds, pruned);
             JsonNode metadata = f.path("core-metadata");
             if (metadata.isObject()) {
-                HttpResponse<byte[]> m = index.get(url + ".metadata");
                 n++;
-                if (m.statusCode() != 200 || !FileDigest.sha256Hex(m.body()).equals(metadata.path("sha256").asText())) {
-                    problems.add(url + ".metadata answered " + m.statusCode() + " with sha256 " + FileDigest.sha256Hex(m.body()));
-                }
+                check(index, "/dev/files/tiny-pkg/" + rel + ".metadata", filename + ".metadata", metadata.path("sha256").asText(), -1,
+                        version, problems, builds, pruned);
             }
         }
         return n;
+    }
+
+    private static void check(IndexFixture index, String url, String filename, String sha256, long size, String version,
+            List<String> problems, Set<String> builds, Set<String> pruned) throws Exception {
+        HttpResponse<byte[]> r = index.get(url);
+        if (r.statusCode() == 404 && pruned.contains(version)) {
+            return; // pruned after the page was read, within the cache interval
+        }
+        if (r.statusCode() != 200) {
+            problems.add(url + " answered " + r.statusCode());
+            return;
+        }
+        String got = FileDigest.sha256Hex(r.body());
+        boolean asPage = got.equals(sha256) && (size < 0 || r.body().length == size);
+        if (!asPage && !builds.contains(filename + " " + got)) {
+            problems.add(url + ": " + r.body().length + " bytes with sha256 " + got + ", which is no recorded build of " + filename
+                    + " (the page says " + size + " / " + sha256 + ")");
+        }
     }
 }
