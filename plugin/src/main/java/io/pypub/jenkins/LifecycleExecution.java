@@ -42,12 +42,31 @@ public abstract class LifecycleExecution extends SynchronousNonBlockingStepExecu
     /** What the build log says before the operation, e.g. "Yanking hello-package 1.2.0 in stage 'prod'". */
     protected abstract String describe();
 
+    /** The operation as the build page lists it when it failed or was refused (what, where, why). */
+    protected abstract PypubOperation failed(String target, String message);
+
     @Override
     protected final Map<String, Object> run() throws Exception {
         Run<?, ?> run = getContext().get(Run.class);
+        String[] target = {targetName};
+        try {
+            Map<String, Object> result = operate(run, target);
+            PythonPackageAction.record(run, PypubOperation.lifecycle(target[0], result));
+            return result;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            PythonPackageAction.record(run, failed(target[0], e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw e;
+        }
+    }
+
+    /** @param targetName in: the step's target name; out: the resolved target's name (for the build page) */
+    private Map<String, Object> operate(Run<?, ?> run, String[] targetName) throws Exception {
         TaskListener listener = getContext().get(TaskListener.class);
         PublishLog log = new ListenerPublishLog(listener);
-        PublishTarget target = PythonPublisherConfiguration.get().resolve(targetName);
+        PublishTarget target = PythonPublisherConfiguration.get().resolve(targetName[0]);
+        targetName[0] = target.getName();
         AwsKeys keys = AwsCredentialsResolver.forBuild(target.getCredentialsId(), run);
         listener.getLogger().println("[pypub] " + describe() + " of target '" + target.getName() + "' ("
                 + (keys == null ? "AWS default credential chain of the controller" : keys.toString()) + ")");
@@ -56,8 +75,13 @@ public abstract class LifecycleExecution extends SynchronousNonBlockingStepExecu
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(LifecycleExecution.class.getClassLoader());
         try (AwsClients aws = new AwsClients(target.toSettings().toAwsSettings(), keys == null ? null : keys.provider())) {
-            Map<String, Object> result = operate(aws, target, actor(run), log);
-            listener.getLogger().println("[pypub] " + result.get("message"));
+            RememberingLog remembering = new RememberingLog(log);
+            Map<String, Object> result = operate(aws, target, actor(run), remembering);
+            Object message = result.get("message");
+            if (message != null && !remembering.said(message.toString())) {
+                // Core's promote already logs its outcome (the CLI prints it); the others leave it to the caller.
+                log.info(message.toString());
+            }
             return result;
         } catch (IllegalArgumentException | IllegalStateException e) {
             // Refused by core (bad input, or the release's state does not allow it): nothing was written.
@@ -69,6 +93,37 @@ public abstract class LifecycleExecution extends SynchronousNonBlockingStepExecu
             throw new AbortException(describe() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } finally {
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** Passes core's progress to the build log and remembers what it said, so that nothing is said twice. */
+    private static final class RememberingLog implements PublishLog {
+        private final PublishLog delegate;
+        private final java.util.Set<String> said = new java.util.HashSet<>();
+
+        RememberingLog(PublishLog delegate) {
+            this.delegate = delegate;
+        }
+
+        boolean said(String message) {
+            return said.contains(message);
+        }
+
+        @Override
+        public void info(String message) {
+            said.add(message);
+            delegate.info(message);
+        }
+
+        @Override
+        public void warn(String message) {
+            said.add(message);
+            delegate.warn(message);
+        }
+
+        @Override
+        public void tool(String line) {
+            delegate.tool(line);
         }
     }
 

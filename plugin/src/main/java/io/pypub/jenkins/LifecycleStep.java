@@ -45,13 +45,14 @@ public abstract class LifecycleStep extends Step {
             return Set.of(Run.class, TaskListener.class);
         }
 
-        public ListBoxModel doFillTargetItems() {
-            ListBoxModel items = new ListBoxModel();
-            items.add("(default target)", "");
-            for (PublishTarget t : PythonPublisherConfiguration.get().getTargets()) {
-                items.add(t.getName());
-            }
-            return items;
+        /** Target names for the snippet generator and the step's form; keeps the current value (see there). */
+        public ListBoxModel doFillTargetItems(@QueryParameter String target) {
+            return PythonPublisherConfiguration.targetItems(target);
+        }
+
+        @POST
+        public FormValidation doCheckTarget(@QueryParameter String value) {
+            return PythonPublisherConfiguration.checkTarget(value);
         }
 
         @POST

@@ -66,6 +66,11 @@ public class PromotePythonPackageStep extends LifecycleStep {
         }
 
         @Override
+        protected PypubOperation failed(String target, String message) {
+            return PypubOperation.failed("promote", target, step.project, step.version, step.to, step.from, message);
+        }
+
+        @Override
         protected String describe() {
             return "Promoting " + step.project + " " + step.version + " from stage '" + step.from + "' to '" + step.to + "'";
         }

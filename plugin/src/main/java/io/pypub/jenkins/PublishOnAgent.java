@@ -115,6 +115,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
 
         private final String stage;
         private String python;
+        private String docsPython;
         private boolean wheel = true;
         private boolean buildIsolation = true;
         private boolean overwrite;
@@ -133,6 +134,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
         static Options of(PublishPythonPackageStep step, String stage, String indexUrl, String publishedBy, String sourceRevision) {
             Options o = new Options(stage);
             o.python = step.getPython();
+            o.docsPython = step.getDocsPython();
             o.wheel = step.isWheel();
             o.buildIsolation = step.isBuildIsolation();
             o.overwrite = step.isOverwrite();
@@ -146,6 +148,14 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
             return o;
         }
 
+        /**
+         * Core's checks of the request (e.g. the version suffix), on the controller, before the
+         * workspace, the credentials or the agent are touched; throws core's IllegalArgumentException.
+         */
+        void validate() {
+            toRequest(new File("."));
+        }
+
         /** Core validates here (e.g. the version suffix), before anything is built. */
         PublishRequest toRequest(File projectDir) {
             return PublishRequest.builder(projectDir.toPath(), Stage.of(stage))
@@ -155,6 +165,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
                     .overwrite(overwrite)
                     .docs(docs)
                     .docsModules(List.copyOf(docsModules))
+                    .docsPython(docsPython)
                     .versionSuffix(versionSuffix)
                     .publishedBy(publishedBy)
                     .sourceRevision(sourceRevision)

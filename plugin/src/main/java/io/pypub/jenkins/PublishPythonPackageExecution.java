@@ -35,35 +35,69 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
         this.step = step;
     }
 
+    /** What is known about the publish so far, for the build page if it fails. */
+    private static final class Attempt {
+        String target;
+        String stage;
+        String project;
+    }
+
     @Override
     protected Map<String, Object> run() throws Exception {
         Run<?, ?> run = getContext().get(Run.class);
+        Attempt attempt = new Attempt();
+        attempt.target = step.getTarget();
+        attempt.stage = step.getStage();
+        try {
+            return publish(run, attempt);
+        } catch (InterruptedException e) {
+            throw e; // aborted by a user: not a failed publish
+        } catch (Exception e) {
+            // Every failure is on the build page too, not only in the log: what, where and why.
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String what = attempt.project != null ? attempt.project : "the project in '" + step.getPath() + "'";
+            PythonPackageAction.record(run, PypubOperation.failed("publish", attempt.target, what, null,
+                    attempt.stage, null, message.startsWith("Publishing failed: ")
+                            ? message.substring("Publishing failed: ".length()) : message));
+            throw e;
+        }
+    }
+
+    private Map<String, Object> publish(Run<?, ?> run, Attempt attempt) throws Exception {
         TaskListener listener = getContext().get(TaskListener.class);
         FilePath workspace = getContext().get(FilePath.class);
         EnvVars env = getContext().get(EnvVars.class);
 
         PublishTarget target = PythonPublisherConfiguration.get().resolve(step.getTarget());
+        attempt.target = target.getName();
         String stage = stage(target);
+        attempt.stage = stage;
         String publishedBy = publishedBy(run);
         String sourceRevision = Util.fixEmptyAndTrim(env.get("GIT_COMMIT"));
         FilePath projectDir = workspace.child(step.getPath());
         PublishLog log = new ListenerPublishLog(listener);
         Notifier slack = SlackNotices.forStep(step, target, run, log);
 
+        PublishOnAgent.Options options = PublishOnAgent.Options.of(step, stage, indexUrl(target, log), publishedBy, sourceRevision);
+        try {
+            // The step's own parameters first, with core's rules (e.g. the version suffix): a wrong
+            // parameter is reported as such, whatever state the workspace, credentials or agent are in.
+            options.validate();
+        } catch (IllegalArgumentException e) {
+            slack.failed(new FailureNotice(null, projectDir.getRemote(), stage, e.getMessage(), publishedBy, sourceRevision), log);
+            throw new AbortException("Publishing failed: " + e.getMessage());
+        }
+
         PublishOutcome outcome;
         try {
             AwsKeys keys = AwsCredentialsResolver.forBuild(target.getCredentialsId(), run);
-            if (!projectDir.isDirectory()) {
-                throw new AbortException("No folder '" + step.getPath() + "' in the workspace " + workspace.getRemote()
-                        + ": set path: to the folder of the Python project.");
-            }
+            checkProjectFolder(workspace, projectDir);
             listener.getLogger().println("[pypub] Publishing " + projectDir.getRemote() + " to stage '" + stage
                     + "' of target '" + target.getName() + "' (" + (keys == null
                             ? "AWS default credential chain of the agent" : keys.toString()) + ")");
-            PublishOnAgent.Options options = PublishOnAgent.Options.of(step, stage, indexUrl(target, log), publishedBy, sourceRevision);
             outcome = projectDir.act(new PublishOnAgent(target.toSettings(), keys, options, env, listener));
         } catch (InterruptedException e) {
-            throw e; // aborted by a user: not a failed publish
+            throw e;
         } catch (IOException | RuntimeException e) {
             // Before the pipeline ran (configuration, credentials, workspace) or the agent went away.
             slack.failed(new FailureNotice(null, projectDir.getRemote(), stage, e.getMessage(), publishedBy, sourceRevision), log);
@@ -72,14 +106,18 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
 
         if (!outcome.succeeded()) {
             FailureNotice notice = outcome.failedNotice();
+            if (notice != null) {
+                attempt.project = notice.project();
+            }
             slack.failed(notice != null ? notice
                     : new FailureNotice(null, projectDir.getRemote(), stage, outcome.error(), publishedBy, sourceRevision), log);
             throw new AbortException("Publishing failed: " + outcome.error());
         }
 
         Map<String, Object> summary = outcome.summary();
-        PythonPackageAction.record(run, outcome.published(), (String) summary.get("indexUrl"), (String) summary.get("docsUrl"),
-                (String) summary.get("installCommand"));
+        PythonPackageAction.record(run, target.getName(), outcome.published(), (String) summary.get("indexUrl"),
+                (String) summary.get("docsUrl"), (String) summary.get("installCommand"), sourceRevision,
+                Util.fixEmptyAndTrim(env.get("NODE_NAME")));
         if (summary.get("installCommand") != null) {
             listener.getLogger().println("[pypub] Install with: " + summary.get("installCommand"));
         }
@@ -88,6 +126,24 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
             slack.published(notice, log);
         }
         return summary;
+    }
+
+    /**
+     * The project folder must exist. A workspace that does not exist yet (a fresh {@code node {}}
+     * before any checkout) is an empty folder: say that, rather than "no folder '.'".
+     */
+    private void checkProjectFolder(FilePath workspace, FilePath projectDir) throws IOException, InterruptedException {
+        boolean workspaceItself = ".".equals(step.getPath()) || "./".equals(step.getPath());
+        if (projectDir.isDirectory() && !(workspaceItself && projectDir.list().isEmpty())) {
+            return;
+        }
+        if (workspaceItself || !workspace.isDirectory()) {
+            throw new AbortException("The workspace " + workspace.getRemote() + " is empty (nothing has been checked out "
+                    + "or created in it yet), so there is no Python project to publish: check the project out first "
+                    + "(checkout scm, git ...) or set path: to its folder.");
+        }
+        throw new AbortException("No folder '" + step.getPath() + "' in the workspace " + workspace.getRemote()
+                + ": set path: to the folder of the Python project.");
     }
 
     private String stage(PublishTarget target) throws AbortException {

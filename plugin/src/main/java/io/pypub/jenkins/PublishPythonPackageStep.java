@@ -43,6 +43,7 @@ public class PublishPythonPackageStep extends Step {
     private String stage;
     private String path = ".";
     private String python;
+    private String docsPython;
     private boolean wheel = true;
     private boolean buildIsolation = true;
     private boolean docs = true;
@@ -95,6 +96,16 @@ public class PublishPythonPackageStep extends Step {
     @DataBoundSetter
     public void setPython(String python) {
         this.python = Util.fixEmptyAndTrim(python);
+    }
+
+    public String getDocsPython() {
+        return docsPython;
+    }
+
+    /** Interpreter for pdoc that already has the package's dependencies; default: python, dependencies from the stage. */
+    @DataBoundSetter
+    public void setDocsPython(String docsPython) {
+        this.docsPython = Util.fixEmptyAndTrim(docsPython);
     }
 
     public boolean isWheel() {
@@ -218,14 +229,14 @@ public class PublishPythonPackageStep extends Step {
             return "Publish a Python package (sdist, wheel, docs) to a pypub index";
         }
 
-        /** Target names for the snippet generator. */
-        public ListBoxModel doFillTargetItems() {
-            ListBoxModel items = new ListBoxModel();
-            items.add("(default target)", "");
-            for (PublishTarget t : PythonPublisherConfiguration.get().getTargets()) {
-                items.add(t.getName());
-            }
-            return items;
+        /** Target names for the snippet generator and the step's form; keeps the current value (see there). */
+        public ListBoxModel doFillTargetItems(@QueryParameter String target) {
+            return PythonPublisherConfiguration.targetItems(target);
+        }
+
+        @POST
+        public FormValidation doCheckTarget(@QueryParameter String value) {
+            return PythonPublisherConfiguration.checkTarget(value);
         }
 
         @POST

@@ -4,7 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -23,7 +23,7 @@ import org.kohsuke.stapler.verb.POST;
  * defaults. Holds credential IDs only, never secrets, so it can be shown, exported (JCasC) and
  * sent to agents as it is.
  */
-public class PublishTarget extends AbstractDescribableImpl<PublishTarget> {
+public class PublishTarget implements Describable<PublishTarget> {
     private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
     private static final Pattern TABLE = Pattern.compile("^[A-Za-z0-9_.-]{3,255}$");
     private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-[a-z]+)+-\\d+$");
@@ -180,6 +180,17 @@ public class PublishTarget extends AbstractDescribableImpl<PublishTarget> {
         this.slackTokenCredentialsId = Util.fixEmptyAndTrim(slackTokenCredentialsId);
     }
 
+    /**
+     * Current Jenkins (jenkinsci/jenkins#10426, 2025; in 2.516) has this as {@code Describable}'s
+     * default method and deprecates {@code AbstractDescribableImpl}, which this class used to
+     * extend; the baseline 2.479.3 has no default yet, so it is spelled out here, with the same
+     * lookup as the default.
+     */
+    @Override
+    public DescriptorImpl getDescriptor() {
+        return (DescriptorImpl) Jenkins.get().getDescriptorOrDie(getClass());
+    }
+
     /** The storage part of this target in the form that travels to an agent. */
     TargetSettings toSettings() {
         return new TargetSettings(region, bucket, prefix, docsBucket, versionTable, accessTable, s3Endpoint, dynamoEndpoint);
@@ -318,6 +329,45 @@ public class PublishTarget extends AbstractDescribableImpl<PublishTarget> {
                 // reported below
             }
             return FormValidation.error("Expected an http:// or https:// URL.");
+        }
+
+        /**
+         * A credential the target names must exist and be of a usable kind: the drop-down keeps an
+         * id that no longer exists (shown as "- current -"), so say what is wrong with it here.
+         */
+        @POST
+        public FormValidation doCheckCredentialsId(@QueryParameter String value) {
+            if (!mayConfigure() || Util.fixEmptyAndTrim(value) == null) {
+                return FormValidation.ok();
+            }
+            try {
+                AwsCredentialsResolver.forConfiguration(value);
+                return FormValidation.ok();
+            } catch (hudson.AbortException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckSlackWebhookCredentialsId(@QueryParameter String value) {
+            return checkSecretText(value, "Slack webhook credentials");
+        }
+
+        @POST
+        public FormValidation doCheckSlackTokenCredentialsId(@QueryParameter String value) {
+            return checkSecretText(value, "Slack token credentials");
+        }
+
+        private static FormValidation checkSecretText(String value, String what) {
+            if (!mayConfigure() || Util.fixEmptyAndTrim(value) == null) {
+                return FormValidation.ok();
+            }
+            try {
+                TargetCredentials.find(org.jenkinsci.plugins.plaincredentials.StringCredentials.class, value, what, null);
+                return FormValidation.ok();
+            } catch (hudson.AbortException e) {
+                return FormValidation.error(e.getMessage());
+            }
         }
 
         @POST

@@ -109,6 +109,26 @@ public final class PublishedPackage implements Serializable {
             return size;
         }
 
+        /**
+         * The first 12 hex digits, for the build page (the full value is in the cell's title and its
+         * copy button). Named so that Jelly never needs {@code f.size}: {@code size} is a JEXL keyword.
+         */
+        public String getShortSha256() {
+            return sha256 == null || sha256.length() <= 12 ? sha256 : sha256.substring(0, 12) + "\u2026";
+        }
+
+        /** The size for people: "812 B", "14.2 KB", "3.1 MB". */
+        public String getSizeText() {
+            if (size < 1024) {
+                return size + " B";
+            }
+            double kb = size / 1024.0;
+            if (kb < 1024) {
+                return String.format(java.util.Locale.ROOT, "%.1f KB", kb);
+            }
+            return String.format(java.util.Locale.ROOT, "%.1f MB", kb / 1024.0);
+        }
+
         public String getPackageType() {
             return packageType;
         }

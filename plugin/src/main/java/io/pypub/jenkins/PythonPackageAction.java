@@ -2,56 +2,92 @@ package io.pypub.jenkins;
 
 import hudson.model.BuildBadgeAction;
 import hudson.model.Run;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import jenkins.model.RunAction2;
 
 /**
- * A published release on its build: a summary on the build page (package, version, stage, files
- * with hashes, install command, links) and a badge in the build history. One per stage and
- * project, so a build that publishes to dev and then test shows both.
+ * Every pypub operation of one build, in the order they ran: publishes, promotions, yanks,
+ * unyanks, rollbacks and unpins, failed ones included. One action per build: a summary on the
+ * build page (what, where, outcome, files, links) and one badge in the build history.
  */
 public class PythonPackageAction implements RunAction2, BuildBadgeAction {
-    private final PublishedPackage published;
-    private final String indexUrl;
-    private final String docsUrl;
-    private final String installCommand;
+    private static final Logger LOGGER = Logger.getLogger(PythonPackageAction.class.getName());
+
+    private List<PypubOperation> operations = new ArrayList<>();
     private transient Run<?, ?> run;
 
-    PythonPackageAction(PublishedPackage published, String indexUrl, String docsUrl, String installCommand) {
-        this.published = published;
-        this.indexUrl = indexUrl;
-        this.docsUrl = docsUrl;
-        this.installCommand = installCommand;
-    }
+    // Builds recorded by the first plugin versions kept one action per publish with these fields;
+    // readResolve turns them into an operation. Never written any more.
+    private PublishedPackage published;
+    private String indexUrl;
+    private String docsUrl;
+    private String installCommand;
 
-    /** Links and install command as core's summary has them; each may be null (no index URL, no docs). */
-    static void record(Run<?, ?> run, PublishedPackage published, String indexUrl, String docsUrl, String installCommand) {
-        for (PythonPackageAction existing : run.getActions(PythonPackageAction.class)) {
-            if (existing.published.getStage().equals(published.getStage())
-                    && existing.published.getProject().equals(published.getProject())) {
-                run.removeAction(existing);
+    PythonPackageAction() {}
+
+    /** Adds an operation to the build's pypub summary (creating it with the first one) and saves the build. */
+    static void record(Run<?, ?> run, PypubOperation operation) {
+        PythonPackageAction action;
+        synchronized (PythonPackageAction.class) {
+            action = run.getAction(PythonPackageAction.class);
+            if (action == null) {
+                action = new PythonPackageAction();
+                run.addAction(action);
+            }
+            synchronized (action) {
+                action.operations.add(operation);
             }
         }
-        run.addAction(new PythonPackageAction(published, indexUrl, docsUrl, installCommand));
+        try {
+            run.save();
+        } catch (IOException e) {
+            // Still on the build in memory; Jenkins saves the build again when it completes.
+            LOGGER.log(Level.WARNING, "Could not save " + run + " after recording a pypub operation", e);
+        }
     }
 
-    public PublishedPackage getPublished() {
-        return published;
+    /** A successful publish; links and install command as core's summary has them (each may be null). */
+    static void record(Run<?, ?> run, String target, PublishedPackage published, String indexUrl, String docsUrl,
+            String installCommand) {
+        record(run, PypubOperation.published(target, published, indexUrl, docsUrl, installCommand));
     }
 
-    public String getIndexUrl() {
-        return indexUrl;
+    /** The same, with the commit and agent it was built from. */
+    static void record(Run<?, ?> run, String target, PublishedPackage published, String indexUrl, String docsUrl,
+            String installCommand, String commit, String agent) {
+        record(run, PypubOperation.published(target, published, indexUrl, docsUrl, installCommand).builtFrom(commit, agent));
     }
 
-    public String getDocsUrl() {
-        return docsUrl;
+    protected Object readResolve() {
+        if (operations == null) {
+            operations = new ArrayList<>();
+        }
+        if (published != null) {
+            operations.add(PypubOperation.published(null, published, indexUrl, docsUrl, installCommand));
+            published = null;
+            indexUrl = null;
+            docsUrl = null;
+            installCommand = null;
+        }
+        return this;
     }
 
-    public String getInstallCommand() {
-        return installCommand;
+    public synchronized List<PypubOperation> getOperations() {
+        return List.copyOf(operations);
     }
 
-    public String getBadgeText() {
-        return published.getDisplayName() + " " + published.getVersion() + " published to " + published.getStage();
+    public synchronized boolean isAnyFailed() {
+        return operations.stream().anyMatch(op -> !op.isSucceeded());
+    }
+
+    /** The badge's tooltip: one line per operation. */
+    public synchronized String getBadgeText() {
+        return operations.stream().map(PypubOperation::shortText).collect(Collectors.joining("\n"));
     }
 
     public Run<?, ?> getRun() {
@@ -76,7 +112,7 @@ public class PythonPackageAction implements RunAction2, BuildBadgeAction {
 
     @Override
     public String getDisplayName() {
-        return "Python package " + published.getDisplayName() + " " + published.getVersion();
+        return "Python packages (pypub)";
     }
 
     @Override

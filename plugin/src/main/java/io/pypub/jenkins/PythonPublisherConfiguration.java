@@ -5,6 +5,8 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -84,6 +86,45 @@ public class PythonPublisherConfiguration extends GlobalConfiguration {
         }
         throw new AbortException("No Python publishing target named '" + wanted + "'. Configured: "
                 + (all.isEmpty() ? "none" : names(all)) + ".");
+    }
+
+    /**
+     * The target drop-down of the steps' forms (snippet generator, step configuration): the
+     * default, every configured target, and the step's current value even if no target has that
+     * name (any more, or yet): a form must never drop what a Pipeline names. Such a value is shown
+     * as "NAME (not configured)" and {@link #checkTarget} flags it.
+     */
+    public static ListBoxModel targetItems(@CheckForNull String current) {
+        String wanted = Util.fixEmptyAndTrim(current);
+        ListBoxModel items = new ListBoxModel();
+        items.add(new ListBoxModel.Option("(default target)", "", wanted == null));
+        boolean found = false;
+        for (PublishTarget t : get().getTargets()) {
+            boolean selected = t.getName().equals(wanted);
+            found |= selected;
+            items.add(new ListBoxModel.Option(t.getName(), t.getName(), selected));
+        }
+        if (wanted != null && !found) {
+            items.add(new ListBoxModel.Option(wanted + " (not configured)", wanted, true));
+        }
+        return items;
+    }
+
+    /** Form validation of a step's {@code target}: an error for a name no target has. */
+    public static FormValidation checkTarget(@CheckForNull String value) {
+        String wanted = Util.fixEmptyAndTrim(value);
+        if (wanted == null || wanted.contains("$")) {
+            return FormValidation.ok(); // the default target; or expanded by Groovy later
+        }
+        List<PublishTarget> all = get().getTargets();
+        for (PublishTarget t : all) {
+            if (t.getName().equals(wanted)) {
+                return FormValidation.ok();
+            }
+        }
+        return FormValidation.error("No publishing target named '" + wanted + "' is configured ("
+                + (all.isEmpty() ? "none is" : "configured: " + names(all))
+                + "): add it in Manage Jenkins > System > Python Package Publisher, or pick another.");
     }
 
     private static String names(List<PublishTarget> all) {

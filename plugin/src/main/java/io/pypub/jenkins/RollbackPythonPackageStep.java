@@ -62,6 +62,11 @@ public class RollbackPythonPackageStep extends LifecycleStep {
         }
 
         @Override
+        protected PypubOperation failed(String target, String message) {
+            return PypubOperation.failed("rollback", target, step.project, step.version, step.stage, null, message);
+        }
+
+        @Override
         protected String describe() {
             return "Rolling back latest of " + step.project + " in stage '" + step.stage + "' to " + step.version;
         }

@@ -50,6 +50,11 @@ public class UnpinPythonPackageStep extends LifecycleStep {
         }
 
         @Override
+        protected PypubOperation failed(String target, String message) {
+            return PypubOperation.failed("unpin", target, step.project, null, step.stage, null, message);
+        }
+
+        @Override
         protected String describe() {
             return "Unpinning latest of " + step.project + " in stage '" + step.stage + "'";
         }

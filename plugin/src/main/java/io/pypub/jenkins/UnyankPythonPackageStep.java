@@ -56,6 +56,11 @@ public class UnyankPythonPackageStep extends LifecycleStep {
         }
 
         @Override
+        protected PypubOperation failed(String target, String message) {
+            return PypubOperation.failed("unyank", target, step.project, step.version, step.stage, null, message);
+        }
+
+        @Override
         protected String describe() {
             return "Unyanking " + step.project + " " + step.version + " in stage '" + step.stage + "'";
         }

@@ -63,6 +63,11 @@ public class YankPythonPackageStep extends LifecycleStep {
         }
 
         @Override
+        protected PypubOperation failed(String target, String message) {
+            return PypubOperation.failed("yank", target, step.project, step.version, step.stage, null, message);
+        }
+
+        @Override
         protected String describe() {
             return "Yanking " + step.project + " " + step.version + " in stage '" + step.stage + "'";
         }

@@ -7,6 +7,8 @@ import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.model.Result;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.pypub.core.publish.PublishLog;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.release.Release;
@@ -70,6 +72,20 @@ class LifecycleStepsTest {
             j.assertLogContains("ROLLED BACK latest 0.1.0 pinned true", b);
             j.assertLogContains("UNPINNED latest 0.1.0.post1 pinned false", b);
             j.assertLogNotContains("embedded-secret", b);
+            // Each outcome once: core's promote logs its own message, the step must not repeat it.
+            String log = JenkinsRule.getLog(b);
+            assertEquals(2, occurrences(log, "byte-identical (sha256 verified)"), "two promotions that copied: " + log);
+            assertEquals(1, occurrences(log, "already is in stage 'prod' with identical bytes"), log);
+            assertEquals(1, occurrences(log, "Yanked hello-package 0.1.0.post1"), log);
+
+            // The build page's record: every operation, in order, with its outcome.
+            PythonPackageAction action = b.getAction(PythonPackageAction.class);
+            assertEquals(List.of("Promoted", "Promoted", "Promoted", "Yanked", "Unyanked", "Rolled back", "Unpinned"),
+                    action.getOperations().stream().map(PypubOperation::getTitle).toList());
+            PypubOperation first = action.getOperations().get(0);
+            assertEquals("'test' to 'prod' of target 'local'", first.getWhere());
+            assertEquals(2, first.getFiles().size());
+            assertEquals("https://pypi.example.com/prod/simple/hello-package/", first.getIndexUrl());
 
             Release promoted = deployment.versions().release(Stage.of("prod"), "hello-package", Version.parse("0.1.0")).orElseThrow();
             Release source = deployment.versions().release(Stage.of("test"), "hello-package", Version.parse("0.1.0")).orElseThrow();
@@ -82,6 +98,10 @@ class LifecycleStepsTest {
                     "yankPythonPackage project: 'hello-package', version: '9.9.9', stage: 'prod', reason: 'x'", true));
             WorkflowRun refused = j.buildAndAssertStatus(Result.FAILURE, bad);
             j.assertLogContains("9.9.9", refused);
+            PypubOperation failed = refused.getAction(PythonPackageAction.class).getOperations().get(0);
+            assertEquals("Yank failed", failed.getTitle());
+            assertEquals("hello-package 9.9.9", failed.getWhat());
+            assertTrue(failed.getMessage().contains("9.9.9"), failed.getMessage());
         }
     }
 
@@ -106,6 +126,45 @@ class LifecycleStepsTest {
             assertTrue(snippet.contains(expected), expected + " in " + snippet);
         }
         assertTrue(Snippetizer.object2Groovy(rollback).contains("reason: 'regression'"));
+    }
+
+    @Test
+    void aTargetThatIsNotConfiguredStaysInTheFormAndIsFlagged(JenkinsRule j) throws Exception {
+        PythonPublisherConfiguration.get().setTargets(List.of(PythonPublisherConfigurationTest.fullTarget("staging")));
+        YankPythonPackageStep.DescriptorImpl d = j.jenkins.getDescriptorByType(YankPythonPackageStep.DescriptorImpl.class);
+
+        ListBoxModel items = d.doFillTargetItems("prod");
+        assertEquals(List.of("", "staging", "prod"), items.stream().map(o -> o.value).toList());
+        ListBoxModel.Option kept = items.get(2);
+        assertTrue(kept.selected, "the current value is the selected one");
+        assertEquals("prod (not configured)", kept.name);
+        assertTrue(items.get(1).name.equals("staging") && !items.get(1).selected);
+
+        FormValidation unknown = d.doCheckTarget("prod");
+        assertEquals(FormValidation.Kind.ERROR, unknown.kind);
+        assertTrue(unknown.getMessage().startsWith("No publishing target named"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("prod") && unknown.getMessage().contains("staging"), unknown.getMessage());
+        assertEquals(FormValidation.Kind.OK, d.doCheckTarget("staging").kind);
+        assertEquals(FormValidation.Kind.OK, d.doCheckTarget("").kind, "the default target");
+        assertEquals(FormValidation.Kind.OK, d.doCheckTarget("${TARGET}").kind, "expanded by Groovy, not checked");
+
+        // The same list for the publish step's snippet generator.
+        PublishPythonPackageStep.DescriptorImpl publish = j.jenkins.getDescriptorByType(PublishPythonPackageStep.DescriptorImpl.class);
+        assertEquals(List.of("", "staging", "prod"), publish.doFillTargetItems("prod").stream().map(o -> o.value).toList());
+        assertEquals(FormValidation.Kind.ERROR, publish.doCheckTarget("prod").kind);
+
+        // And through the form: the unconfigured target survives a save.
+        UnpinPythonPackageStep unpin = new UnpinPythonPackageStep("hello-package", "prod");
+        unpin.setTarget("prod");
+        j.assertEqualDataBoundBeans(unpin, new StepConfigTester(j).configRoundTrip(unpin));
+    }
+
+    static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
     }
 
     private static void configureTarget(Deployment deployment) throws Exception {

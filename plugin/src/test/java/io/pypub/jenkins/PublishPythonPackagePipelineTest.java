@@ -71,13 +71,28 @@ class PublishPythonPackagePipelineTest {
 
             PythonPackageAction action = b.getAction(PythonPackageAction.class);
             assertNotNull(action);
-            assertEquals("0.1.0", action.getPublished().getVersion());
-            assertEquals("dev", action.getPublished().getStage());
-            assertEquals("https://pypi.example.com/dev/docs/hello-package/0.1.0/", action.getDocsUrl());
+            assertEquals(1, action.getOperations().size());
+            PypubOperation published = action.getOperations().get(0);
+            assertEquals("Published", published.getTitle());
+            assertEquals("0.1.0", published.getVersion());
+            assertEquals("dev", published.getStage());
+            assertEquals("local", published.getTarget());
+            assertEquals(agent.getNodeName(), published.getAgent(), "built on the agent, and the build page says so");
+            assertEquals("https://pypi.example.com/dev/docs/hello-package/0.1.0/", published.getDocsUrl());
+            // The build page, rendered, with what the real publish recorded.
+            try (JenkinsRule.WebClient wc = j.createWebClient()) {
+                String page = wc.getPage(b).asNormalizedText();
+                assertTrue(page.contains(recorded.files().get(0).filename()), page);
+                assertTrue(page.contains("stage 'dev' of target 'local'"), page);
+            }
 
-            // Releases are immutable: the same version again fails and says how to proceed.
+            // Releases are immutable: the same version again fails and says how to proceed, also on the build page.
             WorkflowRun again = j.buildAndAssertStatus(Result.FAILURE, p);
             j.assertLogContains("already published", again);
+            j.assertLogNotContains("[pypub] Built ", again); // refused before building: the version is in pyproject.toml
+            PypubOperation refused = again.getAction(PythonPackageAction.class).getOperations().get(0);
+            assertEquals("Publish failed", refused.getTitle());
+            assertTrue(refused.getMessage().contains("already published"), refused.getMessage());
 
             // A version suffix makes each build its own version (setuptools), and the workspace is left as it was.
             p.setDefinition(new CpsFlowDefinition(

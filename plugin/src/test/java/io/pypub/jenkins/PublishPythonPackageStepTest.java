@@ -101,6 +101,31 @@ class PublishPythonPackageStepTest {
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("Publishing failed: Invalid version suffix 'not a suffix'", b);
         j.assertLogNotContains("[pypub] Building", b);
+        // On the build page too: what failed, where, why.
+        PypubOperation failed = b.getAction(PythonPackageAction.class).getOperations().get(0);
+        assertEquals("Publish failed", failed.getTitle());
+        assertEquals("stage 'dev' of target 'plain'", failed.getWhere());
+        assertTrue(failed.getMessage().startsWith("Invalid version suffix 'not a suffix'"), failed.getMessage());
+    }
+
+    @Test
+    void saysSoWhenTheWorkspaceIsEmpty(JenkinsRule j) throws Exception {
+        PublishTarget target = new PublishTarget("plain");
+        target.setBucket("acme-packages");
+        target.setDefaultStage("dev");
+        PythonPublisherConfiguration.get().setTargets(List.of(target));
+        WorkflowJob p = j.createProject(WorkflowJob.class, "empty-workspace");
+        // A fresh node {}: nothing checked out, the workspace folder does not even exist yet.
+        p.setDefinition(new CpsFlowDefinition("node { publishPythonPackage slack: false }", true));
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("is empty (nothing has been checked out or created in it yet)", b);
+        j.assertLogNotContains("No folder '.'", b);
+
+        // A sub-folder that is not there in a workspace that is: named as such.
+        p.setDefinition(new CpsFlowDefinition(
+                "node { writeFile file: 'README.md', text: 'x'\n publishPythonPackage path: 'libs/hello', slack: false }", true));
+        WorkflowRun missing = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("No folder 'libs/hello' in the workspace", missing);
     }
 
     @Test

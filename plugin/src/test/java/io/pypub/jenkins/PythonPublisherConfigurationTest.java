@@ -1,6 +1,7 @@
 package io.pypub.jenkins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,9 @@ import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.AbortException;
 import hudson.util.FormValidation;
+import hudson.util.Secret;
 import java.util.List;
+import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -58,6 +61,13 @@ class PythonPublisherConfigurationTest {
     }
 
     @Test
+    void aTargetIsADescribableWithItsDescriptor(JenkinsRule j) {
+        PublishTarget t = new PublishTarget("prod");
+        assertSame(j.jenkins.getDescriptorByType(PublishTarget.DescriptorImpl.class), t.getDescriptor());
+        assertEquals("Publishing target", t.getDescriptor().getDisplayName());
+    }
+
+    @Test
     void deletingEveryTargetOnThePageDeletesThem(JenkinsRule j) throws Exception {
         PythonPublisherConfiguration.get().setTargets(List.of());
         j.configRoundtrip();
@@ -81,6 +91,29 @@ class PythonPublisherConfigurationTest {
         assertEquals("prod", config.resolve("prod").getName());
         AbortException unknown = assertThrows(AbortException.class, () -> config.resolve("qa"));
         assertTrue(unknown.getMessage().contains("No Python publishing target named 'qa'"));
+    }
+
+    @Test
+    void aCredentialThatNoLongerExistsIsAnErrorOnTheForm(JenkinsRule j) throws Exception {
+        SystemCredentialsProvider.getInstance().getCredentials().add(new UsernamePasswordCredentialsImpl(
+                CredentialsScope.GLOBAL, "aws-publisher", "publisher keys", "AKIAEXAMPLE", "not-a-real-secret"));
+        SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(
+                CredentialsScope.GLOBAL, "slack-webhook", "webhook", Secret.fromString("https://hooks.example/secret-path")));
+        SystemCredentialsProvider.getInstance().save();
+        PublishTarget.DescriptorImpl d = j.jenkins.getDescriptorByType(PublishTarget.DescriptorImpl.class);
+
+        assertEquals(FormValidation.Kind.OK, d.doCheckCredentialsId("aws-publisher").kind);
+        assertEquals(FormValidation.Kind.OK, d.doCheckCredentialsId("").kind, "none: the AWS default chain");
+        FormValidation gone = d.doCheckCredentialsId("deleted-keys");
+        assertEquals(FormValidation.Kind.ERROR, gone.kind);
+        assertTrue(gone.getMessage().contains("deleted-keys") && gone.getMessage().contains("do not exist"), gone.getMessage());
+        FormValidation wrongKind = d.doCheckCredentialsId("slack-webhook");
+        assertEquals(FormValidation.Kind.ERROR, wrongKind.kind, "a secret text is not AWS keys");
+
+        assertEquals(FormValidation.Kind.OK, d.doCheckSlackWebhookCredentialsId("slack-webhook").kind);
+        assertEquals(FormValidation.Kind.ERROR, d.doCheckSlackWebhookCredentialsId("old-webhook").kind);
+        assertEquals(FormValidation.Kind.ERROR, d.doCheckSlackTokenCredentialsId("aws-publisher").kind, "not a secret text");
+        assertTrue(!gone.renderHtml().contains("not-a-real-secret") && !wrongKind.renderHtml().contains("secret-path"));
     }
 
     @Test

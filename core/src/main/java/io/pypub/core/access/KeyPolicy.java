@@ -28,6 +28,14 @@ public record KeyPolicy(
         Long monthlyDownloads,
         Instant expires) {
 
+    /**
+     * Default limits of a new key, sized for resolvers: uv fetches a page and a {@code .metadata}
+     * per package, dozens at once, so a lock of a few hundred packages is several hundred requests
+     * within seconds; 10/s with a burst of 100 made {@code uv pip compile} fail on 429.
+     */
+    public static final int DEFAULT_RATE_PER_SECOND = 50;
+    public static final int DEFAULT_BURST = 1000;
+
     public KeyPolicy {
         if (client == null || client.isBlank() || client.length() > 100 || client.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new AccessException("Client name must be 1 to 100 printable characters");

@@ -20,17 +20,36 @@ import java.util.concurrent.ConcurrentHashMap;
  * new read. So nothing served comes from a read that started more than one interval earlier (the
  * revocation bound stays the interval), and at expiry only the one reading request waits for
  * DynamoDB instead of every request in flight reading it at once.
+ *
+ * <p>Ids that turned out not to exist are remembered apart from the keys (a negative cache of
+ * {@value #MAX_UNKNOWN} ids, each for a minute): the same unknown id costs one read a minute, and
+ * a flood of random ids can neither evict real keys nor grow memory. What stops a flood of
+ * <em>new</em> random ids (each of which would need a read) is the caller's choice of
+ * {@code mayReadUnknown}: the index passes false for an address that has already caused too many
+ * reads that found nothing, and such a request is answered {@link Reason#THROTTLED} without a
+ * read unless its id is one this instance knows exists (the cache holds only keys that exist). An
+ * unknown id and a wrong secret do the same work after the lookup (one SHA-256 and a constant-time
+ * comparison, against a dummy hash for an unknown id).
  */
 public final class KeyVerifier {
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(2);
     private static final int MAX_CACHED = 10_000;
+    private static final int MAX_UNKNOWN = 10_000;
+    /**
+     * How long an id found not to exist is believed unknown: longer than the key interval, since an
+     * id is 50 random bits that nobody presents before it is created (a key deleted and then
+     * restored from a backup is the exception: it works again within this time).
+     */
+    private static final long UNKNOWN_TTL_NANOS = Duration.ofMinutes(1).toNanos();
 
     public enum Reason {
         MALFORMED("not a pypub key"),
         UNKNOWN("unknown key"),
         WRONG_SECRET("unknown key"), // same words as UNKNOWN: a caller must not learn that the id exists
         REVOKED("key revoked"),
-        EXPIRED("key expired");
+        EXPIRED("key expired"),
+        /** The key id is not known here and the caller's address may not make the index look up unknown ids for now. */
+        THROTTLED("too many failed logins from this address");
 
         private final String message;
 
@@ -44,8 +63,16 @@ public final class KeyVerifier {
         }
     }
 
-    /** Verified key, or the reason it was refused (with the key id when the format was right). */
-    public record Result(ApiKey key, Reason reason, String keyId) {
+    /**
+     * Verified key, or the reason it was refused (with the key id when the format was right).
+     *
+     * @param costly true when finding out cost a table read that found nothing (an unknown id not yet remembered)
+     */
+    public record Result(ApiKey key, Reason reason, String keyId, boolean costly) {
+        public Result(ApiKey key, Reason reason, String keyId) {
+            this(key, reason, keyId, false);
+        }
+
         public boolean ok() {
             return key != null;
         }
@@ -60,6 +87,11 @@ public final class KeyVerifier {
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
     /** Per key id, the record and secret that last matched its hash. */
     private final Map<String, Matched> matched = new ConcurrentHashMap<>();
+    /** Key ids found not to exist, with the System.nanoTime() until which that answer stands. */
+    private final Map<String, Long> unknown = new ConcurrentHashMap<>();
+    /** Compared against for an unknown id, so that it costs what a wrong secret costs. */
+    private final String dummyHash = SecretHash.of(ApiKeyToken.generate(new java.security.SecureRandom()));
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
     private record Matched(ApiKey key, String secret) {}
 
@@ -70,14 +102,27 @@ public final class KeyVerifier {
     }
 
     public Result verify(String presented) {
+        return verify(presented, true);
+    }
+
+    /**
+     * Checks a key; with {@code mayReadUnknown} false, an id that is neither cached nor known to be
+     * unknown is refused ({@link Reason#THROTTLED}) without reading the table.
+     */
+    public Result verify(String presented, boolean mayReadUnknown) {
         Optional<ApiKeyToken> parsed = ApiKeyToken.parse(presented);
         if (parsed.isEmpty()) {
             return new Result(null, Reason.MALFORMED, null);
         }
         ApiKeyToken token = parsed.get();
-        Optional<ApiKey> stored = lookup(token.keyId());
+        boolean remembered = rememberedUnknown(token.keyId());
+        Optional<ApiKey> stored = lookup(token.keyId(), mayReadUnknown);
+        if (stored == null) {
+            return new Result(null, Reason.THROTTLED, token.keyId());
+        }
         if (stored.isEmpty()) {
-            return new Result(null, Reason.UNKNOWN, token.keyId());
+            SecretHash.matches(dummyHash, token); // the work a wrong secret costs: the answer must not tell them apart
+            return new Result(null, Reason.UNKNOWN, token.keyId(), !remembered);
         }
         ApiKey key = stored.get();
         if (!secretMatches(key, token)) {
@@ -122,13 +167,29 @@ public final class KeyVerifier {
         return diff == 0;
     }
 
-    private Optional<ApiKey> lookup(String keyId) {
+    /** How many times the table was read (for metrics and tests). */
+    public long reads() {
+        return reads.get();
+    }
+
+    /** The stored key, empty if there is none, or null if it was not read because {@code mayRead} is false. */
+    private Optional<ApiKey> lookup(String keyId, boolean mayRead) {
         if (ttlNanos <= 0) {
+            reads.incrementAndGet();
             return table.find(keyId);
         }
         while (true) {
             long now = System.nanoTime();
             Entry current = cache.get(keyId);
+            if (current == null) {
+                Long until = unknown.get(keyId);
+                if (until != null && now - until < 0) {
+                    return Optional.empty();
+                }
+                if (!mayRead) {
+                    return null;
+                }
+            }
             if (current != null && !current.key().isDone()) {
                 Entry previous = current.previous();
                 if (previous != null && now - (previous.readAtNanos() + ttlNanos) < 0) {
@@ -150,7 +211,15 @@ public final class KeyVerifier {
                 continue; // another request started a read first
             }
             try {
+                reads.incrementAndGet();
                 Optional<ApiKey> key = table.find(keyId);
+                if (key.isEmpty()) {
+                    rememberUnknown(keyId, now);
+                    mine.key().complete(key);
+                    cache.remove(keyId, mine); // only keys that exist stay in the cache: random ids must not evict them
+                    return key;
+                }
+                unknown.remove(keyId);
                 mine.key().complete(key);
                 cache.replace(keyId, mine, new Entry(mine.key(), mine.readAtNanos(), null)); // let the previous item go
                 return key;
@@ -160,6 +229,21 @@ public final class KeyVerifier {
                 throw e;
             }
         }
+    }
+
+    private boolean rememberedUnknown(String keyId) {
+        Long until = unknown.get(keyId);
+        return until != null && System.nanoTime() - until < 0;
+    }
+
+    private void rememberUnknown(String keyId, long now) {
+        if (unknown.size() >= MAX_UNKNOWN) {
+            unknown.values().removeIf(until -> now - until >= 0);
+            if (unknown.size() >= MAX_UNKNOWN) {
+                unknown.clear(); // a flood of random ids: forget them (each may cost one more read), never the keys
+            }
+        }
+        unknown.put(keyId, now + Math.max(ttlNanos, UNKNOWN_TTL_NANOS));
     }
 
     private static Optional<ApiKey> await(CompletableFuture<Optional<ApiKey>> key) {

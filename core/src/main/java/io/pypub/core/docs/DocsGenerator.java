@@ -43,6 +43,15 @@ public final class DocsGenerator {
      */
     public GeneratedDocs generate(Path wheel, List<String> modules, Path outDir, String python, Duration timeout,
             PublishLog log) {
+        return generate(wheel, modules, outDir, python, timeout, log, null);
+    }
+
+    /**
+     * As above; with {@code dependencies}, the wheel and its dependencies are first installed into a
+     * throwaway folder that pdoc also sees ({@link DocsDependencies}).
+     */
+    public GeneratedDocs generate(Path wheel, List<String> modules, Path outDir, String python, Duration timeout,
+            PublishLog log, DocsDependencies dependencies) {
         List<String> names = DocsModules.resolve(wheel, modules);
         Path out = outDir.toAbsolutePath().normalize();
         Path work;
@@ -64,7 +73,13 @@ public final class DocsGenerator {
             Path cwd = Files.createDirectory(work.resolve("cwd"));
             int unpacked = extractor.extract(wheel, site);
             log.info("Unpacked " + wheel.getFileName() + " (" + unpacked + " files) for pdoc.");
-            runPdoc(names, out, python, pythonPath(site), cwd, timeout, log);
+            String pythonPath = pythonPath(site);
+            if (dependencies != null) {
+                Path deps = Files.createDirectory(work.resolve("deps"));
+                dependencies.install(runner, python, wheel, deps, timeout, log);
+                pythonPath = pythonPath + File.pathSeparator + deps;
+            }
+            runPdoc(names, out, python, pythonPath, cwd, timeout, log);
             int files = countFiles(out);
             for (String module : names) {
                 if (!Files.isRegularFile(out.resolve(module.replace('.', '/') + ".html"))) {

@@ -22,6 +22,8 @@ public final class MotoServer implements AutoCloseable {
     private final int port;
     private final boolean serial;
     private Process process;
+    /** Stops the server when the JVM exits without closing it (SIGTERM, Ctrl-C, System.exit). */
+    private Thread shutdownHook;
 
     private MotoServer(Path python, Path logFile, int port, boolean serial) {
         this.python = python;
@@ -55,6 +57,14 @@ public final class MotoServer implements AutoCloseable {
 
     /** Kills the server (as a crash would); {@link #restart()} brings up an empty one on the same port. */
     public synchronized void stop() {
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it stops the process too
+            }
+        }
+        shutdownHook = null;
         if (process != null) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
@@ -79,6 +89,12 @@ public final class MotoServer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         try {
             process = pb.start();
+            Process started = process;
+            shutdownHook = new Thread(() -> {
+                started.descendants().forEach(ProcessHandle::destroyForcibly);
+                started.destroyForcibly();
+            }, "stop embedded server on port " + port);
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded S3/DynamoDB server (" + python + " -m moto.server): "
                     + e.getMessage(), e);

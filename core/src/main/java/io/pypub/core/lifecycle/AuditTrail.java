@@ -2,6 +2,10 @@ package io.pypub.core.lifecycle;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pypub.core.audit.AuditEvent;
+import io.pypub.core.audit.ChangeLog;
+import io.pypub.core.audit.Redaction;
+import io.pypub.core.storage.AwsClients;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -13,19 +17,37 @@ import org.slf4j.LoggerFactory;
  * {@value #LOGGER}, with who did it, to what, and how it ended ({@code ok}, {@code unchanged},
  * {@code refused} or {@code failed}). Refusals are recorded too: who tried to yank prod matters.
  * Where the lines go (file, JSON encoder, CloudWatch) is the logging configuration's business.
+ * The same event also goes to the deployment's central {@link ChangeLog} (the durable trail that
+ * {@code pypub audit} reads) when the trail was made {@link #on} a deployment.
  */
 public final class AuditTrail {
     public static final String LOGGER = "pypub.audit";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Logger log;
+    private final ChangeLog changes;
 
+    /** Log lines only (tests of the rules); operations on a deployment use {@link #on}. */
     public AuditTrail() {
-        this(LoggerFactory.getLogger(LOGGER));
+        this(ChangeLog.NONE);
+    }
+
+    public AuditTrail(ChangeLog changes) {
+        this(LoggerFactory.getLogger(LOGGER), changes);
     }
 
     AuditTrail(Logger log) {
+        this(log, ChangeLog.NONE);
+    }
+
+    AuditTrail(Logger log, ChangeLog changes) {
         this.log = log;
+        this.changes = changes;
+    }
+
+    /** The log line and an event in the deployment's central change log. */
+    public static AuditTrail on(AwsClients aws) {
+        return new AuditTrail(ChangeLog.on(aws));
     }
 
     /** What an audited operation reports back. */
@@ -83,11 +105,13 @@ public final class AuditTrail {
     }
 
     private void write(Event event, String outcome, String detail) {
-        Map<String, String> line = new LinkedHashMap<>(event.fields());
+        Map<String, String> line = new LinkedHashMap<>();
+        event.fields().forEach((k, v) -> line.put(k, Redaction.field(v)));
         line.put("outcome", outcome);
         if (detail != null) {
-            line.put("detail", detail);
+            line.put("detail", Redaction.text(detail, AuditEvent.MAX_MESSAGE));
         }
+        changes.record(toEvent(event.fields(), outcome, detail));
         String json;
         try {
             json = JSON.writeValueAsString(line);
@@ -99,5 +123,17 @@ public final class AuditTrail {
         } else {
             log.info(json);
         }
+    }
+
+    /** The central event: the target fields by name, everything else (reason, from, source) as details. */
+    static AuditEvent toEvent(Map<String, String> fields, String outcome, String detail) {
+        Map<String, String> f = new LinkedHashMap<>(fields);
+        AuditEvent.Builder b = AuditEvent.of(f.remove("operation"), f.remove("actor"));
+        String stage = f.remove("stage");
+        b.stage(stage != null ? stage : f.get("to"));
+        b.project(f.remove("project"));
+        b.version(f.remove("version"));
+        f.forEach(b::detail);
+        return b.finish(outcome, detail);
     }
 }

@@ -59,14 +59,19 @@ public final class ReleaseImporter {
     public static ReleaseImporter on(AwsClients aws) {
         var s = aws.settings();
         return new ReleaseImporter(new DynamoVersionTable(aws.dynamo(), s.versionTable()), new S3ArtifactStore(aws.s3(), s.bucket()),
-                s.layout(), new AuditTrail());
+                s.layout(), AuditTrail.on(aws));
     }
 
     private record Key(String project, Version version) {}
 
     /** Imports every {@code *.tar.gz} and {@code *.whl} below {@code dir} (recursively). */
     public ImportResult importFolder(Path dir, Stage stage, String actor, PublishLog log) {
-        var event = AuditTrail.Event.of("import", actor).with("stage", stage).with("source", dir);
+        return importFolder(dir, stage, actor, String.valueOf(dir), log);
+    }
+
+    /** As above; {@code source} names where the files came from in the audit trail (an index URL without credentials). */
+    public ImportResult importFolder(Path dir, Stage stage, String actor, String source, PublishLog log) {
+        var event = AuditTrail.Event.of("import", actor).with("stage", stage).with("source", source);
         return audit.run(event, () -> {
             Objects.requireNonNull(stage, "stage");
             ReleaseLifecycle.requireActor(actor);

@@ -24,7 +24,7 @@ public final class ReleaseLifecycle {
 
     /** The operations on a deployment's version table, as `pypub` and the Jenkins steps run them. */
     public static ReleaseLifecycle on(AwsClients aws) {
-        return new ReleaseLifecycle(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()));
+        return new ReleaseLifecycle(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()), AuditTrail.on(aws));
     }
 
     public ReleaseLifecycle(VersionTable versions, AuditTrail audit) {
@@ -113,9 +113,20 @@ public final class ReleaseLifecycle {
         }
     }
 
+    /** Longest reason a yank or rollback may give: it is shown on every page that lists the release. */
+    public static final int MAX_REASON = 500;
+
     private static void requireReason(String reason, String what) {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("Give a reason for " + what + " (--reason): it is shown to users and kept in the audit trail.");
+        }
+        if (reason.length() > MAX_REASON) {
+            throw new IllegalArgumentException("The reason for " + what + " is " + reason.length() + " characters long; keep it to "
+                    + MAX_REASON + " (it is shown on the index pages with the release).");
+        }
+        if (reason.chars().anyMatch(c -> Character.isISOControl(c))) {
+            throw new IllegalArgumentException("The reason for " + what + " contains control characters (line breaks, tabs): "
+                    + "give it as one line of text.");
         }
     }
 

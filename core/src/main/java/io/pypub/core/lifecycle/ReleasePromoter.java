@@ -53,7 +53,7 @@ public final class ReleasePromoter {
         var s = aws.settings();
         return new ReleasePromoter(new DynamoVersionTable(aws.dynamo(), s.versionTable()),
                 new BucketCopier(aws.s3(), s.bucket()), new BucketCopier(aws.s3(), s.effectiveDocsBucket()), s.layout(),
-                new AuditTrail());
+                AuditTrail.on(aws));
     }
 
     public PromotionResult promote(String project, String version, Stage from, Stage to, String actor, PublishLog log) {

@@ -28,21 +28,53 @@ public final class SimpleIndexMirror {
     private static final String JSON_TYPE = "application/vnd.pypi.simple.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final int MAX_REDIRECTS = 5;
+
+    /** Redirects are followed here, not by the client, so credentials go only to the index's own origin. */
     private final HttpClient http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
+    private final IndexCredentials credentials;
+    /** Of the current download: where credentials may go, and which. */
+    private URI origin;
+    private IndexCredentials auth;
+
+    public SimpleIndexMirror() {
+        this(null);
+    }
+
+    /** @param credentials sent (HTTP Basic) to the index's own scheme, host and port only; null for none */
+    public SimpleIndexMirror(IndexCredentials credentials) {
+        this.credentials = credentials;
+    }
 
     /**
-     * @param indexUrl the index's simple root, e.g. {@code https://pypi.internal/simple/}
+     * @param indexUrl the index's simple root, e.g. {@code https://pypi.internal/simple/}; credentials in its
+     *                 user-info are used (unless given to the constructor) and never printed
      * @param projects projects to copy; empty means every project the index lists
      * @return how many files were downloaded into {@code dir}
      */
     public int download(URI indexUrl, List<String> projects, Path dir, PublishLog log) {
-        String base = indexUrl.toString().endsWith("/") ? indexUrl.toString() : indexUrl + "/";
+        IndexCredentials fromUrl = IndexCredentials.fromUserInfo(indexUrl).orElse(null);
+        URI plain = IndexCredentials.withoutUserInfo(indexUrl);
+        String base = plain.toString().endsWith("/") ? plain.toString() : plain + "/";
         if (!base.startsWith("http://") && !base.startsWith("https://")) {
             throw new IllegalArgumentException("Not an index URL: " + ProjectName.printable(base) + " (use http:// or https://)");
         }
+        if (plain.getHost() == null) {
+            throw new IllegalArgumentException("Not an index URL (no host): " + ProjectName.printable(base));
+        }
+        if (fromUrl != null && credentials != null) {
+            throw new IllegalArgumentException("Credentials both in the URL and from stdin or netrc: give them one way");
+        }
+        origin = URI.create(plain.getScheme() + "://" + plain.getRawAuthority() + "/");
+        IndexCredentials auth = fromUrl != null ? fromUrl : credentials;
+        return download(base, auth, projects, dir, log);
+    }
+
+    private int download(String base, IndexCredentials auth, List<String> projects, Path dir, PublishLog log) {
+        this.auth = auth;
         List<String> names = new ArrayList<>(projects);
         if (names.isEmpty()) {
             getJson(URI.create(base)).path("projects").forEach(p -> names.add(p.path("name").asText()));
@@ -62,7 +94,7 @@ public final class SimpleIndexMirror {
                 }
                 String sha256 = file.path("hashes").path("sha256").asText(null);
                 if (sha256 == null) {
-                    throw new IllegalStateException(page + " gives no sha256 for " + filename + ": refusing to import unverified bytes");
+                    throw new IllegalStateException(safe(page) + " gives no sha256 for " + filename + ": refusing to import unverified bytes");
                 }
                 fetch(page.resolve(file.path("url").asText()), dir.resolve(filename), sha256);
                 count++;
@@ -72,34 +104,91 @@ public final class SimpleIndexMirror {
         return count;
     }
 
+    /** Sends a GET, following redirects itself; the Authorization header goes only to the index's origin. */
+    private <T> HttpResponse<T> get(URI uri, String accept, Duration timeout, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        URI at = uri;
+        for (int hop = 0; ; hop++) {
+            if (at.getRawUserInfo() != null) {
+                throw new IllegalStateException("The index links to a URL with credentials in it (" + safe(at) + "): refused");
+            }
+            HttpRequest.Builder b = HttpRequest.newBuilder(at).timeout(timeout);
+            if (accept != null) {
+                b.header("Accept", accept);
+            }
+            if (auth != null && sameOrigin(at)) {
+                b.header("Authorization", auth.authorization());
+            }
+            HttpResponse<T> r = http.send(b.build(), body);
+            int status = r.statusCode();
+            if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
+                return r;
+            }
+            if (r.body() instanceof InputStream in) {
+                in.close();
+            }
+            String location = r.headers().firstValue("Location").orElse(null);
+            if (location == null || hop >= MAX_REDIRECTS) {
+                throw new IllegalStateException(safe(at) + " answered HTTP " + status + (location == null ? " without a Location"
+                        : " too many times in a row"));
+            }
+            at = at.resolve(location);
+        }
+    }
+
+    private boolean sameOrigin(URI u) {
+        return origin != null && origin.getScheme().equalsIgnoreCase(u.getScheme()) && origin.getHost() != null
+                && origin.getHost().equalsIgnoreCase(u.getHost()) && port(origin) == port(u);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    /** A URL as it may be printed: no user-info, no query (which may carry ?key=). */
+    static String safe(URI u) {
+        String s = IndexCredentials.withoutUserInfo(u).toString();
+        int q = s.indexOf('?');
+        return q < 0 ? s : s.substring(0, q) + "?[query hidden]";
+    }
+
+    private String statusProblem(URI uri, int status) {
+        String what = safe(uri) + " answered HTTP " + status;
+        if (status == 401 || status == 403) {
+            return what + (auth == null
+                    ? ": the index wants credentials. Give them in the URL (https://__token__:KEY@host/...), in ~/.netrc "
+                            + "(machine HOST login __token__ password KEY) or with --password-stdin"
+                    : ": the credentials for user '" + auth.username() + "' were not accepted");
+        }
+        return what;
+    }
+
     private JsonNode getJson(URI uri) {
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", JSON_TYPE).timeout(Duration.ofSeconds(30)).build();
         try {
-            HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = get(uri, JSON_TYPE, Duration.ofSeconds(30), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
-                throw new IllegalStateException(uri + " answered HTTP " + r.statusCode());
+                throw new IllegalStateException(statusProblem(uri, r.statusCode()));
             }
             if (!r.headers().firstValue("Content-Type").orElse("").startsWith(JSON_TYPE)) {
-                throw new IllegalStateException(uri + " does not speak the PEP 691 JSON simple API (Content-Type "
+                throw new IllegalStateException(safe(uri) + " does not speak the PEP 691 JSON simple API (Content-Type "
                         + r.headers().firstValue("Content-Type").orElse("none") + ")");
             }
             return JSON.readTree(r.body());
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot read " + uri + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot read " + safe(uri) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted reading " + uri, e);
+            throw new IllegalStateException("Interrupted reading " + safe(uri), e);
         }
     }
 
     private void fetch(URI uri, Path target, String sha256) {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
-            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = get(uri, null, Duration.ofMinutes(10), HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() != 200) {
                 r.body().close();
-                throw new IllegalStateException(uri + " answered HTTP " + r.statusCode());
+                throw new IllegalStateException(statusProblem(uri, r.statusCode()));
             }
             try (InputStream in = r.body()) {
                 Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);

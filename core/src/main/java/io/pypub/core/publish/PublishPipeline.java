@@ -1,5 +1,6 @@
 package io.pypub.core.publish;
 
+import io.pypub.core.docs.DocsDependencies;
 import io.pypub.core.docs.DocsGenerator;
 import io.pypub.core.docs.GeneratedDocs;
 import io.pypub.core.notify.FailureNotice;
@@ -18,6 +19,7 @@ import io.pypub.core.inspect.InspectedDistribution;
 import io.pypub.core.inspect.InvalidDistributionException;
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.python.PackageBuilder;
+import io.pypub.core.python.StaticVersion;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.storage.ArtifactStore;
@@ -69,7 +71,7 @@ public final class PublishPipeline {
         AwsSettings s = aws.settings();
         return new PublishPipeline(runner, new S3ArtifactStore(aws.s3(), s.bucket()),
                 new S3ArtifactStore(aws.s3(), s.effectiveDocsBucket()), new DynamoVersionTable(aws.dynamo(), s.versionTable()),
-                s.layout(), notifier);
+                s.layout(), new io.pypub.core.audit.PublishAudit(io.pypub.core.audit.ChangeLog.on(aws), notifier));
     }
 
     /** Publishes, then tells the notifier how it went; failures are rethrown after the notice. */
@@ -92,6 +94,17 @@ public final class PublishPipeline {
 
     private PublishResult run(PublishRequest request, PublishLog log, String[] projectOut) {
         Path projectDir = request.projectDir().toAbsolutePath().normalize();
+        // Before building: a version stated statically (pyproject.toml [project], setup.cfg [metadata]) that
+        // is already published is refused now, not after minutes of building. The check after the build stays.
+        StaticVersion.read(projectDir, request.versionSuffix()).filter(v -> !request.overwrite()).ifPresent(v -> {
+            projectOut[0] = v.project();
+            if (versions.releases(request.stage(), v.project()).stream().anyMatch(r -> r.version().equals(v.version()))) {
+                throw new ReleaseExistsException(v.project() + " " + v.version() + " is already published in stage '"
+                        + request.stage() + "' (the version " + v.source() + " states). Releases are immutable: bump the "
+                        + "version, or pass --overwrite (overwrite: true in Jenkins) to replace it deliberately. "
+                        + "Nothing was uploaded, and nothing was built.");
+            }
+        });
         Path outDir;
         try {
             outDir = Files.createTempDirectory("pypub-dist-");
@@ -207,9 +220,15 @@ public final class PublishPipeline {
             log.warn("No docs: pdoc documents the wheel, and this publish built none (wheel is off).");
             return null;
         }
+        // With docsPython the caller prepared an interpreter; otherwise the dependencies come from the target stage.
+        DocsDependencies dependencies = request.docsPython() == null
+                && DocsDependencies.needed(wheel.get().metadata().getAll("Requires-Dist"))
+                ? new DocsDependencies(versions, store, request.stage(), IndexLinks.orPlaceholder(request.indexUrl()).simpleIndex(request.stage()))
+                : null;
+        String python = request.docsPython() != null ? request.docsPython() : request.python();
         try {
-            return docsGenerator.generate(wheel.get().file(), request.docsModules(), docsDir, request.python(),
-                    request.buildTimeout(), log);
+            return docsGenerator.generate(wheel.get().file(), request.docsModules(), docsDir, python,
+                    request.buildTimeout(), log, dependencies);
         } catch (PublishException e) {
             throw new PublishException(e.getMessage() + "\n(To publish without API docs, turn docs off: --no-docs, or docs: false in Jenkins.)", e);
         }

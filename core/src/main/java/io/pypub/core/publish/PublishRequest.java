@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param docsModules modules to document; empty means detect them from the wheel
  * @param versionSuffix appended to the version at build time (e.g. {@code .dev42}); setuptools only
  * @param indexUrl the index's public base URL for links in the summary and Slack, or null
+ * @param docsPython an interpreter prepared for pdoc (pdoc and the package's dependencies installed), or
+ *     null: pdoc then runs with {@code python}, the package's dependencies installed from the target
+ *     stage into a throwaway folder
  */
 public record PublishRequest(
         Path projectDir,
@@ -28,7 +31,8 @@ public record PublishRequest(
         String publishedBy,
         String sourceRevision,
         String indexUrl,
-        Duration buildTimeout) {
+        Duration buildTimeout,
+        String docsPython) {
 
     public PublishRequest {
         Objects.requireNonNull(projectDir, "projectDir");
@@ -45,6 +49,7 @@ public record PublishRequest(
             new io.pypub.core.notify.IndexLinks(indexUrl); // refuse a bad URL now, not after the release is recorded
         }
         buildTimeout = buildTimeout == null ? Duration.ofMinutes(30) : buildTimeout;
+        docsPython = docsPython == null || docsPython.isBlank() ? null : docsPython.strip();
     }
 
     public static Builder builder(Path projectDir, Stage stage) {
@@ -66,6 +71,7 @@ public record PublishRequest(
         private String sourceRevision;
         private String indexUrl;
         private Duration buildTimeout;
+        private String docsPython;
 
         private Builder(Path projectDir, Stage stage) {
             this.projectDir = projectDir;
@@ -127,9 +133,14 @@ public record PublishRequest(
             return this;
         }
 
+        public Builder docsPython(String docsPython) {
+            this.docsPython = docsPython;
+            return this;
+        }
+
         public PublishRequest build() {
             return new PublishRequest(projectDir, stage, python, wheel, buildIsolation, overwrite, docs, docsModules,
-                    versionSuffix, publishedBy, sourceRevision, indexUrl, buildTimeout);
+                    versionSuffix, publishedBy, sourceRevision, indexUrl, buildTimeout, docsPython);
         }
     }
 }

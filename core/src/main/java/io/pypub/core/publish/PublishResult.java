@@ -1,5 +1,6 @@
 package io.pypub.core.publish;
 
+import io.pypub.core.notify.IndexLinks;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.storage.VersionTable.RecordOutcome;
@@ -37,10 +38,9 @@ public record PublishResult(Release release, RecordOutcome latest) {
         m.put("latestMoved", latest.latestMoved());
         m.put("latestPinned", latest.pinned());
         if (indexBaseUrl != null && !indexBaseUrl.isBlank()) {
-            String base = indexBaseUrl.endsWith("/") ? indexBaseUrl.substring(0, indexBaseUrl.length() - 1) : indexBaseUrl;
-            String simple = base + "/" + release.stage().name() + "/simple/";
-            m.put("indexUrl", simple + release.project() + "/");
-            m.put("installCommand", "pip install --index-url " + simple + " " + release.project() + "=="
+            IndexLinks links = new IndexLinks(indexBaseUrl);
+            m.put("indexUrl", links.projectPage(release.stage(), release.project()));
+            m.put("installCommand", "pip install --index-url " + links.simpleIndex(release.stage()) + " " + release.project() + "=="
                     + release.version().normalized());
         }
         return m;

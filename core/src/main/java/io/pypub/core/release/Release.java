@@ -38,7 +38,10 @@ public record Release(
                 publishedAt, null);
     }
 
-    /** The sdist, which the direct-download URL serves; falls back to the first file. */
+    /**
+     * The sdist, which the direct-download URL serves and the old pipeline's {@code object_key} of
+     * {@code latest} names; falls back to the first file (a wheel-only release).
+     */
     public ReleaseFile primaryFile() {
         return files.stream().filter(f -> f.packageType() == PackageType.SDIST).findFirst()
                 .orElse(files.isEmpty() ? null : files.get(0));

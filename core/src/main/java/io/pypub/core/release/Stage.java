@@ -12,7 +12,7 @@ public record Stage(String name) {
             throw new IllegalArgumentException("Invalid stage '" + ProjectName.printable(name)
                     + "': use 1 to 32 lower-case letters, digits or '-', starting with a letter (e.g. dev, test, prod)");
         }
-        if (name.equals("docs") || name.equals("healthz") || name.equals("metrics")) {
+        if (name.equals("docs") || name.equals("healthz") || name.equals("readyz") || name.equals("metrics")) {
             throw new IllegalArgumentException("Stage name '" + name + "' is reserved by the index URLs");
         }
     }

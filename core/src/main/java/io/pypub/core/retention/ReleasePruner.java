@@ -43,7 +43,7 @@ public final class ReleasePruner {
 
     public static ReleasePruner on(AwsClients aws) {
         return new ReleasePruner(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()), aws.s3(),
-                aws.settings().bucket(), aws.settings().effectiveDocsBucket(), new AuditTrail());
+                aws.settings().bucket(), aws.settings().effectiveDocsBucket(), AuditTrail.on(aws));
     }
 
     /** One release the prune removed (or, in a dry run, would remove). */

@@ -1,6 +1,7 @@
 package io.pypub.core.storage;
 
 import io.pypub.core.release.LatestPointer;
+import io.pypub.core.release.LatestRule;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.release.ProjectEntry;
 import io.pypub.core.release.Release;
@@ -792,13 +793,7 @@ public final class DynamoVersionTable implements VersionTable {
     }
 
     private static Release higher(Release a, Release b) {
-        if (a == null) {
-            return b;
-        }
-        if (b == null) {
-            return a;
-        }
-        return a.version().compareTo(b.version()) >= 0 ? a : b;
+        return LatestRule.better(a, b);
     }
 
     private static ReleaseExistsException alreadyPublished(Release release) {

@@ -94,6 +94,30 @@ public final class S3ArtifactStore implements ArtifactStore {
         }
     }
 
+    /** An open object body and its length as S3 reports it. */
+    public record OpenObject(InputStream body, long size) {}
+
+    /**
+     * Opens an object for reading now, so a missing object or an unreachable S3 is known before a
+     * response is started: empty when the object does not exist, {@link StorageException} when S3
+     * cannot be read.
+     */
+    public Optional<OpenObject> openIfExists(String key) {
+        try {
+            var in = s3.getObject(b -> b.bucket(bucket).key(key));
+            return Optional.of(new OpenObject(in, in.response().contentLength()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
+        } catch (SdkException e) {
+            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
+        }
+    }
+
     @Override
     public void delete(String key) {
         try {

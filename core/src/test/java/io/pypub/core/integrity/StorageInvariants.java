@@ -62,7 +62,9 @@ public final class StorageInvariants {
             String project = e.getKey().substring(e.getKey().indexOf('#') + 1);
             List<Release> releases = e.getValue();
             Optional<LatestPointer> latest = versions.latest(stage, project);
-            Release highest = releases.stream().filter(r -> !r.yanked()).max(Comparator.comparing(Release::version)).orElse(null);
+            // The rule: the highest final version that is not yanked (a pre-release only if there is no final one).
+            Release highest = releases.stream().filter(r -> !r.yanked()).reduce(null, io.pypub.core.release.LatestRule::better,
+                    io.pypub.core.release.LatestRule::better);
             String where = stage + "/" + project;
             String expected;
             if (latest.isPresent() && latest.get().pinned()) {
@@ -76,7 +78,7 @@ public final class StorageInvariants {
                 expected = highest == null ? null : highest.version().normalized();
                 String actual = latest.map(LatestPointer::version).orElse(null);
                 if (!Objects.equals(expected, actual)) {
-                    out.add(where + ": latest is " + actual + " but the highest version that is not yanked is " + expected);
+                    out.add(where + ": latest is " + actual + " but the rule (LatestRule) gives " + expected);
                 }
             }
             Optional<ProjectEntry> registry = versions.projects(stage).stream().filter(p -> p.name().equals(project)).findFirst();

@@ -92,10 +92,14 @@ class PublishPipelineTest {
         var s3Before = deployment.s3Snapshot();
         var tableBefore = deployment.tableSnapshot();
 
-        assertThatThrownBy(() -> deployment.pipeline().publish(request(project), new RecordingLog()))
+        RecordingLog again = new RecordingLog();
+        assertThatThrownBy(() -> deployment.pipeline().publish(request(project), again))
                 .isInstanceOf(ReleaseExistsException.class)
                 .hasMessageContaining("hello-package 0.1.0 is already published in stage 'dev'")
-                .hasMessageContaining("--overwrite");
+                .hasMessageContaining("--overwrite")
+                .hasMessageContaining("nothing was built");
+        // The version is stated in pyproject.toml: refused before the build, which is where the time goes.
+        assertThat(again.text()).doesNotContain("Built ");
 
         assertThat(deployment.s3Snapshot()).isEqualTo(s3Before);
         assertThat(deployment.tableSnapshot()).isEqualTo(tableBefore);
@@ -140,6 +144,21 @@ class PublishPipelineTest {
                 .isInstanceOf(PublishException.class)
                 .hasMessageContaining("hatch version");
         assertThat(deployment.tableSnapshot()).isEmpty();
+    }
+
+    @Test
+    void aSuffixedVersionAlreadyPublishedIsRefusedBeforeBuilding() throws Exception {
+        Path project = env.copyOfExample("hello-package");
+        PublishRequest dev7 = PublishRequest.builder(project, DEV).python(env.python().python().toString())
+                .buildIsolation(false).docs(false).versionSuffix(".dev7").publishedBy("test").build();
+        deployment.pipeline().publish(dev7, new RecordingLog());
+
+        RecordingLog again = new RecordingLog();
+        assertThatThrownBy(() -> deployment.pipeline().publish(dev7, again))
+                .isInstanceOf(ReleaseExistsException.class)
+                .hasMessageContaining("hello-package 0.1.0.dev7 is already published in stage 'dev'");
+        assertThat(again.text()).doesNotContain("Built ").doesNotContain("Version suffix");
+        assertThat(project.resolve("setup.cfg")).doesNotExist();
     }
 
     @Test

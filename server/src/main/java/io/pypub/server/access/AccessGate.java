@@ -10,13 +10,13 @@ import io.pypub.core.access.FailedAuthThrottle;
 import io.pypub.core.access.KeyVerifier;
 import io.pypub.core.access.PasswordHasher;
 import io.pypub.core.access.RateLimiter;
+import io.pypub.core.route.IndexRoute;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.server.index.IndexRequest;
 import io.pypub.server.index.IndexResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * Decides who may read what, before the index serves anything:
@@ -24,10 +24,16 @@ import java.util.Optional;
  *   <li>package pages and files need a key (query {@code key=}, Basic password, or Bearer) that
  *       is valid, unexpired, unrevoked, and granted the stage (and project, if limited): else
  *       401 with a Basic challenge, or 403;</li>
- *   <li>each key is rate limited (token bucket, per instance) and each file download is counted
- *       against its daily and monthly quotas (global, in DynamoDB): over either, 429 + Retry-After;</li>
- *   <li>docs need HTTP Basic with a docs user allowed for the stage;</li>
- *   <li>an address with too many failed logins gets 429 for a while;</li>
+ *   <li>each key is rate limited (token bucket, per instance; over it: 429 + a short Retry-After) and
+ *       each file download is counted against its daily and monthly quotas (global, in DynamoDB):
+ *       over either, 403 naming the quota and its reset, which pip and uv show and do not retry;</li>
+ *   <li>docs need HTTP Basic with a docs user allowed for the stage; at most a few password
+ *       checks (bcrypt) run at once, and a login that waits too long for one gets 503;</li>
+ *   <li>failed attempts are throttled, not the credentials behind them: an address with too many
+ *       costly failures (unknown key ids, bad docs logins) may no longer cause table reads of
+ *       unknown ids or password hashes (429), but its valid keys and recently verified logins
+ *       still pass; a key id with too many failed attempts gets 429 for those, its right secret
+ *       still passes;</li>
  *   <li>{@code /healthz} and {@code /metrics} are open.</li>
  * </ul>
  */
@@ -37,23 +43,25 @@ public final class AccessGate implements AutoCloseable {
     private final DocsUsers users;
     private final RateLimiter rates;
     private final DownloadQuota quota;
+    /** Costly failures per client address. */
     private final FailedAuthThrottle failures;
-    private final Clock clock;
+    /** Failed attempts per presented key id (unknown ids too, so the answer does not tell whether an id exists). */
+    private final FailedAuthThrottle keyFailures;
 
     AccessGate(boolean enabled, KeyVerifier keys, DocsUsers users, RateLimiter rates, DownloadQuota quota,
-            FailedAuthThrottle failures, Clock clock) {
+            FailedAuthThrottle failures, FailedAuthThrottle keyFailures) {
         this.enabled = enabled;
         this.keys = keys;
         this.users = users;
         this.rates = rates;
         this.quota = quota;
         this.failures = failures;
-        this.clock = clock;
+        this.keyFailures = keyFailures;
     }
 
     /** Lets everything through: no credentials needed (demo, local use, embedding in tests). */
     public static AccessGate disabled() {
-        return new AccessGate(false, null, null, null, null, null, Clock.systemUTC());
+        return new AccessGate(false, null, null, null, null, null, null);
     }
 
     /** The gate over a deployment's access table. */
@@ -65,11 +73,12 @@ public final class AccessGate implements AutoCloseable {
         String table = aws.settings().accessTable();
         return new AccessGate(true,
                 new KeyVerifier(new ApiKeyTable(aws.dynamo(), table), clock, settings.cacheTtl()),
-                new DocsUsers(new DocsUserTable(aws.dynamo(), table), new PasswordHasher(), clock, settings.cacheTtl()),
+                new DocsUsers(new DocsUserTable(aws.dynamo(), table), new PasswordHasher(), clock, settings.cacheTtl(),
+                        settings.passwordCheckPermits(), settings.passwordCheckWait()),
                 new RateLimiter(),
                 new DownloadQuota(aws.dynamo(), table, clock, settings.usageFlushInterval()),
                 new FailedAuthThrottle(settings.failedAuthLimit(), settings.failedAuthWindow()),
-                clock);
+                new FailedAuthThrottle(settings.keyFailureLimit(), settings.failedAuthWindow()));
     }
 
     public boolean enabled() {
@@ -84,26 +93,28 @@ public final class AccessGate implements AutoCloseable {
         }
     }
 
-    public Admission admit(IndexRequest request, RequestTarget target, String clientAddress) {
-        if (!enabled || target.kind() == RequestTarget.Kind.OPEN) {
+    public Admission admit(IndexRequest request, IndexRoute target, String clientAddress) {
+        if (!enabled || target.access() == IndexRoute.Access.OPEN) {
             return Admission.anonymous();
-        }
-        long blocked = failures.retryAfterSeconds(clientAddress);
-        if (blocked > 0) {
-            return Admission.denied(Denials.tooManyRequests("too many failed logins from this address", blocked), null,
-                    "failed-login throttle");
         }
         Credentials credentials = Credentials.from(request);
         if (credentials instanceof Credentials.Malformed m) {
-            failures.recordFailure(clientAddress);
             return Admission.denied(Denials.badRequest(m.reason()), null, m.reason());
         }
-        return target.kind() == RequestTarget.Kind.DOCS
-                ? admitDocsUser(credentials, target, clientAddress)
-                : admitKey(credentials, target, clientAddress);
+        // Not a refusal by itself: an address over the limit only loses the costly checks (reads of
+        // unknown key ids, password hashes); its valid keys and verified logins still get through.
+        long blocked = failures.retryAfterSeconds(clientAddress);
+        return target.access() == IndexRoute.Access.DOCS
+                ? admitDocsUser(credentials, target, clientAddress, blocked)
+                : admitKey(credentials, target, clientAddress, blocked);
     }
 
-    private Admission admitKey(Credentials credentials, RequestTarget target, String clientAddress) {
+    private static Admission addressThrottled(long retryAfter, String keyId) {
+        return Admission.denied(Denials.tooManyRequests("too many failed logins from this address", retryAfter), keyId,
+                "failed-login throttle");
+    }
+
+    private Admission admitKey(Credentials credentials, IndexRoute target, String clientAddress, long blocked) {
         String presented;
         if (credentials instanceof Credentials.Key k) {
             presented = k.value();
@@ -112,14 +123,33 @@ public final class AccessGate implements AutoCloseable {
         } else {
             return Admission.denied(Denials.unauthorized("an API key is required", Denials.PACKAGES_REALM), null, "no key");
         }
-        KeyVerifier.Result result = keys.verify(presented);
+        KeyVerifier.Result result = keys.verify(presented, blocked == 0);
         if (!result.ok()) {
-            failures.recordFailure(clientAddress);
-            return Admission.denied(Denials.unauthorized(result.reason().message(), Denials.PACKAGES_REALM), result.keyId(),
-                    result.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+            KeyVerifier.Reason reason = result.reason();
+            String why = reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            switch (reason) {
+                case THROTTLED:
+                    return addressThrottled(blocked, result.keyId());
+                case UNKNOWN, WRONG_SECRET:
+                    if (result.costly()) {
+                        failures.recordFailure(clientAddress); // a table read that found nothing
+                    }
+                    // A wrong secret for a known id costs one hash: it counts against that id, not the address, so
+                    // one stale client after a rotation does not lock out the other keys behind the same NAT.
+                    keyFailures.recordFailure(result.keyId());
+                    long wait = keyFailures.retryAfterSeconds(result.keyId());
+                    if (wait > 0) {
+                        return Admission.denied(Denials.tooManyRequests("too many failed attempts with this key", wait),
+                                result.keyId(), "key id throttle");
+                    }
+                    break;
+                default:
+                    break; // malformed (costs a parse), revoked, expired (the right secret of a retired key): nothing to throttle
+            }
+            return Admission.denied(Denials.unauthorized(reason.message(), Denials.PACKAGES_REALM), result.keyId(), why);
         }
         ApiKey key = result.key();
-        if (target.stage() != null && !key.policy().allowsStage(target.stage())) {
+        if (target.stage() != null && !key.policy().allowsStage(target.stage().name())) {
             return Admission.denied(Denials.forbidden("this key is not valid for stage '" + target.stage() + "'"), key.keyId(),
                     "stage not granted");
         }
@@ -136,18 +166,27 @@ public final class AccessGate implements AutoCloseable {
         return new Admission(null, key, null, key.keyId(), null, linkQuery);
     }
 
-    private Admission admitDocsUser(Credentials credentials, RequestTarget target, String clientAddress) {
+    private Admission admitDocsUser(Credentials credentials, IndexRoute target, String clientAddress, long blocked) {
         if (!(credentials instanceof Credentials.Basic basic)) {
             return Admission.denied(Denials.unauthorized("log in with your docs user name and password", Denials.DOCS_REALM), null,
                     "no docs login");
         }
-        Optional<DocsUser> user = users.authenticate(basic.user(), basic.password());
-        if (user.isEmpty()) {
-            failures.recordFailure(clientAddress);
-            return Admission.denied(Denials.unauthorized("wrong user name or password", Denials.DOCS_REALM), null, "bad docs login");
+        DocsUsers.Login login = users.login(basic.user(), basic.password(), blocked == 0);
+        switch (login.outcome()) {
+            case THROTTLED:
+                return addressThrottled(blocked, null);
+            case BUSY:
+                failures.recordFailure(clientAddress); // a flood from one address soon stops waiting for permits at all
+                return Admission.denied(Denials.busy("too many logins being checked, try again in a moment", 1), null,
+                        "password checks busy");
+            case WRONG:
+                failures.recordFailure(clientAddress);
+                return Admission.denied(Denials.unauthorized("wrong user name or password", Denials.DOCS_REALM), null, "bad docs login");
+            default:
+                break;
         }
-        DocsUser u = user.get();
-        if (!u.allowsStage(target.stage())) {
+        DocsUser u = login.user();
+        if (!u.allowsStage(target.stage().name())) {
             return new Admission(Denials.forbidden("user may not read docs of stage '" + target.stage() + "'"), null, u, null,
                     "stage not granted", "");
         }
@@ -159,9 +198,9 @@ public final class AccessGate implements AutoCloseable {
      * the key's quotas, and refused with 429 if that would go over. Only served files count:
      * pages, metadata, HEAD and 404s do not.
      */
-    public Served afterRouting(Admission admission, RequestTarget target, IndexRequest request, IndexResponse response) {
+    public Served afterRouting(Admission admission, IndexRoute target, IndexRequest request, IndexResponse response) {
         int status = response.status();
-        boolean download = target.kind() == RequestTarget.Kind.DOWNLOAD && request.method().equalsIgnoreCase("GET")
+        boolean download = target.access() == IndexRoute.Access.DOWNLOAD && request.method().equalsIgnoreCase("GET")
                 && (status == 200 || status == 302 || status == 307);
         if (!download || !enabled || admission.key() == null) {
             return new Served(response, download, null);
@@ -170,8 +209,7 @@ public final class AccessGate implements AutoCloseable {
         if (d.allowed()) {
             return new Served(response, true, null);
         }
-        return new Served(Denials.tooManyRequests("download quota exceeded (" + d.period() + " limit of " + d.limit()
-                + " downloads; resets " + d.resetsAt() + ")", d.retryAfterSeconds(clock.instant())), false, d.period() + " quota exceeded");
+        return new Served(Denials.quotaExceeded(d.period(), d.limit(), d.resetsAt()), false, d.period() + " quota exceeded");
     }
 
     /**

@@ -9,40 +9,71 @@ import java.util.List;
  * @param enabled false serves everything without credentials (demo, local use); audit and input checks stay on
  * @param trustedProxies addresses or CIDR ranges of proxies whose X-Forwarded-For is believed
  * @param cacheTtl how long key and user records are cached: the delay before a revocation takes effect
- * @param failedAuthLimit failed logins from one address within {@code failedAuthWindow} before it gets 429
- */
-/**
+ * @param failedAuthLimit costly failed logins (table reads of unknown key ids, bcrypt checks of wrong docs passwords) from one
+ *     address within {@code failedAuthWindow} after which that address may no longer cause costly checks (table
+ *     reads of unknown key ids, password hashes); valid keys and recently verified logins still pass
  * @param usageFlushInterval how long downloads of keys without a quota are added up before they are
  *     written (zero: each at once, as downloads of keys with a quota always are)
+ * @param keyFailureLimit failed attempts with one key id within {@code failedAuthWindow} after which further
+ *     failed attempts with that id get 429 (its right secret still passes)
+ * @param passwordCheckPermits how many docs password checks (bcrypt) may run at once
+ * @param passwordCheckWait how long a docs login waits for one of those permits before it gets 503
  */
 public record AccessSettings(boolean enabled, List<String> trustedProxies, Duration cacheTtl, int failedAuthLimit,
-        Duration failedAuthWindow, Duration usageFlushInterval) {
+        Duration failedAuthWindow, Duration usageFlushInterval, int keyFailureLimit, int passwordCheckPermits,
+        Duration passwordCheckWait) {
+
+    public static final int DEFAULT_FAILED_AUTH_LIMIT = 20;
+    public static final int DEFAULT_KEY_FAILURE_LIMIT = 20;
 
     public AccessSettings {
         trustedProxies = List.copyOf(trustedProxies);
+        if (passwordCheckPermits < 1) {
+            throw new IllegalArgumentException("At least one password check must be allowed at a time");
+        }
     }
 
     public static AccessSettings enforcing() {
-        return new AccessSettings(true, List.of(), Duration.ofSeconds(2), 20, Duration.ofMinutes(1), Duration.ZERO);
+        return new AccessSettings(true, List.of(), Duration.ofSeconds(2), DEFAULT_FAILED_AUTH_LIMIT, Duration.ofMinutes(1),
+                Duration.ZERO, DEFAULT_KEY_FAILURE_LIMIT, 1, Duration.ofMillis(250));
     }
 
     public static AccessSettings disabled() {
-        return new AccessSettings(false, List.of(), Duration.ofSeconds(2), 20, Duration.ofMinutes(1), Duration.ZERO);
+        return enforcing().withEnabled(false);
+    }
+
+    private AccessSettings withEnabled(boolean on) {
+        return new AccessSettings(on, trustedProxies, cacheTtl, failedAuthLimit, failedAuthWindow, usageFlushInterval,
+                keyFailureLimit, passwordCheckPermits, passwordCheckWait);
     }
 
     public AccessSettings withTrustedProxies(List<String> proxies) {
-        return new AccessSettings(enabled, proxies, cacheTtl, failedAuthLimit, failedAuthWindow, usageFlushInterval);
+        return new AccessSettings(enabled, proxies, cacheTtl, failedAuthLimit, failedAuthWindow, usageFlushInterval,
+                keyFailureLimit, passwordCheckPermits, passwordCheckWait);
     }
 
     public AccessSettings withCacheTtl(Duration ttl) {
-        return new AccessSettings(enabled, trustedProxies, ttl, failedAuthLimit, failedAuthWindow, usageFlushInterval);
+        return new AccessSettings(enabled, trustedProxies, ttl, failedAuthLimit, failedAuthWindow, usageFlushInterval,
+                keyFailureLimit, passwordCheckPermits, passwordCheckWait);
     }
 
     public AccessSettings withFailedAuthLimit(int limit, Duration window) {
-        return new AccessSettings(enabled, trustedProxies, cacheTtl, limit, window, usageFlushInterval);
+        return new AccessSettings(enabled, trustedProxies, cacheTtl, limit, window, usageFlushInterval, keyFailureLimit,
+                passwordCheckPermits, passwordCheckWait);
     }
 
     public AccessSettings withUsageFlushInterval(Duration interval) {
-        return new AccessSettings(enabled, trustedProxies, cacheTtl, failedAuthLimit, failedAuthWindow, interval);
+        return new AccessSettings(enabled, trustedProxies, cacheTtl, failedAuthLimit, failedAuthWindow, interval,
+                keyFailureLimit, passwordCheckPermits, passwordCheckWait);
+    }
+
+    public AccessSettings withKeyFailureLimit(int limit) {
+        return new AccessSettings(enabled, trustedProxies, cacheTtl, failedAuthLimit, failedAuthWindow, usageFlushInterval,
+                limit, passwordCheckPermits, passwordCheckWait);
+    }
+
+    public AccessSettings withPasswordChecks(int permits, Duration wait) {
+        return new AccessSettings(enabled, trustedProxies, cacheTtl, failedAuthLimit, failedAuthWindow, usageFlushInterval,
+                keyFailureLimit, permits, wait);
     }
 }

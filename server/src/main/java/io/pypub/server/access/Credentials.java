@@ -36,6 +36,13 @@ public sealed interface Credentials {
 
     record Malformed(String reason) implements Credentials {}
 
+    /** The key id of a presented key (public, not a secret), for the audit line of a request that could not be checked. */
+    static String presentedKeyId(IndexRequest request) {
+        Credentials c = from(request);
+        String value = c instanceof Key k ? k.value() : c instanceof Basic b ? b.password() : null;
+        return io.pypub.core.access.ApiKeyToken.parse(value).map(io.pypub.core.access.ApiKeyToken::keyId).orElse(null);
+    }
+
     static Credentials from(IndexRequest request) {
         String auth = request.header("Authorization");
         String key = request.query().get("key");

@@ -23,6 +23,22 @@ final class Denials {
         return IndexResponse.text(403, "Forbidden: " + reason);
     }
 
+    /**
+     * An exhausted download quota: 403, not 429. pip (urllib3) retries 429 after its Retry-After
+     * however long that is, so a quota's hours-long wait hung CI jobs silently, and uv retried it
+     * three times and failed anyway. Neither retries 403: both stop at once and print the status
+     * line, so the reason phrase names the quota and its reset (the body says the same, for curl).
+     */
+    static IndexResponse quotaExceeded(String period, long limit, java.time.Instant resetsAt) {
+        String reason = "Download quota exceeded: " + period + " limit of " + limit + " downloads, resets " + resetsAt;
+        return IndexResponse.text(403, "Forbidden: " + reason).reasonPhrase(reason);
+    }
+
+    /** Too many password checks at once: the index is protecting its CPU, so try again in a moment. */
+    static IndexResponse busy(String reason, long retryAfterSeconds) {
+        return IndexResponse.text(503, "Service unavailable: " + reason).header("Retry-After", Long.toString(retryAfterSeconds));
+    }
+
     static IndexResponse tooManyRequests(String reason, long retryAfterSeconds) {
         return IndexResponse.text(429, "Too many requests: " + reason).header("Retry-After", Long.toString(retryAfterSeconds));
     }

@@ -1,6 +1,7 @@
 package io.pypub.server.access;
 
 import io.pypub.core.access.ApiKeyToken;
+import io.pypub.core.route.IndexRoute;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.StorageException;
 import io.pypub.server.index.IndexRequest;
@@ -78,14 +79,14 @@ public final class RequestGuard implements AutoCloseable {
                 audit.reason = invalid.get();
                 response = Denials.badRequest(invalid.get());
             } else {
-                RequestTarget target = RequestTarget.of(request);
-                audit.stage = target.stage();
-                audit.project = AuditRecord.clip(target.project(), 200);
-                audit.version = AuditRecord.clip(target.version(), 100);
-                audit.file = AuditRecord.clip(target.file(), 300);
-                admission = gate.admit(request, target, audit.clientIp);
+                IndexRoute route = request.route();
+                audit.stage = route.stage() == null ? null : route.stage().name();
+                audit.project = AuditRecord.clip(route.project(), 200);
+                audit.version = AuditRecord.clip(route.version(), 100);
+                audit.file = AuditRecord.clip(route.file(), 300);
+                admission = gate.admit(request, route, audit.clientIp);
                 if (admission.admitted()) {
-                    AccessGate.Served served = gate.afterRouting(admission, target, request, router.route(request, admission));
+                    AccessGate.Served served = gate.afterRouting(admission, route, request, router.route(request, admission));
                     response = served.response();
                     audit.download = served.download() && served.refusal() == null;
                     audit.reason = served.refusal();
@@ -100,7 +101,8 @@ public final class RequestGuard implements AutoCloseable {
         } catch (StorageException e) {
             LOG.error("Storage error on request {}: {}", audit.requestId, ApiKeyToken.redact(e.getMessage()));
             audit.reason = "storage unavailable";
-            response = IndexResponse.text(503, "Storage temporarily unavailable").header("Retry-After", "5");
+            audit.keyId = Credentials.presentedKeyId(request); // the key could not be checked: say which one was shown
+            response = IndexResponse.storageUnavailable("storage temporarily unavailable");
         } catch (RuntimeException e) {
             // The message may quote the request (which may hold a key): log a redacted copy with the original stack.
             RuntimeException safe = new RuntimeException(ApiKeyToken.redact(e.toString()));
@@ -109,7 +111,9 @@ public final class RequestGuard implements AutoCloseable {
             audit.reason = "internal error";
             response = IndexResponse.text(500, "Internal error (request id " + audit.requestId + ")");
         }
-        audit.keyId = admission.keyId();
+        if (admission.keyId() != null) {
+            audit.keyId = admission.keyId();
+        }
         audit.client = admission.client();
         audit.user = admission.user() != null ? admission.user().name() : null;
         SecurityHeaders.apply(response, admission.authenticated());

@@ -37,7 +37,25 @@ public final class AwsOptions {
     URI dynamoEndpoint;
 
     public AwsSettings settings() {
-        return new AwsSettings(region, bucket, prefix, docsBucket, versionTable, accessTable, s3Endpoint, dynamoEndpoint);
+        return new AwsSettings(region, bucket, prefix, docsBucket, versionTable, accessTable,
+                endpoint(s3Endpoint, "--s3-endpoint", "PYPUB_S3_ENDPOINT"),
+                endpoint(dynamoEndpoint, "--dynamodb-endpoint", "PYPUB_DYNAMODB_ENDPOINT"));
+    }
+
+    /** An endpoint must be an absolute http(s) URL with a host; the SDK fails on anything else with a NullPointerException. */
+    static URI endpoint(URI uri, String option, String env) {
+        if (uri == null || uri.toString().isBlank()) {
+            return null;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
+                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("Invalid " + option + " (env " + env + ") '"
+                    + io.pypub.core.audit.Redaction.field(uri.toString()) + "': use an http(s) URL with a host and port, "
+                    + "like http://localhost:4566");
+        }
+        return uri;
     }
 
     /** Clients with credentials from the AWS default chain (env, profile, instance or task role). */

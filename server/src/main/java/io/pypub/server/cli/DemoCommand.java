@@ -1,5 +1,7 @@
 package io.pypub.server.cli;
 
+import io.pypub.core.audit.AuditEvent;
+import io.pypub.core.audit.ChangeLog;
 import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
@@ -53,6 +55,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         dir = dir.toAbsolutePath().normalize();
+        checkPortFree(port); // before minutes of building, not after
         Path source = project != null ? project : Path.of(System.getProperty("pypub.home", ".")).resolve("examples/hello-package");
         if (!Files.isDirectory(source)) {
             throw new IllegalArgumentException("No project at " + source + ": run the demo from the repository root or pass --project");
@@ -80,15 +83,19 @@ final class DemoCommand implements Callable<Integer> {
 
             say("Creating an API key for stage 'dev' (auth is on, as in production; audit log in " + dir.resolve("logs/audit.log") + ")");
             AuditLog.toFile(dir.resolve("logs/audit.log"));
-            IssuedKey key = KeysCommand.keys(clients).create(new KeyPolicy("demo", java.util.Set.of("dev"), java.util.Set.of(), 10, 100,
-                    null, null, null), "pypub demo");
+            IssuedKey key = ChangeLog.on(clients).run(AuditEvent.of("keys.create", "pypub demo").client("demo").detail("stages", "dev"),
+                    () -> KeysCommand.keys(clients).create(new KeyPolicy("demo", java.util.Set.of("dev"), java.util.Set.of(),
+                            KeyPolicy.DEFAULT_RATE_PER_SECOND, KeyPolicy.DEFAULT_BURST,
+                            null, null, null), "pypub demo"), k -> "Created key " + k.key().keyId() + " for client 'demo'");
             System.out.println("    key " + key.key().keyId() + " (shown in full once, here): " + key.token().reveal());
             RequestGuard guard = RequestGuard.forDeployment(clients, AccessSettings.enforcing());
             try (IndexServer server = new IndexServer(new IndexService(clients, IndexSettings.defaults(), guard), "127.0.0.1", port).start()) {
                 String simple = server.localUrl() + "/dev/simple/";
                 String authed = "http://__token__:" + key.token().reveal() + "@" + server.localUrl().getAuthority() + "/dev/simple/";
                 say("Serving the index at " + simple + " (requests without the key get 401)");
-                Map<String, Object> summary = result.summary(server.localUrl().toString());
+                // The demo's own throwaway key on a loopback index: fine to show, and the install line works when pasted.
+                Map<String, Object> summary = result.summary("http://__token__:" + key.token().reveal() + "@"
+                        + server.localUrl().getAuthority());
                 PublishCommand.printSummary(summary);
 
                 String project = result.release().project();
@@ -110,6 +117,10 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("  pip install --index-url " + authed + " " + project);
                 System.out.println("  curl -u __token__:" + key.token().reveal() + " -H 'Accept: application/vnd.pypi.simple.v1+json' "
                         + simple + project + "/");
+                System.out.println("Keep keys out of files and logs (README: \"Keep the key out of files and logs\"):");
+                System.out.println("  printf 'machine " + server.localUrl().getHost() + " login __token__ password %s\\n' "
+                        + key.token().reveal() + " >> ~/.netrc   # then: pip install --index-url " + simple + " " + project);
+                System.out.println("  export PIP_INDEX_URL=" + authed + "   # in CI, from a secret variable; pip masks it in its output");
                 if (keepServing) {
                     System.out.println("Index running at " + simple + " - press Ctrl-C to stop.");
                     server.join();
@@ -119,6 +130,23 @@ final class DemoCommand implements Callable<Integer> {
             AuditLog.close();
         }
         return 0;
+    }
+
+    /** A fixed --port must be free on loopback; 0 means any. */
+    static void checkPortFree(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("Invalid --port " + port + ": use 1-65535, or 0 for any free port");
+        }
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("Port " + port + " on 127.0.0.1 is not free (" + e.getMessage()
+                    + "): pick another with --port, or leave --port out for any free port");
+        }
     }
 
     private void say(String message) {

@@ -9,6 +9,8 @@ import io.pypub.core.access.ApiKeys;
 import io.pypub.core.access.DownloadQuota;
 import io.pypub.core.access.IssuedKey;
 import io.pypub.core.access.KeyPolicy;
+import io.pypub.core.audit.AuditEvent;
+import io.pypub.core.audit.ChangeLog;
 import io.pypub.core.storage.AwsClients;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,11 +53,13 @@ final class KeysCommand {
         @Option(names = "--projects", split = ",", description = "Limit the key to these projects (default: all projects of its stages).")
         List<String> projects;
 
-        @Option(names = "--rate", defaultValue = "10/s",
+        @Option(names = "--rate", defaultValue = KeyPolicy.DEFAULT_RATE_PER_SECOND + "/s",
                 description = "Request rate: N, N/s, N/m or N/h; 0 for no limit (default ${DEFAULT-VALUE}; per index instance).")
         String rate;
 
-        @Option(names = "--burst", defaultValue = "100", description = "Requests allowed at once above the rate (default ${DEFAULT-VALUE}).")
+        @Option(names = "--burst", defaultValue = "" + KeyPolicy.DEFAULT_BURST,
+                description = "Requests allowed at once above the rate (default ${DEFAULT-VALUE}: a uv or pip resolve of a few "
+                        + "hundred packages passes without a 429).")
         int burst;
 
         @Option(names = "--daily", description = "File downloads per UTC day (default: unlimited).")
@@ -67,7 +71,8 @@ final class KeysCommand {
         @Option(names = "--expires", description = "Last day the key works (YYYY-MM-DD, through the end of that UTC day) or an ISO instant.")
         String expires;
 
-        @Option(names = "--created-by", description = "Recorded as the key's creator (default: user@host).")
+        @Option(names = {"--actor", "--created-by"}, defaultValue = "${env:BUILD_URL}",
+                description = "Who creates the key: recorded as its creator and in the audit trail (default: $BUILD_URL, else user@host).")
         String createdBy;
 
         @Option(names = "--json", description = "Print the key and its settings as JSON on stdout.")
@@ -75,10 +80,23 @@ final class KeysCommand {
 
         @Override
         public Integer call() throws Exception {
+            Instant expiry = parseExpiry(expires);
+            if (expiry != null && !expiry.isAfter(Instant.now())) {
+                throw new AccessException("The expiry " + expires.strip() + " is in the past: the key would never work. "
+                        + "Give a future day (YYYY-MM-DD, valid through its end in UTC) or leave --expires out.");
+            }
             KeyPolicy policy = new KeyPolicy(client, Set.copyOf(stages), projects == null ? Set.of() : Set.copyOf(projects),
-                    parseRate(rate), burst, daily, monthly, parseExpiry(expires));
+                    parseRate(rate), burst, daily, monthly, expiry);
+            String actor = createdBy != null && !createdBy.isBlank() ? createdBy : PublishCommand.defaultPublisher();
             try (AwsClients clients = aws.clients()) {
-                IssuedKey issued = keys(clients).create(policy, createdBy != null ? createdBy : PublishCommand.defaultPublisher());
+                AuditEvent.Builder event = AuditEvent.of("keys.create", actor).client(client)
+                        .detail("stages", String.join(",", policy.stages().stream().sorted().toList()))
+                        .detail("projects", policy.projects().isEmpty() ? null : String.join(",", policy.projects().stream().sorted().toList()))
+                        .detail("expires", expiry);
+                IssuedKey issued = ChangeLog.on(clients).run(event, () -> keys(clients).create(policy, actor), k -> {
+                    event.keyId(k.key().keyId());
+                    return "Created key " + k.key().keyId() + " for client '" + k.key().client() + "'";
+                });
                 printIssued(issued, json, "Created");
             }
             return 0;
@@ -141,13 +159,20 @@ final class KeysCommand {
         @Mixin
         AwsOptions aws;
 
+        @Mixin
+        ActorOption actor;
+
         @Parameters(index = "0", description = "Key id.")
         String keyId;
 
         @Override
         public Integer call() {
             try (AwsClients clients = aws.clients()) {
-                ApiKey k = keys(clients).revoke(keyId);
+                AuditEvent.Builder event = AuditEvent.of("keys.revoke", actor.actor()).keyId(keyId);
+                ApiKey k = ChangeLog.on(clients).run(event, () -> keys(clients).revoke(keyId), r -> {
+                    event.client(r.client());
+                    return "Revoked key " + r.keyId();
+                });
                 System.out.println("Revoked key " + k.keyId() + " of client '" + k.client() + "' (every index refuses it within a few seconds).");
             }
             return 0;
@@ -160,6 +185,9 @@ final class KeysCommand {
         @Mixin
         AwsOptions aws;
 
+        @Mixin
+        ActorOption actor;
+
         @Parameters(index = "0", description = "Key id.")
         String keyId;
 
@@ -169,7 +197,12 @@ final class KeysCommand {
         @Override
         public Integer call() throws Exception {
             try (AwsClients clients = aws.clients()) {
-                printIssued(keys(clients).rotate(keyId), json, "Rotated");
+                AuditEvent.Builder event = AuditEvent.of("keys.rotate", actor.actor()).keyId(keyId);
+                IssuedKey issued = ChangeLog.on(clients).run(event, () -> keys(clients).rotate(keyId), k -> {
+                    event.client(k.key().client());
+                    return "Rotated key " + k.key().keyId() + " (new secret, same settings)";
+                });
+                printIssued(issued, json, "Rotated");
             }
             return 0;
         }

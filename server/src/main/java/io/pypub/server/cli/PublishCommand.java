@@ -28,14 +28,15 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws;
 
-    @Parameters(index = "0", defaultValue = ".", description = "Folder of the Python project (default: current folder).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PROJECT-DIR", defaultValue = ".",
+            description = "Folder of the Python project (default: the current folder).")
     Path project;
 
     @Option(names = "--stage", defaultValue = "${env:PYPUB_STAGE:-dev}", description = "Stage to publish to (default ${DEFAULT-VALUE}).")
     String stage;
 
     @Option(names = "--python", defaultValue = "${env:PYPUB_PYTHON:-python3}",
-            description = "Interpreter with 'build' installed (default ${DEFAULT-VALUE}).")
+            description = "Interpreter with 'build' installed, and 'pip' and 'pdoc' for the docs (default ${DEFAULT-VALUE}).")
     String python;
 
     @Option(names = "--no-wheel", description = "Build and publish the sdist only.")
@@ -47,11 +48,16 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--no-docs", description = "Do not build and upload API docs with pdoc.")
     boolean noDocs;
 
+    @Option(names = "--docs-python", defaultValue = "${env:PYPUB_DOCS_PYTHON}",
+            description = "Interpreter for pdoc that already has pdoc and the package's dependencies (env PYPUB_DOCS_PYTHON). "
+                    + "Default: --python, with the package's dependencies installed from the target stage into a throwaway folder.")
+    String docsPython;
+
     @Option(names = "--docs-modules", split = ",", description = "Modules to document (default: the wheel's top-level modules).")
     List<String> docsModules;
 
     @Option(names = "--version-suffix", defaultValue = "${env:PYPUB_VERSION_SUFFIX}",
-            description = "Suffix added to the version at build time, e.g. .dev${BUILD_NUMBER} (setuptools projects).")
+            description = "Suffix added to the version at build time, e.g. .dev42; in Jenkins .dev$${BUILD_NUMBER} (setuptools projects).")
     String versionSuffix;
 
     @Option(names = "--slack-channel", defaultValue = "${env:PYPUB_SLACK_CHANNEL}",
@@ -65,7 +71,8 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an already published version (releases are immutable otherwise).")
     boolean overwrite;
 
-    @Option(names = "--published-by", defaultValue = "${env:BUILD_URL}", description = "Who or what publishes (default: $BUILD_URL, else user@host).")
+    @Option(names = {"--actor", "--published-by"}, defaultValue = "${env:BUILD_URL}",
+            description = "Who or what publishes, recorded with the release and in the audit trail (default: $BUILD_URL, else user@host).")
     String publishedBy;
 
     @Option(names = "--source-revision", defaultValue = "${env:GIT_COMMIT}", description = "Source revision (default: $GIT_COMMIT).")
@@ -94,6 +101,7 @@ final class PublishCommand implements Callable<Integer> {
                 .sourceRevision(sourceRevision)
                 .docs(!noDocs)
                 .docsModules(docsModules)
+                .docsPython(docsPython)
                 .versionSuffix(versionSuffix)
                 .indexUrl(indexUrl)
                 .buildTimeout(Duration.ofMinutes(buildTimeoutMinutes))

@@ -1,9 +1,18 @@
 package io.pypub.server.cli;
 
+import io.pypub.core.audit.Redaction;
 import io.pypub.core.publish.PublishException;
 import io.pypub.core.storage.PublishConflictException;
 import io.pypub.core.storage.ReleaseExistsException;
 import io.pypub.core.storage.StorageException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -16,31 +25,82 @@ import picocli.CommandLine.Command;
             RollbackCommand.class, UnpinCommand.class, YankCommand.class, UnyankCommand.class, PromoteCommand.class,
             ImportCommand.class, PruneCommand.class, GcCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class})
 public final class PypubCli {
+    /** Set (to anything) to get the stack trace of an unexpected error as well. */
+    static final String DEBUG_ENV = "PYPUB_DEBUG";
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
+    /**
+     * Runs a command. The rule for failures: one line on stderr ({@code error: ...}) and a non-zero
+     * exit, whatever was thrown: exit 2 for a command line picocli cannot parse, 1 for everything
+     * else. A stack trace only with {@code PYPUB_DEBUG} set. Messages pass {@link Redaction} first.
+     */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new PypubCli());
+        cli.setParameterExceptionHandler((e, ignored) -> {
+            CommandLine cmd = e.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println("error: " + Redaction.secrets(e.getMessage()) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            String message = userError(e);
-            if (message != null) {
-                cmd.getErr().println("error: " + message);
-            } else {
-                e.printStackTrace(cmd.getErr()); // a bug: the stack trace helps its report
+            PrintWriter err = cmd.getErr();
+            err.println("error: " + Redaction.secrets(describe(e)));
+            if (System.getenv(DEBUG_ENV) != null) {
+                e.printStackTrace(err);
             }
+            err.flush();
             return 1;
         });
         return cli.execute(args);
     }
 
+    /** The one line to show for any failure: the user's part of it if we know it, else what broke and where. */
+    static String describe(Throwable e) {
+        String user = userError(e);
+        if (user != null) {
+            return user;
+        }
+        StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+        return "unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + (at == null ? "" : " at " + at.getClassName() + "." + at.getMethodName() + ":" + at.getLineNumber())
+                + " (a bug in pypub; set " + DEBUG_ENV + "=1 for the stack trace)";
+    }
+
     /** What to tell the user about a failure they can act on, or null for anything else. */
-    static String userError(Exception e) {
+    static String userError(Throwable e) {
+        if (e instanceof UncheckedIOException && e.getCause() != null) {
+            String inner = userError(e.getCause());
+            String outer = e.getMessage();
+            boolean ownMessage = outer != null && !outer.equals(e.getCause().toString());
+            return ownMessage && inner != null && !outer.contains(inner) ? outer + " (" + inner + ")" : inner != null ? inner : outer;
+        }
         if (e instanceof PublishException || e instanceof ReleaseExistsException || e instanceof PublishConflictException
                 || e instanceof StorageException
                 || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-            return e.getMessage();
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        if (e instanceof NoSuchFileException f) {
+            return "No such file or folder: " + f.getFile();
+        }
+        if (e instanceof AccessDeniedException f) {
+            return "Permission denied: " + f.getFile();
+        }
+        if (e instanceof NotDirectoryException f) {
+            return "Not a folder: " + f.getFile();
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+        }
+        if (e instanceof java.net.BindException || (e instanceof IOException && e.getCause() instanceof java.net.BindException)) {
+            return "cannot listen: " + e.getMessage() + (e.getCause() != null && e.getCause() != e ? " (" + e.getCause().getMessage() + ")" : "")
+                    + ". Is another server on that port? Pick another with --port.";
+        }
+        if (e instanceof FileNotFoundException || e instanceof IOException) {
+            return "cannot read or write: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         if (e instanceof SdkClientException) {
             return "could not reach AWS: " + e.getMessage() + ". Check the network, the endpoints (--s3-endpoint, "

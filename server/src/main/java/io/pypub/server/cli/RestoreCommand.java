@@ -1,9 +1,12 @@
 package io.pypub.server.cli;
 
+import io.pypub.core.audit.AuditEvent;
+import io.pypub.core.audit.ChangeLog;
 import io.pypub.core.retention.TableBackup;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.storage.StorageProvisioner;
+import io.pypub.core.util.ObjectKeys;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,6 +21,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws;
 
+    @Mixin
+    ActorOption actor;
+
     @Option(names = "--key", required = true, description = "Object key of the backup in the package bucket.")
     String key;
 
@@ -29,15 +35,27 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ObjectKeys.requireValid(key, "--key");
         try (AwsClients clients = aws.clients()) {
             String target = table != null ? table : clients.settings().versionTable();
-            if (!dryRun) {
-                new StorageProvisioner(clients).ensureTable(target);
-            }
             var s = clients.settings();
-            var report = new TableBackup(clients.dynamo(), clients.s3()).restore(s.bucket(), key, target,
-                    new S3ArtifactStore(clients.s3(), s.bucket()), new S3ArtifactStore(clients.s3(), s.effectiveDocsBucket()),
-                    dryRun, new ConsoleLog(System.err, false));
+            java.util.function.Supplier<TableBackup.RestoreReport> restore = () -> {
+                if (!dryRun) {
+                    new StorageProvisioner(clients).ensureTable(target);
+                }
+                return new TableBackup(clients.dynamo(), clients.s3()).restore(s.bucket(), key, target,
+                        new S3ArtifactStore(clients.s3(), s.bucket()), new S3ArtifactStore(clients.s3(), s.effectiveDocsBucket()),
+                        dryRun, new ConsoleLog(System.err, false));
+            };
+            TableBackup.RestoreReport report;
+            if (dryRun) {
+                report = restore.get(); // changes nothing: no audit event
+            } else {
+                AuditEvent.Builder event = AuditEvent.of("restore", actor.actor()).detail("table", target)
+                        .detail("bucket", s.bucket()).detail("key", key);
+                report = ChangeLog.on(clients).run(event, restore, r -> r.message()
+                        + (r.skipped().isEmpty() ? "" : " Skipped: " + String.join("; ", r.skipped())));
+            }
             report.restored().forEach(r -> System.out.println((dryRun ? "would restore " : "restored ") + r));
             report.skipped().forEach(r -> System.out.println((dryRun ? "would skip " : "skipped ") + r));
             report.notes().forEach(System.out::println);

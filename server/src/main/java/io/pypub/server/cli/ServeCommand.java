@@ -35,6 +35,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cache-seconds", defaultValue = "1", description = "Seconds table reads are cached (default ${DEFAULT-VALUE}).")
     double cacheSeconds;
 
+    @Option(names = "--public-url", defaultValue = "${env:PYPUB_PUBLIC_URL}",
+            description = "The index's public base URL, e.g. https://pypi.example.com (env PYPUB_PUBLIC_URL): pages show "
+                    + "install commands with it. Without it they show INDEX-HOST (never the request's Host header).")
+    String publicUrl;
+
     @Option(names = "--no-auth", defaultValue = "${env:PYPUB_NO_AUTH:-false}",
             description = "Serve without API keys or docs logins (local use only; env PYPUB_NO_AUTH=true).")
     boolean noAuth;
@@ -56,6 +61,22 @@ final class ServeCommand implements Callable<Integer> {
                     + "table (default ${DEFAULT-VALUE}; 0: each at once). Downloads of keys with a quota are always counted at once.")
     double usageFlushSeconds;
 
+    @Option(names = "--failed-login-limit", defaultValue = "20",
+            description = "Costly failed logins (unknown key ids, bad docs passwords) per client address and minute before that "
+                    + "address may no longer cause key lookups or password checks (429); its valid keys still pass "
+                    + "(default ${DEFAULT-VALUE}).")
+    int failedLoginLimit;
+
+    @Option(names = "--key-failure-limit", defaultValue = "20",
+            description = "Failed attempts with one key id per minute before further failed attempts with it get 429; "
+                    + "its right secret still passes (default ${DEFAULT-VALUE}).")
+    int keyFailureLimit;
+
+    @Option(names = "--password-checks", defaultValue = "1",
+            description = "Docs password checks (bcrypt, ~0.2 s of a core each) run at once; a login that waits more than "
+                    + "a quarter second for one gets 503 + Retry-After (default ${DEFAULT-VALUE}).")
+    int passwordChecks;
+
     @Option(names = "--max-threads", defaultValue = "${env:PYPUB_MAX_THREADS:-32}",
             description = "Most requests served at once (Jetty threads, default ${DEFAULT-VALUE}); more wait their turn. "
                     + "Each thread costs native memory: keep the default in a 128 MiB container.")
@@ -68,10 +89,14 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (failedLoginLimit < 1 || keyFailureLimit < 1 || passwordChecks < 1) {
+            throw new IllegalArgumentException("--failed-login-limit, --key-failure-limit and --password-checks must be 1 or more");
+        }
         if (usageFlushSeconds < 0) {
             throw new IllegalArgumentException("--usage-flush-seconds must be 0 or more");
         }
-        IndexSettings settings = new IndexSettings(downloadMode, Duration.ofMinutes(5), Duration.ofMillis((long) (cacheSeconds * 1000)));
+        IndexSettings settings = new IndexSettings(downloadMode, Duration.ofMinutes(5), Duration.ofMillis((long) (cacheSeconds * 1000)),
+                publicUrl == null || publicUrl.isBlank() ? null : publicUrl);
         if (auditLog != null) {
             AuditLog.toFile(auditLog);
         } else {
@@ -80,7 +105,10 @@ final class ServeCommand implements Callable<Integer> {
         AccessSettings access = (noAuth ? AccessSettings.disabled() : AccessSettings.enforcing())
                 .withTrustedProxies(trustedProxies == null ? List.of() : trustedProxies)
                 .withCacheTtl(Duration.ofMillis((long) (keyCacheSeconds * 1000)))
-                .withUsageFlushInterval(Duration.ofMillis((long) (usageFlushSeconds * 1000)));
+                .withUsageFlushInterval(Duration.ofMillis((long) (usageFlushSeconds * 1000)))
+                .withFailedAuthLimit(failedLoginLimit, Duration.ofMinutes(1))
+                .withKeyFailureLimit(keyFailureLimit)
+                .withPasswordChecks(passwordChecks, Duration.ofMillis(250));
         try (AwsClients clients = aws.clients();
                 IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access));
                 IndexServer server = new IndexServer(service, host, port, tls(), maxThreads).start()) {

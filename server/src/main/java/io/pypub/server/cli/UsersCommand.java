@@ -5,6 +5,8 @@ import io.pypub.core.access.DocsUser;
 import io.pypub.core.access.DocsUserTable;
 import io.pypub.core.access.DocsUsers;
 import io.pypub.core.access.PasswordHasher;
+import io.pypub.core.audit.AuditEvent;
+import io.pypub.core.audit.ChangeLog;
 import io.pypub.core.storage.AwsClients;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -48,12 +50,17 @@ final class UsersCommand {
         @Option(names = "--password-stdin", description = "Read the password from the first line of stdin instead of prompting.")
         boolean passwordStdin;
 
+        @Mixin
+        ActorOption actor;
+
         @Override
         public Integer call() throws Exception {
             DocsUser.validName(name);
             String password = readPassword(passwordStdin);
             try (AwsClients clients = aws.clients()) {
-                DocsUser u = users(clients).add(name, stages, password);
+                AuditEvent.Builder event = AuditEvent.of("users.add", actor.actor()).user(name).detail("stages", String.join(",", stages));
+                DocsUser u = ChangeLog.on(clients).run(event, () -> users(clients).add(name, stages, password),
+                        r -> "Added docs user '" + r.name() + "' for stages " + String.join(",", r.stages()));
                 System.out.println("Added docs user '" + u.name() + "' for stages " + String.join(",", u.stages()) + ".");
             }
             return 0;
@@ -71,12 +78,18 @@ final class UsersCommand {
         @Option(names = "--password-stdin", description = "Read the password from the first line of stdin instead of prompting.")
         boolean passwordStdin;
 
+        @Mixin
+        ActorOption actor;
+
         @Override
         public Integer call() throws Exception {
             DocsUser.validName(name);
             String password = readPassword(passwordStdin);
             try (AwsClients clients = aws.clients()) {
-                users(clients).passwd(name, password);
+                ChangeLog.on(clients).run(AuditEvent.of("users.passwd", actor.actor()).user(name), () -> {
+                    users(clients).passwd(name, password);
+                    return name;
+                }, r -> "Changed the password of docs user '" + r + "'");
                 System.out.println("Changed the password of '" + name + "' (indexes accept only the new one within seconds).");
             }
             return 0;
@@ -91,10 +104,16 @@ final class UsersCommand {
         @Parameters(index = "0", description = "User name.")
         String name;
 
+        @Mixin
+        ActorOption actor;
+
         @Override
         public Integer call() {
             try (AwsClients clients = aws.clients()) {
-                users(clients).remove(name);
+                ChangeLog.on(clients).run(AuditEvent.of("users.remove", actor.actor()).user(name), () -> {
+                    users(clients).remove(name);
+                    return name;
+                }, r -> "Removed docs user '" + r + "'");
                 System.out.println("Removed docs user '" + name + "'.");
             }
             return 0;

@@ -16,8 +16,10 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -47,6 +49,9 @@ public final class JettyIndexHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         IndexResponse r = service.handle(toIndexRequest(request));
         response.setStatus(r.status());
+        if (r.reasonPhrase() != null) {
+            withReasonPhrase(request, r.reasonPhrase());
+        }
         HttpFields.Mutable fields = response.getHeaders();
         r.headers().forEach((name, value) -> fields.add(field(name, value))); // names are unique in the map: add, not put
         if (r.length() >= 0) {
@@ -64,6 +69,21 @@ public final class JettyIndexHandler extends Handler.Abstract {
             response.write(true, ByteBuffer.wrap(r.body()), callback);
         }
         return true;
+    }
+
+    /**
+     * Jetty's core API always sends the standard reason phrase; the response metadata is replaced on
+     * its way to the connection instead (HTTP/1.1 writes it; HTTP/2 has no reason phrases).
+     */
+    private static void withReasonPhrase(Request request, String phrase) {
+        request.addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream) {
+            @Override
+            public void send(MetaData.Request req, MetaData.Response res, boolean last, ByteBuffer content, Callback callback) {
+                MetaData.Response sent = res == null ? null : new MetaData.Response(res.getStatus(), phrase, res.getHttpVersion(),
+                        res.getHttpFields(), res.getContentLength(), res.getTrailersSupplier());
+                super.send(req, sent, last, content, callback);
+            }
+        });
     }
 
     static IndexRequest toIndexRequest(Request request) {

@@ -1,5 +1,6 @@
 package io.pypub.server.index;
 
+import io.pypub.core.route.IndexRoute;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class IndexRequest {
     private final Map<String, String> headers;
     private final String remoteAddress;
     private final List<String> segments;
+    private final IndexRoute route;
 
     public IndexRequest(String method, String path, Map<String, String> query, Map<String, String> headers, String remoteAddress) {
         this.method = method;
@@ -29,7 +31,8 @@ public final class IndexRequest {
         this.headers = h;
         this.query = Map.copyOf(query);
         this.remoteAddress = remoteAddress;
-        this.segments = split(path); // once: routing, the guard and metrics all ask
+        this.segments = split(path);
+        this.route = IndexRoute.parse(path, segments, path.endsWith("/")); // once: access, serving, metrics and audit all use it
     }
 
     public String method() {
@@ -75,6 +78,11 @@ public final class IndexRequest {
             start = end + 1;
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /** What this request asks for, parsed once from the path. */
+    public IndexRoute route() {
+        return route;
     }
 
     public boolean endsWithSlash() {

@@ -19,6 +19,7 @@ public final class IndexResponse {
     private final byte[] body;
     private final BodyStream stream;
     private final long streamLength;
+    private String reasonPhrase;
 
     private IndexResponse(int status, byte[] body, BodyStream stream, long streamLength) {
         this.status = status;
@@ -39,6 +40,14 @@ public final class IndexResponse {
         return new IndexResponse(200, null, stream, length).header("Content-Type", contentType);
     }
 
+    /**
+     * 503 with a short Retry-After: S3 or DynamoDB did not answer. pip and uv retry it on their
+     * own, and a load balancer sends the next request elsewhere.
+     */
+    public static IndexResponse storageUnavailable(String message) {
+        return text(503, "Service unavailable: " + message).header("Retry-After", "5");
+    }
+
     public static IndexResponse redirect(int status, String location) {
         return text(status, "Moved to " + location).header("Location", location);
     }
@@ -46,6 +55,24 @@ public final class IndexResponse {
     public IndexResponse header(String name, String value) {
         headers.put(name, value);
         return this;
+    }
+
+    /**
+     * An HTTP/1.1 reason phrase instead of the standard one ("Forbidden"), for refusals whose reason
+     * the client must show: pip and uv print the status line of a failed download, not its body.
+     * Printable ASCII only; adapters without reason phrases (HTTP/2, API Gateway) send the body alone.
+     */
+    public IndexResponse reasonPhrase(String phrase) {
+        if (phrase != null && !phrase.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("A reason phrase must be printable ASCII");
+        }
+        this.reasonPhrase = phrase;
+        return this;
+    }
+
+    /** The reason phrase to send, or null for the standard one. */
+    public String reasonPhrase() {
+        return reasonPhrase;
     }
 
     public int status() {

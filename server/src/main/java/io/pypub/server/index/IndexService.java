@@ -2,11 +2,11 @@ package io.pypub.server.index;
 
 import io.pypub.core.docs.ContentTypes;
 import io.pypub.core.lifecycle.ServedReleases;
-import io.pypub.core.project.ProjectName;
 import io.pypub.core.release.ProjectEntry;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;
+import io.pypub.core.route.IndexRoute;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.DynamoVersionTable;
 import io.pypub.core.storage.S3ArtifactStore;
@@ -15,6 +15,7 @@ import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.version.Version;
 import io.pypub.server.access.Admission;
 import io.pypub.server.access.RequestGuard;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +32,6 @@ public final class IndexService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IndexService.class);
     private static final String DIST_TYPE = "application/octet-stream";
     private static final java.util.regex.Pattern DOCS_SEGMENT = java.util.regex.Pattern.compile("^[A-Za-z0-9._~-]{1,255}$");
-    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("^[A-Za-z0-9.:\\[\\]-]{1,255}$");
 
     private final ReleaseCatalog catalog;
     private final S3ArtifactStore store;
@@ -43,6 +43,7 @@ public final class IndexService implements AutoCloseable {
     private final StagePage stagePage = new StagePage();
     private final IndexMetrics metrics = new IndexMetrics();
     private final RequestGuard guard;
+    private final Readiness readiness;
 
     /** An index without authentication (tests, embedding); {@code pypub serve} passes an enforcing guard. */
     public IndexService(AwsClients aws, IndexSettings settings) {
@@ -55,13 +56,14 @@ public final class IndexService implements AutoCloseable {
         this.settings = settings;
         this.store = new S3ArtifactStore(aws.s3(), aws.settings().bucket());
         this.docsStore = new S3ArtifactStore(aws.s3(), aws.settings().effectiveDocsBucket());
+        this.readiness = new Readiness(store, aws.settings().prefix(), new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()));
         this.catalog = new ReleaseCatalog(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()), settings.cacheTtl());
     }
 
     public IndexResponse handle(IndexRequest request) {
         long start = System.nanoTime();
         IndexResponse response = guard.handle(request, this::serve);
-        metrics.record(routeName(request.segments()), response.status(), System.nanoTime() - start);
+        metrics.record(request.route().metricName(), response.status(), System.nanoTime() - start);
         return response;
     }
 
@@ -74,28 +76,8 @@ public final class IndexService implements AutoCloseable {
             return route(request, access);
         } catch (StorageException e) {
             LOG.error("Storage error on {}: {}", io.pypub.core.access.ApiKeyToken.redact(request.path()), e.getMessage());
-            return IndexResponse.text(503, "Storage temporarily unavailable").header("Retry-After", "5");
+            return IndexResponse.storageUnavailable("storage temporarily unavailable");
         }
-    }
-
-    /** A fixed name per kind of URL, for metrics. */
-    static String routeName(List<String> s) {
-        if (s.isEmpty()) {
-            return "root";
-        }
-        if (s.size() == 1) {
-            return switch (s.get(0)) {
-                case "healthz" -> "healthz";
-                case "metrics" -> "metrics";
-                default -> "stage_page";
-            };
-        }
-        return switch (s.get(1)) {
-            case "simple" -> s.size() == 2 ? "simple_index" : "simple_project";
-            case "files" -> s.get(s.size() - 1).endsWith(".metadata") ? "metadata" : "file";
-            case "docs" -> "docs";
-            default -> s.size() == 3 ? "direct_download" : "other";
-        };
     }
 
     public IndexMetrics metrics() {
@@ -109,49 +91,44 @@ public final class IndexService implements AutoCloseable {
     }
 
     private IndexResponse route(IndexRequest request, Admission access) {
-        List<String> s = request.segments();
-        if (s.size() == 1 && s.get(0).equals("healthz")) {
+        IndexRoute route = request.route();
+        if (route instanceof IndexRoute.Health) {
             return IndexResponse.text(200, "ok");
         }
-        if (s.size() == 1 && s.get(0).equals("metrics")) {
+        if (route instanceof IndexRoute.Ready) {
+            return readiness.check().response();
+        }
+        if (route instanceof IndexRoute.Metrics) {
             return IndexResponse.bytes(200, "text/plain; version=0.0.4; charset=utf-8",
                     metrics.scrape().getBytes(StandardCharsets.UTF_8));
         }
-        if (s.isEmpty() || !isStage(s.get(0))) {
-            return notFound();
+        if (route instanceof IndexRoute.StagePage r) {
+            return canonical(request, r) ? stagePage(request, r.stage(), access) : redirect(request, r.path());
         }
-        Stage stage = Stage.of(s.get(0));
-        if (s.size() == 1) {
-            return request.endsWithSlash() ? stagePage(request, stage, access) : redirect(request, "/" + stage + "/");
+        if (route instanceof IndexRoute.SimpleIndex r) {
+            return canonical(request, r) ? projectList(request, r.stage(), access) : redirect(request, r.path());
         }
-        if (s.size() >= 4 && s.get(1).equals("docs")) {
-            return docs(request, stage, s.get(2), s.get(3), s.subList(4, s.size()));
+        if (route instanceof IndexRoute.SimpleProject r) {
+            return canonical(request, r) ? projectPage(request, r, access.linkQuery()) : redirect(request, r.path());
         }
-        if (s.size() >= 2 && s.get(1).equals("simple")) {
-            if (s.size() == 2) {
-                return request.endsWithSlash() ? projectList(request, stage, access) : redirect(request, "/" + stage + "/simple/");
-            }
-            if (s.size() == 3) {
-                return projectPage(request, stage, s.get(2), access.linkQuery());
-            }
-            return notFound();
+        if (route instanceof IndexRoute.File r) {
+            return download(r.stage(), r.project(), r.version(), r.file(), false, request);
         }
-        if (s.size() == 5 && s.get(1).equals("files")) {
-            return download(stage, s.get(2), s.get(3), s.get(4));
+        if (route instanceof IndexRoute.Metadata r) {
+            return download(r.stage(), r.project(), r.version(), r.file(), true, request);
         }
-        if (s.size() == 3) {
-            return directDownload(stage, s.get(1), s.get(2));
+        if (route instanceof IndexRoute.Direct r) {
+            return directDownload(r, request);
+        }
+        if (route instanceof IndexRoute.Docs r) {
+            return docs(request, r);
         }
         return notFound();
     }
 
-    private static boolean isStage(String name) {
-        try {
-            Stage.of(name);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+    /** Pages are served at one URL each (normalized name, trailing slash); anything else redirects there. */
+    private static boolean canonical(IndexRequest request, IndexRoute route) {
+        return request.path().equals(route.path());
     }
 
     private IndexResponse projectList(IndexRequest request, Stage stage, Admission access) {
@@ -171,14 +148,9 @@ public final class IndexService implements AutoCloseable {
                 () -> pages.projectList(all, format, linkQuery)));
     }
 
-    private IndexResponse projectPage(IndexRequest request, Stage stage, String name, String linkQuery) {
-        if (!ProjectName.isValid(name)) {
-            return notFound();
-        }
-        String normalized = ProjectName.normalize(name);
-        if (!normalized.equals(name) || !request.endsWithSlash()) {
-            return redirect(request, "/" + stage + "/simple/" + normalized + "/");
-        }
+    private IndexResponse projectPage(IndexRequest request, IndexRoute.SimpleProject route, String linkQuery) {
+        Stage stage = route.stage();
+        String normalized = route.project();
         SimpleFormat format = SimpleFormat.negotiate(request.header("Accept"));
         if (format == null) {
             return notAcceptable();
@@ -213,10 +185,9 @@ public final class IndexService implements AutoCloseable {
                 .header("Cache-Control", "max-age=0, must-revalidate");
     }
 
-    private IndexResponse download(Stage stage, String project, String versionText, String filename) {
-        boolean metadata = filename.endsWith(".metadata");
-        String distName = metadata ? filename.substring(0, filename.length() - ".metadata".length()) : filename;
-        Optional<ReleaseFile> file = findFile(stage, project, versionText, distName);
+    private IndexResponse download(Stage stage, String project, String versionText, String filename, boolean metadata,
+            IndexRequest request) {
+        Optional<ReleaseFile> file = findFile(stage, project, versionText, filename);
         if (file.isEmpty()) {
             return notFound();
         }
@@ -225,58 +196,58 @@ public final class IndexService implements AutoCloseable {
             if (f.metadataSha256() == null) {
                 return notFound();
             }
-            return serveObject(store, StorageLayout.metadataKey(f), "text/plain; charset=utf-8", -1, null);
+            return serveObject(store, StorageLayout.metadataKey(f), "text/plain; charset=utf-8", -1, null, request);
         }
-        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), f.filename());
+        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), f.filename(), request);
     }
 
-    /** {@code /{stage}/{project}/{version|latest}}: the release's sdist, as the old endpoint served it. */
-    private IndexResponse directDownload(Stage stage, String name, String versionText) {
-        if (!ProjectName.isValid(name)) {
-            return notFound();
-        }
-        String project = ProjectName.normalize(name);
-        List<Release> releases = catalog.releases(stage, project);
-        Optional<Release> release;
-        if (versionText.equals("latest")) {
-            release = latest(stage, project, releases);
-        } else if (Version.isValid(versionText)) {
-            Version v = Version.parse(versionText);
-            release = releases.stream().filter(r -> r.version().equals(v)).findFirst();
-        } else {
-            return notFound();
-        }
+    /**
+     * {@code /{stage}/{project}/{version|latest}}: the release's sdist, as the old endpoint served it. Not the
+     * wheel: pip decides from the URL's own name whether it got a wheel, so from this extension-less
+     * URL it would unpack a wheel as a source tree and fail.
+     */
+    private IndexResponse directDownload(IndexRoute.Direct route, IndexRequest request) {
+        Optional<Release> release = release(route.stage(), route.project(), route.version());
         if (release.isEmpty() || release.get().primaryFile() == null) {
             return notFound();
         }
         ReleaseFile f = release.get().primaryFile();
-        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), f.filename());
+        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), f.filename(), request);
     }
 
-    private Optional<Release> latest(Stage stage, String project, List<Release> releases) {
-        // The latest pointer decides (it may be pinned by a rollback).
-        var pointer = catalog.latest(stage, project);
-        if (pointer.isEmpty()) {
-            return Optional.empty();
+    /** The release a {@code latest} or version segment names; the latest pointer decides (a rollback may pin it). */
+    private Optional<Release> release(Stage stage, String project, String versionText) {
+        List<Release> releases = catalog.releases(stage, project);
+        Version v;
+        if (versionText.equals("latest")) {
+            var pointer = catalog.latest(stage, project);
+            if (pointer.isEmpty()) {
+                return Optional.empty();
+            }
+            v = Version.parse(pointer.get().version());
+        } else {
+            v = Version.parse(versionText);
         }
-        Version v = Version.parse(pointer.get().version());
         return releases.stream().filter(r -> r.version().equals(v)).findFirst();
     }
 
     private Optional<ReleaseFile> findFile(Stage stage, String project, String versionText, String filename) {
-        if (!ProjectName.isValid(project) || !Version.isValid(versionText)) {
-            return Optional.empty();
-        }
         Version v = Version.parse(versionText);
-        return catalog.releases(stage, ProjectName.normalize(project)).stream()
+        return catalog.releases(stage, project).stream()
                 .filter(r -> r.version().equals(v))
                 .flatMap(r -> r.files().stream())
                 .filter(f -> f.filename().equals(filename))
                 .findFirst();
     }
 
-    private IndexResponse serveObject(S3ArtifactStore from, String key, String contentType, long size, String attachmentName) {
-        IndexResponse response;
+    /**
+     * Answers with an object: a presigned redirect, or the body streamed through. A streamed object
+     * is opened before answering, so an unreachable S3 is a 503 and a missing object (or one of
+     * another size than its record promises) a 404 logged as an integrity error, never a 500 or a
+     * response cut short.
+     */
+    private IndexResponse serveObject(S3ArtifactStore from, String key, String contentType, long size, String attachmentName,
+            IndexRequest request) {
         if (settings.downloadMode() == IndexSettings.DownloadMode.REDIRECT) {
             String url = aws.presigner().presignGetObject(b -> b.signatureDuration(settings.presignTtl())
                     .getObjectRequest(g -> {
@@ -287,51 +258,65 @@ public final class IndexService implements AutoCloseable {
                     })).url().toString();
             return IndexResponse.redirect(302, url).header("Cache-Control", "no-store");
         }
-        long length = size;
-        if (length < 0) {
+        IndexResponse response;
+        if (request.method().equalsIgnoreCase("HEAD")) {
             var head = from.head(key);
-            if (head.isEmpty()) {
-                return notFound();
+            if (head.isEmpty() || (size >= 0 && head.get().size() != size)) {
+                return integrityError(from, key, size, head.map(h -> h.size()).orElse(-1L));
             }
-            length = head.get().size();
+            response = IndexResponse.stream(contentType, head.get().size(), InputStream::nullInputStream);
+        } else {
+            var object = from.openIfExists(key);
+            if (object.isEmpty() || (size >= 0 && object.get().size() != size)) {
+                object.ifPresent(o -> closeQuietly(o.body()));
+                return integrityError(from, key, size, object.map(S3ArtifactStore.OpenObject::size).orElse(-1L));
+            }
+            InputStream body = object.get().body();
+            response = IndexResponse.stream(contentType, object.get().size(), () -> body);
         }
-        response = IndexResponse.stream(contentType, length, () -> from.open(key));
         if (attachmentName != null) {
             response.header("Content-Disposition", contentDisposition(attachmentName));
         }
         return response;
     }
 
+    /** A record names an object that is gone or differs: 404 to the client (nothing it can fix), an error in our log. */
+    private static IndexResponse integrityError(S3ArtifactStore from, String key, long expectedSize, long foundSize) {
+        LOG.error("Integrity error: s3://{}/{} {}", from.bucket(), key, foundSize < 0 ? "is missing"
+                : "has " + foundSize + " bytes, its record says " + expectedSize);
+        return IndexResponse.text(404, "Not found: the stored file is not available");
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (java.io.IOException e) {
+            LOG.debug("closing an unused object stream", e);
+        }
+    }
+
     /**
      * {@code /{stage}/docs/{project}/{version|latest}/{path}}: the release's pdoc HTML, with
      * {@code index.html} for folders. Only paths made of plain file-name segments are served.
      */
-    private IndexResponse docs(IndexRequest request, Stage stage, String name, String versionText, List<String> rest) {
-        if (!ProjectName.isValid(name)) {
-            return notFound();
-        }
-        String project = ProjectName.normalize(name);
-        for (String segment : rest) {
+    private IndexResponse docs(IndexRequest request, IndexRoute.Docs route) {
+        for (String segment : route.rest()) {
             if (!DOCS_SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
                 return IndexResponse.text(400, "Bad request: invalid docs path");
             }
         }
-        List<Release> releases = catalog.releases(stage, project);
-        Optional<Release> release = versionText.equals("latest") ? latest(stage, project, releases)
-                : Version.isValid(versionText)
-                        ? releases.stream().filter(r -> r.version().equals(Version.parse(versionText))).findFirst()
-                        : Optional.empty();
+        Optional<Release> release = release(route.stage(), route.project(), route.version());
         if (release.isEmpty() || release.get().docsPrefix() == null) {
             return notFound();
         }
-        if (rest.isEmpty() && !request.endsWithSlash()) {
-            return redirect(request, "/" + stage + "/docs/" + project + "/" + versionText + "/");
+        if (route.rest().isEmpty() && !request.path().equals(route.path())) {
+            return redirect(request, route.path());
         }
-        String relative = String.join("/", rest);
-        if (rest.isEmpty() || request.endsWithSlash()) {
+        String relative = String.join("/", route.rest());
+        if (route.rest().isEmpty() || request.endsWithSlash()) {
             relative = relative.isEmpty() ? "index.html" : relative + "/index.html";
         }
-        return serveObject(docsStore, release.get().docsPrefix() + relative, ContentTypes.forFileName(relative), -1, null);
+        return serveObject(docsStore, release.get().docsPrefix() + relative, ContentTypes.forFileName(relative), -1, null, request);
     }
 
     /** {@code /{stage}/}: a page for people, listing projects, versions, install commands and docs. */
@@ -346,10 +331,8 @@ public final class IndexService implements AutoCloseable {
                 entries.add(new StagePage.Entry(p, releases));
             }
         }
-        String scheme = "https".equalsIgnoreCase(request.header("X-Forwarded-Proto")) ? "https" : "http";
-        String host = request.header("Host");
-        String base = host == null || !HOST.matcher(host).matches() ? "" : scheme + "://" + host;
-        return page(request, SimpleFormat.HTML, stagePage.render(stage, base, entries));
+        // Never the Host header: any client can set it, and the page would then tell others where to send their key.
+        return page(request, SimpleFormat.HTML, stagePage.render(stage, settings.publicUrl(), entries));
     }
 
     private static String contentDisposition(String filename) {

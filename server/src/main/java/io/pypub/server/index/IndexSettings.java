@@ -6,10 +6,29 @@ import java.time.Duration;
  * How the index serves: downloads streamed through the server or redirected to presigned S3
  * URLs, and how long table reads are cached.
  */
-public record IndexSettings(DownloadMode downloadMode, Duration presignTtl, Duration cacheTtl) {
+public record IndexSettings(DownloadMode downloadMode, Duration presignTtl, Duration cacheTtl, String publicUrl) {
     public enum DownloadMode { STREAM, REDIRECT }
 
+    /**
+     * @param publicUrl the index's public base URL (e.g. {@code https://pypi.example.com}) for install
+     *     commands on pages, or null: then pages show paths only, never a URL made from the request's
+     *     Host header (which any client can set)
+     */
+    public IndexSettings {
+        if (publicUrl != null) {
+            publicUrl = publicUrl.replaceAll("/+$", "");
+            if (!publicUrl.matches("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/-]*)?")) {
+                throw new IllegalArgumentException("The public URL must look like https://pypi.example.com (got '"
+                        + io.pypub.core.project.ProjectName.printable(publicUrl) + "')");
+            }
+        }
+    }
+
+    public IndexSettings(DownloadMode downloadMode, Duration presignTtl, Duration cacheTtl) {
+        this(downloadMode, presignTtl, cacheTtl, null);
+    }
+
     public static IndexSettings defaults() {
-        return new IndexSettings(DownloadMode.STREAM, Duration.ofMinutes(5), Duration.ofSeconds(1));
+        return new IndexSettings(DownloadMode.STREAM, Duration.ofMinutes(5), Duration.ofSeconds(1), null);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pypub.core.release.ProjectEntry;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
+import io.pypub.core.route.IndexRoute;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
@@ -113,7 +114,7 @@ public final class SimplePages {
 
     /** From /{stage}/simple/{project}/ to /{stage}/files/{project}/{version}/{filename}. */
     static String fileUrl(Release r, ReleaseFile f) {
-        return "../../files/" + r.project() + "/" + r.version().normalized() + "/" + f.filename();
+        return "../../" + new IndexRoute.File(r.stage(), r.project(), r.version().normalized(), f.filename()).pathFromStage();
     }
 
     private static byte[] json(ObjectNode root) {

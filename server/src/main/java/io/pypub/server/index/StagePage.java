@@ -5,6 +5,8 @@ import static io.pypub.server.index.SimplePages.escape;
 import io.pypub.core.release.ProjectEntry;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.Stage;
+import io.pypub.core.notify.IndexLinks;
+import io.pypub.core.route.IndexRoute;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
@@ -13,8 +15,12 @@ import java.util.List;
 final class StagePage {
     record Entry(ProjectEntry project, List<Release> releases) {}
 
-    byte[] render(Stage stage, String baseUrl, List<Entry> entries) {
-        String simple = baseUrl + "/" + stage + "/simple/";
+    /**
+     * @param publicUrl the index's configured public base URL, or null: install commands then name
+     *     the host as a placeholder to fill in (never the request's Host header, which a client sets)
+     */
+    byte[] render(Stage stage, String publicUrl, List<Entry> entries) {
+        String simple = IndexLinks.orPlaceholder(publicUrl).simpleIndex(stage);
         StringBuilder html = new StringBuilder(2048);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(escape(stage.name())).append(" packages</title>\n<style>")
@@ -42,12 +48,14 @@ final class StagePage {
             for (Release r : releases) {
                 String v = r.version().normalized();
                 html.append("<a").append(r.yanked() ? " class=\"yanked\" title=\"yanked\"" : "").append(" href=\"")
-                        .append(r.docsPrefix() != null ? "docs/" + escape(p.name()) + "/" + escape(v) + "/" : "simple/" + escape(p.name()) + "/")
+                        .append(escape((r.docsPrefix() != null ? new IndexRoute.Docs(stage, p.name(), v, List.of())
+                                : new IndexRoute.SimpleProject(stage, p.name())).pathFromStage()))
                         .append("\">").append(escape(v)).append("</a>");
             }
             html.append("</p>\n");
             if (newest.docsPrefix() != null) {
-                html.append("<p><a href=\"docs/").append(escape(p.name())).append("/latest/\">API documentation</a></p>\n");
+                html.append("<p><a href=\"").append(escape(new IndexRoute.Docs(stage, p.name(), "latest", List.of()).pathFromStage()))
+                        .append("\">API documentation</a></p>\n");
             }
             html.append("</section>\n");
         }

@@ -38,8 +38,12 @@ public record LambdaConfiguration(AwsSettings aws, IndexSettings index) {
             throw new IllegalArgumentException("PYPUB_CACHE_SECONDS must be between 0 and " + MAX_CACHE_SECONDS + ", got " + cache);
         }
         IndexSettings index = new IndexSettings(IndexSettings.DownloadMode.REDIRECT, Duration.ofSeconds((long) presign),
-                Duration.ofMillis(Math.round(cache * 1000)));
+                Duration.ofMillis(Math.round(cache * 1000)), blankToNull(env.get("PYPUB_PUBLIC_URL")));
         return new LambdaConfiguration(aws, index);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static URI uri(Map<String, String> env, String name) {

@@ -63,6 +63,38 @@ class CliTest {
     }
 
     @Test
+    void publishHelpShowsTheJenkinsSuffixLiterallyAndTheProjectFolderAsOptional() {
+        assertThat(run(List.of("publish", "--help"))).isZero();
+        assertThat(out.toString()).contains(".dev${BUILD_NUMBER}").contains("[PROJECT-DIR]").doesNotContain(".devnull")
+                .contains("default: the current");
+    }
+
+    @Test
+    void theReadmesAcmeUtilsExamplePublishesWithDocsItsPrivateDependencyComingFromTheStage() {
+        String python = env.python().python().toString();
+        assertThat(pypub("publish", env.copyOfExample("hello-package").toString(), "--stage", "dev", "--python", python,
+                "--no-isolation")).as(err.toString()).isZero();
+        int code = pypub("publish", env.copyOfExample("acme-utils").toString(), "--stage", "dev", "--python", python,
+                "--no-isolation");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(d.s3Snapshot().keySet()).anyMatch(k -> k.startsWith("docs/dev/acme-utils/1.0.0/") && k.endsWith("acme_text.html"));
+        assertThat(err.toString()).contains("with its dependencies from stage 'dev'");
+    }
+
+    @Test
+    void aDocsDependencyTheStageLacksIsOneErrorLineWithTheCommandToReproduceAndNothingUploaded() {
+        String python = env.python().python().toString();
+        var before = d.s3Snapshot();
+        int code = pypub("publish", env.copyOfExample("acme-utils").toString(), "--stage", "dev", "--python", python,
+                "--no-isolation");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("error: No docs: pip could not install the package's dependencies from stage 'dev'")
+                .contains("hello-package").contains("To reproduce: " + python + " -m pip install --index-url")
+                .doesNotContain("\tat ");
+        assertThat(d.s3Snapshot()).isEqualTo(before);
+    }
+
+    @Test
     void publishPrintsJsonAndARepeatFailsWithExitCode1AndAClearMessage() throws Exception {
         String project = env.copyOfExample("hello-package").toString();
         String python = env.python().python().toString();
