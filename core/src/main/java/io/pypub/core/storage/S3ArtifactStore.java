@@ -67,19 +67,29 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     @Override
     public Optional<StoredObject> head(String key) {
-        try {
+        return ifExists("Reading", key, () -> {
             HeadObjectResponse r = s3.headObject(b -> b.bucket(bucket).key(key));
-            return Optional.of(new StoredObject(key, r.contentLength(), r.metadata().get(SHA256_METADATA), r.contentType(),
-                    r.lastModified()));
+            return new StoredObject(key, r.contentLength(), r.metadata().get(SHA256_METADATA), r.contentType(), r.lastModified());
+        });
+    }
+
+    /**
+     * One rule for every call on a single object: "no such key" (also as a bare 404, which HEAD
+     * answers without a body) is an empty result; anything else S3 or the network says is a
+     * {@link StorageException} naming the object and what was being done.
+     */
+    private <T> Optional<T> ifExists(String doing, String key, java.util.function.Supplier<T> call) {
+        try {
+            return Optional.of(call.get());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
             }
-            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
+            throw new StorageException(doing + " s3://" + bucket + "/" + key + " failed: " + reason(e), e);
         } catch (SdkException e) {
-            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
+            throw new StorageException(doing + " s3://" + bucket + "/" + key + " failed: " + reason(e), e);
         }
     }
 
@@ -103,19 +113,10 @@ public final class S3ArtifactStore implements ArtifactStore {
      * cannot be read.
      */
     public Optional<OpenObject> openIfExists(String key) {
-        try {
+        return ifExists("Reading", key, () -> {
             var in = s3.getObject(b -> b.bucket(bucket).key(key));
-            return Optional.of(new OpenObject(in, in.response().contentLength()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
-        } catch (SdkException e) {
-            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
-        }
+            return new OpenObject(in, in.response().contentLength());
+        });
     }
 
     @Override
@@ -134,28 +135,16 @@ public final class S3ArtifactStore implements ArtifactStore {
             return false;
         }
         StoredObject o = current.get();
-        try {
-            // S3 refuses a copy onto itself unless something changes: REPLACE with the same metadata
-            // and type is that "change", and it gives the object a new last-modified time.
-            s3.copyObject(b -> {
-                b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
-                        .metadataDirective(MetadataDirective.REPLACE)
-                        .metadata(o.sha256() == null ? Map.of() : Map.of(SHA256_METADATA, o.sha256()));
-                if (o.contentType() != null) {
-                    b.contentType(o.contentType());
-                }
-            });
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
+        // S3 refuses a copy onto itself unless something changes: REPLACE with the same metadata
+        // and type is that "change", and it gives the object a new last-modified time.
+        return ifExists("Refreshing", key, () -> s3.copyObject(b -> {
+            b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
+                    .metadataDirective(MetadataDirective.REPLACE)
+                    .metadata(o.sha256() == null ? Map.of() : Map.of(SHA256_METADATA, o.sha256()));
+            if (o.contentType() != null) {
+                b.contentType(o.contentType());
             }
-            throw new StorageException("Refreshing s3://" + bucket + "/" + key + " failed: " + reason(e), e);
-        } catch (SdkException e) {
-            throw new StorageException("Refreshing s3://" + bucket + "/" + key + " failed: " + reason(e), e);
-        }
+        })).isPresent();
     }
 
     /** Every object below {@code prefix}, with size and last-modified time (no user metadata: LIST does not return it). */
