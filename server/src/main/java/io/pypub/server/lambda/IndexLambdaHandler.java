@@ -36,13 +36,20 @@ public final class IndexLambdaHandler implements RequestStreamHandler {
 
     /**
      * Requests that {@link #prime()} sends through the whole handler: event parsing, the route model,
-     * access control (missing and malformed credentials are refused before any storage call), the
-     * health route, HEAD and the response writer. None of them reaches S3 or DynamoDB, so the snapshot
-     * holds no connection and no credentials-dependent state, and no usage counter moves.
+     * access control (missing credentials are refused before any storage call), the health route, HEAD
+     * and the response writer. None of them reaches S3 or DynamoDB.
      */
     static final List<String> PRIMING_REQUESTS = List.of("GET /healthz", "HEAD /healthz", "GET /prime/simple/",
             "GET /prime/simple/priming/", "GET /prime/priming/latest", "GET /prime/files/priming/1.0/priming-1.0.tar.gz",
             "GET /prime/simple/%2e%2e/");
+    /**
+     * Then one request with a well-formed key whose id cannot exist (key ids are random base32; this one
+     * is all 'a'): the gate reads the access table for it, which loads and runs the AWS SDK's request
+     * path (marshalling, SigV4 signing, the HTTP client, response parsing), most of a first request's
+     * class loading. It is a read that finds nothing and answers 401; no item is written and no counter
+     * moves. The connection it opens may be stale after a restore: the SDK retries on a new one.
+     */
+    static final String PRIMING_UNKNOWN_KEY = "pypub_" + "a".repeat(10) + "_" + "a".repeat(52);
 
     private final IndexService service;
 
@@ -71,9 +78,13 @@ public final class IndexLambdaHandler implements RequestStreamHandler {
         List<Integer> statuses = new java.util.ArrayList<>();
         for (int round = 0; round < 3; round++) {
             int n = 0;
-            for (String request : PRIMING_REQUESTS) {
-                String[] methodAndPath = request.split(" ", 2);
-                String event = primingEvent(methodAndPath[0], methodAndPath[1], "priming-" + round + "-" + n++);
+            List<String> requests = new java.util.ArrayList<>(PRIMING_REQUESTS);
+            if (round == 0) {
+                requests.add("GET /prime/simple/priming/ KEY");
+            }
+            for (String request : requests) {
+                String[] parts = request.split(" ");
+                String event = primingEvent(parts[0], parts[1], "priming-" + round + "-" + n++, parts.length > 2);
                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
                 try {
                     handleRequest(new java.io.ByteArrayInputStream(event.getBytes(java.nio.charset.StandardCharsets.UTF_8)), out, null);
@@ -85,7 +96,7 @@ public final class IndexLambdaHandler implements RequestStreamHandler {
                 }
             }
         }
-        LOG.info("SnapStart priming: {} requests in {} ms, statuses {}", PRIMING_REQUESTS.size() * 3,
+        LOG.info("SnapStart priming: {} requests in {} ms, statuses {}", PRIMING_REQUESTS.size() * 3 + 1,
                 (System.nanoTime() - start) / 1_000_000, statuses);
         return statuses;
     }
@@ -93,11 +104,14 @@ public final class IndexLambdaHandler implements RequestStreamHandler {
     private static final com.fasterxml.jackson.databind.ObjectMapper PRIMING_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** An API Gateway HTTP API payload 2.0 event, shaped like the real ones (see LambdaEventTest). */
-    static String primingEvent(String method, String path, String requestId) {
+    static String primingEvent(String method, String path, String requestId, boolean unknownKey) {
         var root = PRIMING_JSON.createObjectNode();
         root.put("version", "2.0").put("routeKey", "$default").put("rawPath", path).put("rawQueryString", "");
-        root.putObject("headers").put("accept", "application/vnd.pypi.simple.v1+json, text/html;q=0.1")
+        var headers = root.putObject("headers").put("accept", "application/vnd.pypi.simple.v1+json, text/html;q=0.1")
                 .put("user-agent", "pypub-snapstart-priming").put("host", "priming.invalid");
+        if (unknownKey) {
+            headers.put("authorization", "Bearer " + PRIMING_UNKNOWN_KEY);
+        }
         var context = root.putObject("requestContext");
         context.put("requestId", requestId).put("stage", "$default").put("routeKey", "$default");
         context.putObject("http").put("method", method).put("path", path).put("protocol", "HTTP/1.1")
