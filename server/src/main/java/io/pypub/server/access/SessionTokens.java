@@ -56,11 +56,20 @@ public final class SessionTokens {
         if (configured != null && !configured.isBlank()) {
             return new SessionTokens(configured.strip().getBytes(StandardCharsets.UTF_8), DEFAULT_TTL, Clock.systemUTC());
         }
-        LOG.warn("{} is not set: sign-in sessions use a random secret of this process; they end when it restarts and work "
-                + "only on this instance (set it to the same random value on every instance)", SECRET_VARIABLE);
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        return new SessionTokens(random, DEFAULT_TTL, Clock.systemUTC());
+        return new SessionTokens(processSecret(), DEFAULT_TTL, Clock.systemUTC());
+    }
+
+    private static byte[] processSecret;
+
+    /** One random secret per process (all gates of the process share it), with a warning the first time. */
+    private static synchronized byte[] processSecret() {
+        if (processSecret == null) {
+            LOG.warn("{} is not set: sign-in sessions use a random secret of this process; they end when it restarts and work "
+                    + "only on this instance (set it to the same random value on every instance)", SECRET_VARIABLE);
+            processSecret = new byte[32];
+            new SecureRandom().nextBytes(processSecret);
+        }
+        return processSecret;
     }
 
     public Duration ttl() {
