@@ -173,20 +173,19 @@ public final class AccessGate implements AutoCloseable {
             String keyId = claims.get().subject();
             ApiKey key = keys.current(keyId).orElse(null);
             if (key == null || !SessionTokens.fingerprint(key.secretHash()).equals(claims.get().fingerprint())) {
-                return Admission.denied(Denials.unauthorized("session ended: the key was rotated or removed", Denials.PACKAGES_REALM),
-                        keyId, "session key changed");
+                return sessionEnded(request, forPeople, "session ended: the key was rotated or removed", keyId, "session key changed");
             }
             ApiKey.Status status = key.status(java.time.Instant.now());
             if (status != ApiKey.Status.ACTIVE) {
                 String why = status == ApiKey.Status.REVOKED ? "key revoked" : "key expired";
-                return Admission.denied(Denials.unauthorized(why, Denials.PACKAGES_REALM), keyId, why);
+                return sessionEnded(request, forPeople, why, keyId, why);
             }
             return admitVerifiedKey(key, target, "");
         }
         DocsUser u = users.current(claims.get().subject()).orElse(null);
         if (u == null || !SessionTokens.fingerprint(u.passwordHash()).equals(claims.get().fingerprint())) {
-            return Admission.denied(Denials.unauthorized("session ended: the password changed or the user was removed",
-                    Denials.DOCS_REALM), null, "session user changed");
+            return sessionEnded(request, forPeople, "session ended: the password changed or the user was removed", null,
+                    "session user changed");
         }
         if (!forPeople) {
             return new Admission(Denials.forbidden("a docs user's sign-in opens pages and docs; packages need an API key"), null, u,
@@ -241,6 +240,13 @@ public final class AccessGate implements AutoCloseable {
         String linkQuery = credentials instanceof Credentials.Key k && k.source() == Credentials.Source.QUERY
                 ? "?key=" + URLEncoder.encode(k.value(), StandardCharsets.UTF_8) : "";
         return admitVerifiedKey(result.key(), target, linkQuery);
+    }
+
+    /** A session that no longer holds: a browser on a page goes back to sign-in, anything else gets a 401. */
+    private static Admission sessionEnded(IndexRequest request, boolean forPeople, String why, String keyId, String auditReason) {
+        IndexResponse denial = forPeople && SignInForm.isBrowser(request) ? Denials.signIn(request.path())
+                : Denials.unauthorized(why, Denials.PACKAGES_REALM);
+        return Admission.denied(denial, keyId, auditReason);
     }
 
     /** A valid key: its stages and projects, then its rate. */

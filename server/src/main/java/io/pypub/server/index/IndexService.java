@@ -476,7 +476,8 @@ public final class IndexService implements AutoCloseable {
 
     private static IndexResponse htmlPage(IndexRequest request, RenderedPages.Page page) {
         return page(request, SimpleFormat.HTML, page).header("Content-Type", "text/html; charset=utf-8")
-                .header("Content-Security-Policy", io.pypub.server.pages.HumanPages.CSP).header("Vary", "Accept, Cookie");
+                .header("Content-Security-Policy", io.pypub.server.pages.HumanPages.CSP)
+                .header("Referrer-Policy", "same-origin").header("Vary", "Accept, Cookie");
     }
 
     private static IndexResponse jsonPage(IndexRequest request, RenderedPages.Page page) {

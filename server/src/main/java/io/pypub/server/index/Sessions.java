@@ -44,7 +44,9 @@ final class Sessions {
         if (!access.admitted()) {
             IndexResponse denial = access.denial();
             String reason = new String(denial.body() == null ? new byte[0] : denial.body(), StandardCharsets.UTF_8).strip();
-            IndexResponse page = html(denial.status(), HumanPages.signIn(form.next(), reason, false, HumanPages.Viewer.ANONYMOUS));
+            // A failed sign-in also ends whatever session the browser still had (e.g. of a key revoked since).
+            IndexResponse page = html(denial.status(), HumanPages.signIn(form.next(), reason, false, HumanPages.Viewer.ANONYMOUS))
+                    .header("Set-Cookie", SessionTokens.clearingCookie(tls));
             if (denial.header("Retry-After") != null) {
                 page.header("Retry-After", denial.header("Retry-After"));
             }
@@ -64,6 +66,6 @@ final class Sessions {
 
     private static IndexResponse html(int status, byte[] body) {
         return IndexResponse.bytes(status, "text/html; charset=utf-8", body)
-                .header("Content-Security-Policy", HumanPages.CSP).header("Cache-Control", "no-store");
+                .header("Content-Security-Policy", HumanPages.CSP).header("Referrer-Policy", "same-origin").header("Cache-Control", "no-store");
     }
 }

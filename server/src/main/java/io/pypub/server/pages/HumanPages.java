@@ -54,7 +54,7 @@ public final class HumanPages {
             + ".search input[type=search]{flex:1 1 14rem;font-size:1rem;padding:.45rem}.search select,.search button,"
             + "button,input{font-size:1rem;padding:.4rem .7rem}table{border-collapse:collapse;width:100%;font-size:.95rem}"
             + "th,td{text-align:left;padding:.35rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}"
-            + ".wrap{overflow-x:auto}.hash{font-family:ui-monospace,monospace;font-size:.8rem;word-break:break-all}"
+            + ".size{white-space:nowrap}.wrap{overflow-x:auto}.hash{font-family:ui-monospace,monospace;font-size:.8rem;word-break:break-all}"
             + ".readme{border:1px solid var(--line);border-radius:6px;padding:0 1rem;overflow-wrap:anywhere}.readme img{max-width:100%}"
             + "nav.pages{display:flex;gap:1rem;margin:1rem 0}label{font-weight:600}.field{display:flex;flex-direction:column;"
             + "gap:.2rem;margin:.8rem 0;max-width:26rem}.error{color:var(--warn);font-weight:600}"
@@ -335,7 +335,7 @@ public final class HumanPages {
             if (f.requiresPython() != null) {
                 b.append("<br><span class=\"muted\">Python ").append(escape(f.requiresPython())).append("</span>");
             }
-            b.append("</td><td>").append(size(f.size())).append("</td><td class=\"opt\">").append(time(f.uploadTime(), MINUTE))
+            b.append("</td><td class=\"size\">").append(size(f.size())).append("</td><td class=\"opt\">").append(time(f.uploadTime(), MINUTE))
                     .append("</td><td class=\"hash\">").append(escape(f.sha256())).append("</td></tr>\n");
         }
         b.append("</tbody></table></div>\n<h2>Provenance</h2>\n<dl>\n");
