@@ -27,7 +27,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -120,9 +119,12 @@ class BrowserTest {
 
     /** Clicks and waits until the browser has loaded the page the click leads to. */
     private static void click(By by) {
-        WebElement element = browser.findElement(by);
-        element.click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(element));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript("window.__pypubOldPage = true"); // gone once the next document has loaded
+        browser.findElement(by).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                        "return window.__pypubOldPage === undefined && document.readyState === 'complete'")));
     }
 
     private static void noAlertAndNoScriptFromMetadata() {
