@@ -7,6 +7,7 @@ import io.pypub.core.release.ProjectEntry;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.route.IndexRoute;
+import static io.pypub.server.pages.Html.escape;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
@@ -123,20 +124,5 @@ public final class SimplePages {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    public static String escape(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,6 +1,6 @@
 package io.pypub.server.pages;
 
-import static io.pypub.server.index.SimplePages.escape;
+import static io.pypub.server.pages.Html.escape;
 
 import io.pypub.core.notify.IndexLinks;
 import io.pypub.core.release.LatestPointer;

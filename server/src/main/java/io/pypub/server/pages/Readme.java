@@ -1,6 +1,6 @@
 package io.pypub.server.pages;
 
-import static io.pypub.server.index.SimplePages.escape;
+import static io.pypub.server.pages.Html.escape;
 
 import java.util.List;
 import java.util.Locale;

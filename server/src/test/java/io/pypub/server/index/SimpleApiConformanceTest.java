@@ -207,8 +207,8 @@ class SimpleApiConformanceTest {
                 assertThat(attrs.path("data-requires-python").isMissingNode()).isEqualTo(rp == null);
                 if (rp != null) {
                     assertThat(attrs.path("data-requires-python").asText()).isEqualTo(rp);
-                    assertThat(p.text()).contains("data-requires-python=\"" + SimplePages.escape(rp) + "\"");
-                    assertThat(SimplePages.escape(rp)).doesNotContain("<", ">");
+                    assertThat(p.text()).contains("data-requires-python=\"" + io.pypub.server.pages.Html.escape(rp) + "\"");
+                    assertThat(io.pypub.server.pages.Html.escape(rp)).doesNotContain("<", ">");
                 }
 
                 // PEP 658 / 714: both attributes, equal, sha256 of the .metadata the index serves.
