@@ -10,6 +10,7 @@ import io.pypub.core.publish.PublishLog;
 import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
+import io.pypub.core.release.Provenance;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
@@ -128,6 +129,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
         private String sourceRevision;
         private String indexUrl;
         private int buildTimeoutMinutes;
+        private HashMap<String, String> provenance = new HashMap<>();
 
         Options(String stage) {
             this.stage = stage;
@@ -148,6 +150,12 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
             o.indexUrl = indexUrl;
             o.buildTimeoutMinutes = step.getBuildTimeout();
             return o;
+        }
+
+        /** Where the publish comes from ({@link BuildProvenance}), recorded with the release. */
+        Options provenance(Provenance p) {
+            this.provenance = BuildProvenance.fields(p);
+            return this;
         }
 
         /**
@@ -171,6 +179,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
                     .versionSuffix(versionSuffix)
                     .publishedBy(publishedBy)
                     .sourceRevision(sourceRevision)
+                    .provenance(Provenance.of(provenance == null ? Map.of() : provenance, List.of()))
                     .indexUrl(indexUrl)
                     .buildTimeout(buildTimeoutMinutes > 0 ? Duration.ofMinutes(buildTimeoutMinutes) : null)
                     .build();

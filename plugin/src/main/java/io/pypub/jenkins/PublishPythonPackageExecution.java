@@ -77,7 +77,8 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
         PublishLog log = new ListenerPublishLog(listener);
         Notifier slack = SlackNotices.forStep(step, target, run, log);
 
-        PublishOnAgent.Options options = PublishOnAgent.Options.of(step, stage, indexUrl(target, log), publishedBy, sourceRevision);
+        PublishOnAgent.Options options = PublishOnAgent.Options.of(step, stage, indexUrl(target, log), publishedBy, sourceRevision)
+                .provenance(BuildProvenance.of(run, env, workspace));
         try {
             // The step's own parameters first, with core's rules (e.g. the version suffix): a wrong
             // parameter is reported as such, whatever state the workspace, credentials or agent are in.

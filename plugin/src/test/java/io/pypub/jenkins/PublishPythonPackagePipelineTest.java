@@ -68,6 +68,13 @@ class PublishPythonPackagePipelineTest {
             j.assertLogContains("SHA " + recorded.files().get(0).filename() + " " + recorded.files().get(0).sha256() + " "
                     + recorded.files().get(0).objectKey(), b);
             assertTrue(recorded.publishedBy().contains("publish-hello"), recorded.publishedBy());
+            // Provenance: the build that published, from the Run, kept with the release.
+            assertEquals("publish-hello", recorded.provenance().job());
+            assertEquals(Integer.toString(b.getNumber()), recorded.provenance().buildNumber());
+            assertEquals(j.getURL().toString(), recorded.provenance().jenkinsUrl());
+            assertEquals(j.getURL() + b.getUrl(), recorded.provenance().buildUrl());
+            assertEquals(agent.getNodeName(), recorded.provenance().agent());
+            assertNotNull(recorded.provenance().pluginVersion(), "the pypub plugin's version");
 
             PythonPackageAction action = b.getAction(PythonPackageAction.class);
             assertNotNull(action);

@@ -94,8 +94,11 @@ public final class ReleasePromoter {
             }
             String docsPrefix = docsFiles == 0 ? null : source.docsPrefix();
             List<ReleaseFile> files = source.files();
+            Instant promotedAt = Instant.now();
+            // The provenance of the published build travels with the release; the promoting build is added to it.
             Release promoted = new Release(to, name, source.displayName(), v, files, docsPrefix, false, null, actor,
-                    source.sourceRevision(), source.summary(), Instant.now());
+                    source.sourceRevision(), source.summary(), promotedAt, null,
+                    source.provenance().promoted(from, to, actor, promotedAt));
             RecordOutcome outcome;
             try {
                 // Conditioned on the source record still being as read: its objects are the ones referenced.

@@ -6,6 +6,7 @@ import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
 import io.pypub.core.python.LocalCommandRunner;
+import io.pypub.core.release.Provenance;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.slack.SlackDestination;
 import io.pypub.core.notify.slack.SlackNotifier;
@@ -89,6 +90,7 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
                 .overwrite(overwrite)
                 .publishedBy(publishedBy != null ? publishedBy : defaultPublisher())
                 .sourceRevision(sourceRevision)
+                .provenance(provenance(System.getenv(), sourceRevision))
                 .docs(!noDocs)
                 .docsModules(docsModules)
                 .docsPython(config.get(Settings.DOCS_PYTHON))
@@ -108,6 +110,19 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
             }
         }
         return 0;
+    }
+
+    /**
+     * What the CI environment says about this build (Jenkins' BUILD_URL, JOB_NAME, BUILD_NUMBER, GIT_COMMIT,
+     * NODE_NAME, JENKINS_URL when set); {@code --source-revision} wins over GIT_COMMIT for the commit.
+     */
+    static Provenance provenance(Map<String, String> env, String sourceRevision) {
+        Provenance p = Provenance.fromEnvironment(env);
+        if (sourceRevision == null || sourceRevision.isBlank()) {
+            return p;
+        }
+        return new Provenance(p.jenkinsUrl(), p.job(), p.buildNumber(), p.buildUrl(), sourceRevision, p.agent(), p.pluginVersion(),
+                p.promotions());
     }
 
     /**
