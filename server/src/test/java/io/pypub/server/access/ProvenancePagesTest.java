@@ -84,6 +84,14 @@ class ProvenancePagesTest {
     }
 
     @Test
+    void showJsonHasTheProvenanceForTooling() {
+        var r = index.cli(null, "show", "hello-package", "--stage", "prod", "--json");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("\"provenance\"").contains("\"agent\" : \"linux-agent-3\"")
+                .contains("\"by\" : \"https://jenkins.example.com/job/release/7/\"");
+    }
+
+    @Test
     void thePep691JsonStaysTheStandardsShape() throws Exception {
         String json = get("/prod/simple/hello-package/", "Accept", "application/vnd.pypi.simple.v1+json");
         assertThat(json).contains("\"files\"").doesNotContain("linux-agent-3").doesNotContain("_pypub").doesNotContain("jenkins");
