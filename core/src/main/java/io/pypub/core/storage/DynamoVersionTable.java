@@ -1,5 +1,7 @@
 package io.pypub.core.storage;
 
+import io.pypub.core.notify.ReleaseThreads;
+import io.pypub.core.notify.SlackThread;
 import io.pypub.core.release.LatestPointer;
 import io.pypub.core.release.LatestRule;
 import io.pypub.core.release.PackageType;
@@ -55,6 +57,8 @@ public final class DynamoVersionTable implements VersionTable {
     private static final String PROMOTED_FROM = "promoted_from";
     private static final String PROVENANCE = "provenance";
     private static final String PROMOTED_BY = "promoted_by";
+    private static final String SLACK_CHANNEL = "slack_channel";
+    private static final String SLACK_TS = "slack_ts";
     private static final int MAX_ATTEMPTS = 8;
     /** Publishes of different versions of one project contend on its registry item: more room than lifecycle changes. */
     private static final int MAX_RECORD_ATTEMPTS = 16;
@@ -303,6 +307,39 @@ public final class DynamoVersionTable implements VersionTable {
     private static Release withVersion(Release r, Version v) {
         return new Release(r.stage(), r.project(), r.displayName(), v, r.files(), r.docsPrefix(), r.yanked(), r.yankReason(),
                 r.publishedBy(), r.sourceRevision(), r.summary(), r.publishedAt(), r.revision(), r.provenance());
+    }
+
+    /**
+     * The release's Slack thread (the publish message's channel and {@code ts}), kept as {@code slack_channel} and
+     * {@code slack_ts} on the release item by an UpdateItem after the post: the release record itself (files,
+     * revision) is not rewritten, and a release that is gone meanwhile is left alone.
+     */
+    public ReleaseThreads releaseThreads() {
+        return new ReleaseThreads() {
+            @Override
+            public void remember(Stage stage, String project, String version, SlackThread thread) {
+                try {
+                    dynamo.updateItem(b -> b.tableName(table)
+                            .key(key(projectPk(stage, project), releaseSk(Version.parse(version))))
+                            .updateExpression("SET #c = :c, #t = :t")
+                            .conditionExpression("attribute_exists(pk)")
+                            .expressionAttributeNames(Map.of("#c", SLACK_CHANNEL, "#t", SLACK_TS))
+                            .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(thread.channel()),
+                                    ":t", AttributeValue.fromS(thread.ts()))));
+                } catch (ConditionalCheckFailedException e) {
+                    throw new StorageException(project + " " + version + " is no longer recorded in stage '" + stage + "'", e);
+                } catch (SdkException e) {
+                    throw new StorageException("Updating DynamoDB table " + table + " failed: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public Optional<SlackThread> find(Stage stage, String project, String version) {
+                return getItem(projectPk(stage, project), releaseSk(Version.parse(version)))
+                        .filter(i -> s(i, SLACK_CHANNEL) != null && s(i, SLACK_TS) != null)
+                        .map(i -> new SlackThread(s(i, SLACK_CHANNEL), s(i, SLACK_TS)));
+            }
+        };
     }
 
     @Override
