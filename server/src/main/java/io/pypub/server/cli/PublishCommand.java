@@ -8,12 +8,11 @@ import io.pypub.core.publish.PublishResult;
 import io.pypub.core.python.LocalCommandRunner;
 import io.pypub.core.release.Provenance;
 import io.pypub.core.notify.Notifier;
-import io.pypub.core.notify.slack.SlackDestination;
-import io.pypub.core.notify.slack.SlackNotifier;
 import io.pypub.core.config.Config;
 import io.pypub.core.config.Setting;
 import io.pypub.core.config.Settings;
 import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.DynamoVersionTable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +89,7 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
                 .overwrite(overwrite)
                 .publishedBy(publishedBy != null ? publishedBy : defaultPublisher())
                 .sourceRevision(sourceRevision)
-                .provenance(provenance(System.getenv(), sourceRevision))
+                .provenance(provenance(CliSettings.env(spec), sourceRevision))
                 .docs(!noDocs)
                 .docsModules(docsModules)
                 .docsPython(config.get(Settings.DOCS_PYTHON))
@@ -98,8 +97,10 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
                 .indexUrl(indexUrl)
                 .buildTimeout(Duration.ofMinutes(config.get(Settings.BUILD_TIMEOUT)))
                 .build();
-        Notifier notifier = notifier(config);
         try (AwsClients clients = AwsOptions.clients(config)) {
+            // With a bot token, the message's thread is kept with the release for later lifecycle notices.
+            Notifier notifier = SlackOptions.notifier(config, noSlack,
+                    new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()).releaseThreads());
             PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), notifier);
             PublishResult result = pipeline.publish(request, new ConsoleLog(System.err, verbose));
             Map<String, Object> summary = result.summary(indexUrl);
@@ -129,14 +130,6 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
      * Slack from the environment or a profile only: webhook URLs and tokens are secrets and must not sit in
      * argv or shell history. Core's one rule picks the destination (as in Jenkins).
      */
-    private Notifier notifier(Config config) {
-        if (noSlack) {
-            return Notifier.NONE;
-        }
-        SlackDestination destination = SlackDestination.select(config.get(Settings.SLACK_WEBHOOK_URL), config.get(Settings.SLACK_TOKEN),
-                config.get(Settings.SLACK_CHANNEL), System.err::println);
-        return destination == null ? Notifier.NONE : new SlackNotifier(destination);
-    }
 
     @SuppressWarnings("unchecked")
     static void printSummary(Map<String, Object> s) {
