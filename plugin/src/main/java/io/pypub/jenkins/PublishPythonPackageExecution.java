@@ -75,7 +75,7 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
         String sourceRevision = Util.fixEmptyAndTrim(env.get("GIT_COMMIT"));
         FilePath projectDir = workspace.child(step.getPath());
         PublishLog log = new ListenerPublishLog(listener);
-        Notifier slack = SlackNotices.forStep(step, target, run, log);
+        Notifier slack = SlackNotices.forStep(step, target, run, log, new TargetThreads(target, run));
 
         PublishOnAgent.Options options = PublishOnAgent.Options.of(step, stage, indexUrl(target, log), publishedBy, sourceRevision)
                 .provenance(BuildProvenance.of(run, env, workspace));
