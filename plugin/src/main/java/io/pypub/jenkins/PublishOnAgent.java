@@ -3,7 +3,6 @@ package io.pypub.jenkins;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import io.pypub.core.notify.FailureNotice;
-import io.pypub.core.notify.IndexLinks;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
 import io.pypub.core.publish.PublishLog;
@@ -11,7 +10,6 @@ import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
 import io.pypub.core.release.Provenance;
-import io.pypub.core.release.Release;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
 import java.io.File;
@@ -86,14 +84,12 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
         }
     }
 
-    /** Core's summary, plus where the docs are when some were published and the index URL is known. */
+    /**
+     * Core's summary: with the index URL known, it links the project's and the release's pages ({@code projectUrl},
+     * {@code releaseUrl}) and, when docs were published, the docs ({@code docsUrl}).
+     */
     static Map<String, Object> summary(PublishResult result, String indexUrl) {
-        Map<String, Object> summary = result.summary(indexUrl);
-        Release r = result.release();
-        if (r.docsPrefix() != null && indexUrl != null) {
-            summary.put("docsUrl", new IndexLinks(indexUrl).docs(r.stage(), r.project(), r.version().normalized()));
-        }
-        return summary;
+        return result.summary(indexUrl);
     }
 
     /** Keeps what the pipeline notifies, for the controller (see the class comment). */

@@ -117,7 +117,7 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
         Map<String, Object> summary = outcome.summary();
         PythonPackageAction.record(run, target.getName(), outcome.published(), (String) summary.get("indexUrl"),
                 (String) summary.get("docsUrl"), (String) summary.get("installCommand"), sourceRevision,
-                Util.fixEmptyAndTrim(env.get("NODE_NAME")));
+                Util.fixEmptyAndTrim(env.get("NODE_NAME")), (String) summary.get("releaseUrl"));
         if (summary.get("installCommand") != null) {
             listener.getLogger().println("[pypub] Install with: " + summary.get("installCommand"));
         }

@@ -76,7 +76,8 @@ public class RollbackPythonPackageStep extends LifecycleStep {
         protected Map<String, Object> operate(AwsClients aws, PublishTarget target, String actor, PublishLog log,
                 Notifier notifier) {
             ReleaseLifecycle lifecycle = ReleaseLifecycle.on(aws).notifying(notifier, log);
-            return LifecycleSteps.result(lifecycle.rollback(Stage.of(step.stage), step.project, step.version, step.reason, actor));
+            return LifecycleSteps.result(lifecycle.rollback(Stage.of(step.stage), step.project, step.version, step.reason, actor),
+                    PublishPythonPackageExecution.indexUrl(target, log));
         }
     }
 

@@ -64,7 +64,8 @@ public class UnpinPythonPackageStep extends LifecycleStep {
         protected Map<String, Object> operate(AwsClients aws, PublishTarget target, String actor, PublishLog log,
                 Notifier notifier) {
             ReleaseLifecycle lifecycle = ReleaseLifecycle.on(aws).notifying(notifier, log);
-            return LifecycleSteps.result(lifecycle.unpin(Stage.of(step.stage), step.project, actor));
+            return LifecycleSteps.result(lifecycle.unpin(Stage.of(step.stage), step.project, actor),
+                    PublishPythonPackageExecution.indexUrl(target, log));
         }
     }
 

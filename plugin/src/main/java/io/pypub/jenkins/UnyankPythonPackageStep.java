@@ -70,7 +70,8 @@ public class UnyankPythonPackageStep extends LifecycleStep {
         protected Map<String, Object> operate(AwsClients aws, PublishTarget target, String actor, PublishLog log,
                 Notifier notifier) {
             ReleaseLifecycle lifecycle = ReleaseLifecycle.on(aws).notifying(notifier, log);
-            return LifecycleSteps.result(lifecycle.unyank(Stage.of(step.stage), step.project, step.version, actor));
+            return LifecycleSteps.result(lifecycle.unyank(Stage.of(step.stage), step.project, step.version, actor),
+                    PublishPythonPackageExecution.indexUrl(target, log));
         }
     }
 

@@ -77,7 +77,8 @@ public class YankPythonPackageStep extends LifecycleStep {
         protected Map<String, Object> operate(AwsClients aws, PublishTarget target, String actor, PublishLog log,
                 Notifier notifier) {
             ReleaseLifecycle lifecycle = ReleaseLifecycle.on(aws).notifying(notifier, log);
-            return LifecycleSteps.result(lifecycle.yank(Stage.of(step.stage), step.project, step.version, step.reason, actor));
+            return LifecycleSteps.result(lifecycle.yank(Stage.of(step.stage), step.project, step.version, step.reason, actor),
+                    PublishPythonPackageExecution.indexUrl(target, log));
         }
     }
 

@@ -141,6 +141,12 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
         if (s.containsKey("installCommand")) {
             System.out.println("  install: " + s.get("installCommand"));
         }
+        if (s.containsKey("releaseUrl")) {
+            System.out.println("  release: " + s.get("releaseUrl"));
+        }
+        if (s.containsKey("docsUrl")) {
+            System.out.println("  docs:    " + s.get("docsUrl"));
+        }
     }
 
     static String defaultPublisher() {
