@@ -4,7 +4,10 @@ import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.pypub.core.publish.PublishLog;
+import io.pypub.core.notify.Notifier;
 import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.DynamoVersionTable;
+import io.pypub.jenkins.slack.SlackNotices;
 import java.util.Map;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -37,7 +40,8 @@ public abstract class LifecycleExecution extends SynchronousNonBlockingStepExecu
      * value (strings, numbers, booleans, lists, maps). Core's refusals (IllegalArgumentException,
      * IllegalStateException) fail the step with core's message.
      */
-    protected abstract Map<String, Object> operate(AwsClients aws, PublishTarget target, String actor, PublishLog log);
+    protected abstract Map<String, Object> operate(AwsClients aws, PublishTarget target, String actor, PublishLog log,
+            Notifier notifier);
 
     /** What the build log says before the operation, e.g. "Yanking hello-package 1.2.0 in stage 'prod'". */
     protected abstract String describe();
@@ -76,7 +80,10 @@ public abstract class LifecycleExecution extends SynchronousNonBlockingStepExecu
         thread.setContextClassLoader(LifecycleExecution.class.getClassLoader());
         try (AwsClients aws = new AwsClients(target.toSettings().toAwsSettings(), keys == null ? null : keys.provider())) {
             RememberingLog remembering = new RememberingLog(log);
-            Map<String, Object> result = operate(aws, target, actor(run), remembering);
+            // The target's Slack: with core's token client a reply in the release's thread (kept on the release item).
+            Notifier notifier = SlackNotices.forLifecycle(target, run, log,
+                    new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()).releaseThreads());
+            Map<String, Object> result = operate(aws, target, actor(run), remembering, notifier);
             Object message = result.get("message");
             if (message != null && !remembering.said(message.toString())) {
                 // Core's promote already logs its outcome (the CLI prints it); the others leave it to the caller.

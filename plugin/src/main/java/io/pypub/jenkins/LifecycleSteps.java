@@ -4,7 +4,6 @@ import io.pypub.core.lifecycle.LifecycleResult;
 import io.pypub.core.lifecycle.PromotionResult;
 import io.pypub.core.notify.IndexLinks;
 import io.pypub.core.publish.PublishResult;
-import io.pypub.core.release.Release;
 import io.pypub.core.storage.VersionTable.LatestChange;
 import io.pypub.core.storage.VersionTable.RecordOutcome;
 import java.util.LinkedHashMap;
@@ -13,6 +12,22 @@ import java.util.Map;
 /** The lifecycle steps' return values: core's results as plain maps a Pipeline script can use. */
 final class LifecycleSteps {
     private LifecycleSteps() {}
+
+    /**
+     * rollback, unpin, yank, unyank, with links to the project's and the release's page on the index ({@code projectUrl},
+     * {@code releaseUrl}; IndexRoute's records through core's {@link IndexLinks}) when the target has an index URL.
+     */
+    static Map<String, Object> result(LifecycleResult r, String indexUrl) {
+        Map<String, Object> m = result(r);
+        if (indexUrl != null) {
+            IndexLinks links = new IndexLinks(indexUrl);
+            m.put("projectUrl", links.projectHome(r.stage(), r.project()));
+            if (r.version() != null) {
+                m.put("releaseUrl", links.releasePage(r.stage(), r.project(), r.version()));
+            }
+        }
+        return m;
+    }
 
     /** rollback, unpin, yank, unyank. */
     static Map<String, Object> result(LifecycleResult r) {
@@ -43,10 +58,6 @@ final class LifecycleSteps {
         m.put("operation", "promote");
         m.put("from", p.from().name());
         m.putAll(new PublishResult(p.release(), latest).summary(indexUrl));
-        Release r = p.release();
-        if (r.docsPrefix() != null && indexUrl != null) {
-            m.put("docsUrl", new IndexLinks(indexUrl).docs(r.stage(), r.project(), r.version().normalized()));
-        }
         m.put("changed", p.changed());
         m.put("docsFiles", p.docsFiles());
         m.put("message", p.message());

@@ -6,6 +6,7 @@ import hudson.util.FormValidation;
 import io.pypub.core.lifecycle.ReleasePromoter;
 import io.pypub.core.publish.PublishLog;
 import io.pypub.core.release.Stage;
+import io.pypub.core.notify.Notifier;
 import io.pypub.core.storage.AwsClients;
 import java.util.Map;
 import org.jenkinsci.Symbol;
@@ -76,9 +77,10 @@ public class PromotePythonPackageStep extends LifecycleStep {
         }
 
         @Override
-        protected Map<String, Object> operate(AwsClients aws, PublishTarget target, String actor, PublishLog log) {
+        protected Map<String, Object> operate(AwsClients aws, PublishTarget target, String actor, PublishLog log,
+                Notifier notifier) {
             return LifecycleSteps.result(
-                    ReleasePromoter.on(aws).promote(step.project, step.version, Stage.of(step.from), Stage.of(step.to), actor, log),
+                    ReleasePromoter.on(aws).notifying(notifier).promote(step.project, step.version, Stage.of(step.from), Stage.of(step.to), actor, log),
                     PublishPythonPackageExecution.indexUrl(target, log));
         }
     }

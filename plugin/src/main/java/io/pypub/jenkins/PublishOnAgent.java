@@ -3,14 +3,13 @@ package io.pypub.jenkins;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import io.pypub.core.notify.FailureNotice;
-import io.pypub.core.notify.IndexLinks;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
 import io.pypub.core.publish.PublishLog;
 import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
-import io.pypub.core.release.Release;
+import io.pypub.core.release.Provenance;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
 import java.io.File;
@@ -85,14 +84,12 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
         }
     }
 
-    /** Core's summary, plus where the docs are when some were published and the index URL is known. */
+    /**
+     * Core's summary: with the index URL known, it links the project's and the release's pages ({@code projectUrl},
+     * {@code releaseUrl}) and, when docs were published, the docs ({@code docsUrl}).
+     */
     static Map<String, Object> summary(PublishResult result, String indexUrl) {
-        Map<String, Object> summary = result.summary(indexUrl);
-        Release r = result.release();
-        if (r.docsPrefix() != null && indexUrl != null) {
-            summary.put("docsUrl", new IndexLinks(indexUrl).docs(r.stage(), r.project(), r.version().normalized()));
-        }
-        return summary;
+        return result.summary(indexUrl);
     }
 
     /** Keeps what the pipeline notifies, for the controller (see the class comment). */
@@ -128,6 +125,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
         private String sourceRevision;
         private String indexUrl;
         private int buildTimeoutMinutes;
+        private HashMap<String, String> provenance = new HashMap<>();
 
         Options(String stage) {
             this.stage = stage;
@@ -148,6 +146,12 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
             o.indexUrl = indexUrl;
             o.buildTimeoutMinutes = step.getBuildTimeout();
             return o;
+        }
+
+        /** Where the publish comes from ({@link BuildProvenance}), recorded with the release. */
+        Options provenance(Provenance p) {
+            this.provenance = BuildProvenance.fields(p);
+            return this;
         }
 
         /**
@@ -171,6 +175,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
                     .versionSuffix(versionSuffix)
                     .publishedBy(publishedBy)
                     .sourceRevision(sourceRevision)
+                    .provenance(Provenance.of(provenance == null ? Map.of() : provenance, List.of()))
                     .indexUrl(indexUrl)
                     .buildTimeout(buildTimeoutMinutes > 0 ? Duration.ofMinutes(buildTimeoutMinutes) : null)
                     .build();

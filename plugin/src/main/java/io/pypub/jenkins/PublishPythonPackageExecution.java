@@ -75,9 +75,10 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
         String sourceRevision = Util.fixEmptyAndTrim(env.get("GIT_COMMIT"));
         FilePath projectDir = workspace.child(step.getPath());
         PublishLog log = new ListenerPublishLog(listener);
-        Notifier slack = SlackNotices.forStep(step, target, run, log);
+        Notifier slack = SlackNotices.forStep(step, target, run, log, new TargetThreads(target, run));
 
-        PublishOnAgent.Options options = PublishOnAgent.Options.of(step, stage, indexUrl(target, log), publishedBy, sourceRevision);
+        PublishOnAgent.Options options = PublishOnAgent.Options.of(step, stage, indexUrl(target, log), publishedBy, sourceRevision)
+                .provenance(BuildProvenance.of(run, env, workspace));
         try {
             // The step's own parameters first, with core's rules (e.g. the version suffix): a wrong
             // parameter is reported as such, whatever state the workspace, credentials or agent are in.
@@ -116,7 +117,7 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
         Map<String, Object> summary = outcome.summary();
         PythonPackageAction.record(run, target.getName(), outcome.published(), (String) summary.get("indexUrl"),
                 (String) summary.get("docsUrl"), (String) summary.get("installCommand"), sourceRevision,
-                Util.fixEmptyAndTrim(env.get("NODE_NAME")));
+                Util.fixEmptyAndTrim(env.get("NODE_NAME")), (String) summary.get("releaseUrl"));
         if (summary.get("installCommand") != null) {
             listener.getLogger().println("[pypub] Install with: " + summary.get("installCommand"));
         }

@@ -29,6 +29,7 @@ public final class PypubOperation implements Serializable {
     private boolean latestPinned;
     private String indexUrl;
     private String docsUrl;
+    private String releaseUrl;
     private String installCommand;
     private List<PublishedPackage.PublishedFile> files = new ArrayList<>();
     private String commit;
@@ -61,6 +62,12 @@ public final class PypubOperation implements Serializable {
         return op;
     }
 
+    /** The release's page on the index (IndexRoute's VersionPage, from core's summary), or null. */
+    PypubOperation releasePage(@CheckForNull String releaseUrl) {
+        this.releaseUrl = releaseUrl;
+        return this;
+    }
+
     /** Where a publish was built from: the commit ($GIT_COMMIT) and the agent ($NODE_NAME); each may be null. */
     PypubOperation builtFrom(@CheckForNull String commit, @CheckForNull String agent) {
         this.commit = commit;
@@ -89,6 +96,7 @@ public final class PypubOperation implements Serializable {
         op.latestPinned = Boolean.TRUE.equals(result.get("latestPinned"));
         op.indexUrl = string(result.get("indexUrl"));
         op.docsUrl = string(result.get("docsUrl"));
+        op.releaseUrl = string(result.get("releaseUrl"));
         op.installCommand = string(result.get("installCommand"));
         if (result.get("files") instanceof List<?> list) {
             for (Object o : list) {
@@ -211,6 +219,12 @@ public final class PypubOperation implements Serializable {
 
     public String getDocsUrl() {
         return docsUrl;
+    }
+
+    /** The release's page for people on the index (files, hashes, provenance), or null. */
+    @CheckForNull
+    public String getReleaseUrl() {
+        return releaseUrl;
     }
 
     public String getInstallCommand() {

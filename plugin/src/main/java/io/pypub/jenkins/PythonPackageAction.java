@@ -60,7 +60,14 @@ public class PythonPackageAction implements RunAction2, BuildBadgeAction {
     /** The same, with the commit and agent it was built from. */
     static void record(Run<?, ?> run, String target, PublishedPackage published, String indexUrl, String docsUrl,
             String installCommand, String commit, String agent) {
-        record(run, PypubOperation.published(target, published, indexUrl, docsUrl, installCommand).builtFrom(commit, agent));
+        record(run, target, published, indexUrl, docsUrl, installCommand, commit, agent, null);
+    }
+
+    /** The same, with the link to the release's page on the index (core's summary's {@code releaseUrl}). */
+    static void record(Run<?, ?> run, String target, PublishedPackage published, String indexUrl, String docsUrl,
+            String installCommand, String commit, String agent, String releaseUrl) {
+        record(run, PypubOperation.published(target, published, indexUrl, docsUrl, installCommand).builtFrom(commit, agent)
+                .releasePage(releaseUrl));
     }
 
     protected Object readResolve() {

@@ -5,6 +5,7 @@ import hudson.Extension;
 import io.pypub.core.lifecycle.ReleaseLifecycle;
 import io.pypub.core.publish.PublishLog;
 import io.pypub.core.release.Stage;
+import io.pypub.core.notify.Notifier;
 import io.pypub.core.storage.AwsClients;
 import java.util.Map;
 import org.jenkinsci.Symbol;
@@ -73,9 +74,11 @@ public class YankPythonPackageStep extends LifecycleStep {
         }
 
         @Override
-        protected Map<String, Object> operate(AwsClients aws, PublishTarget target, String actor, PublishLog log) {
-            ReleaseLifecycle lifecycle = ReleaseLifecycle.on(aws);
-            return LifecycleSteps.result(lifecycle.yank(Stage.of(step.stage), step.project, step.version, step.reason, actor));
+        protected Map<String, Object> operate(AwsClients aws, PublishTarget target, String actor, PublishLog log,
+                Notifier notifier) {
+            ReleaseLifecycle lifecycle = ReleaseLifecycle.on(aws).notifying(notifier, log);
+            return LifecycleSteps.result(lifecycle.yank(Stage.of(step.stage), step.project, step.version, step.reason, actor),
+                    PublishPythonPackageExecution.indexUrl(target, log));
         }
     }
 

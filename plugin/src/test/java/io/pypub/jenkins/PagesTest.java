@@ -55,7 +55,8 @@ class PagesTest {
         PythonPackageAction.record(b, "local", helloPackage("dev"), "https://pypi.example.com/dev/simple/hello-package/",
                 "https://pypi.example.com/dev/docs/hello-package/0.1.0/",
                 "pip install --index-url https://pypi.example.com/dev/simple/ hello-package==0.1.0",
-                "0123456789abcdef0123456789abcdef01234567", "linux-1");
+                "0123456789abcdef0123456789abcdef01234567", "linux-1",
+                "https://pypi.example.com/dev/-/project/hello-package/0.1.0/");
         Map<String, Object> promoted = new LinkedHashMap<>();
         promoted.put("operation", "promote");
         promoted.put("from", "dev");
@@ -66,6 +67,7 @@ class PagesTest {
         promoted.put("files", List.of(Map.of("filename", "hello_package-0.1.0.tar.gz", "sha256", SDIST_SHA, "size", 1234L)));
         promoted.put("latest", "0.1.0");
         promoted.put("indexUrl", "https://pypi.example.com/prod/simple/hello-package/");
+        promoted.put("releaseUrl", "https://pypi.example.com/prod/-/project/hello-package/0.1.0/");
         promoted.put("message", "Promoted hello-package 0.1.0 from 'dev' to 'prod': 1 files, byte-identical (sha256 verified); "
                 + "latest in 'prod' is 0.1.0.");
         PythonPackageAction.record(b, PypubOperation.lifecycle("local", promoted));
@@ -105,6 +107,11 @@ class PagesTest {
             assertNotNull(page.getAnchorByHref("https://pypi.example.com/dev/simple/hello-package/"), "index page of the publish");
             assertNotNull(page.getAnchorByHref("https://pypi.example.com/dev/docs/hello-package/0.1.0/"), "docs of the publish");
             assertNotNull(page.getAnchorByHref("https://pypi.example.com/prod/simple/hello-package/"), "index page of the promotion");
+            // The release's page on the index (provenance, files, promote history), for the publish and the promotion.
+            assertEquals("Release page", page.getAnchorByHref("https://pypi.example.com/dev/-/project/hello-package/0.1.0/")
+                    .asNormalizedText().strip());
+            assertNotNull(page.getAnchorByHref("https://pypi.example.com/prod/-/project/hello-package/0.1.0/"),
+                    "release page of the promotion");
         }
     }
 

@@ -52,6 +52,7 @@ class PublishPythonPackagePipelineTest {
                             + "  echo \"SHA ${r.files[0].filename} ${r.files[0].sha256} ${r.files[0].key}\"\n"
                             + "  echo \"INDEX ${r.indexUrl}\"\n"
                             + "  echo \"DOCS ${r.docsUrl}\"\n"
+                            + "  echo \"PAGES ${r.releaseUrl} ${r.projectUrl}\"\n"
                             + "}", true));
 
             WorkflowRun b = j.buildAndAssertSuccess(p);
@@ -59,6 +60,8 @@ class PublishPythonPackagePipelineTest {
             j.assertLogContains("RESULT hello-package 0.1.0 dev 2 files latest 0.1.0 moved true", b);
             j.assertLogContains("INDEX https://pypi.example.com/dev/simple/hello-package/", b);
             j.assertLogContains("DOCS https://pypi.example.com/dev/docs/hello-package/0.1.0/", b);
+            j.assertLogContains("PAGES https://pypi.example.com/dev/-/project/hello-package/0.1.0/ "
+                    + "https://pypi.example.com/dev/-/project/hello-package/", b);
             j.assertLogContains("pip install --index-url https://pypi.example.com/dev/simple/ hello-package==0.1.0", b);
             j.assertLogNotContains("embedded-secret", b);
 
@@ -68,6 +71,13 @@ class PublishPythonPackagePipelineTest {
             j.assertLogContains("SHA " + recorded.files().get(0).filename() + " " + recorded.files().get(0).sha256() + " "
                     + recorded.files().get(0).objectKey(), b);
             assertTrue(recorded.publishedBy().contains("publish-hello"), recorded.publishedBy());
+            // Provenance: the build that published, from the Run, kept with the release.
+            assertEquals("publish-hello", recorded.provenance().job());
+            assertEquals(Integer.toString(b.getNumber()), recorded.provenance().buildNumber());
+            assertEquals(j.getURL().toString(), recorded.provenance().jenkinsUrl());
+            assertEquals(j.getURL() + b.getUrl(), recorded.provenance().buildUrl());
+            assertEquals(agent.getNodeName(), recorded.provenance().agent());
+            assertNotNull(recorded.provenance().pluginVersion(), "the pypub plugin's version");
 
             PythonPackageAction action = b.getAction(PythonPackageAction.class);
             assertNotNull(action);
@@ -78,6 +88,8 @@ class PublishPythonPackagePipelineTest {
             assertEquals("dev", published.getStage());
             assertEquals("local", published.getTarget());
             assertEquals(agent.getNodeName(), published.getAgent(), "built on the agent, and the build page says so");
+            assertEquals("https://pypi.example.com/dev/-/project/hello-package/0.1.0/", published.getReleaseUrl());
+            assertEquals("https://pypi.example.com/dev/docs/hello-package/0.1.0/", published.getDocsUrl());
             assertEquals("https://pypi.example.com/dev/docs/hello-package/0.1.0/", published.getDocsUrl());
             // The build page, rendered, with what the real publish recorded.
             try (JenkinsRule.WebClient wc = j.createWebClient()) {

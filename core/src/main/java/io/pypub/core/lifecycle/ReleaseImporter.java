@@ -154,7 +154,7 @@ public final class ReleaseImporter {
                 InspectedDistribution first = dists.get(0);
                 Release release = existing.map(r -> new Release(stage, r.project(), r.displayName(), r.version(), recordedFiles,
                                 r.docsPrefix(), r.yanked(), r.yankReason(), r.publishedBy(), r.sourceRevision(), r.summary(),
-                                r.publishedAt()))
+                                r.publishedAt(), null, r.provenance()))
                         .orElseGet(() -> new Release(stage, key.project(), first.metadata().name(), version,
                                 sdistFirst(recordedFiles), null, false, null, actor, null, first.metadata().summary(),
                                 Instant.now()));

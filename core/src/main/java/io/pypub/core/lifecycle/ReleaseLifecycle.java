@@ -1,5 +1,8 @@
 package io.pypub.core.lifecycle;
 
+import io.pypub.core.notify.LifecycleNotice;
+import io.pypub.core.notify.Notifier;
+import io.pypub.core.publish.PublishLog;
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
@@ -32,11 +35,38 @@ public final class ReleaseLifecycle {
         this.audit = audit;
     }
 
+    private volatile Notifier notifier = Notifier.NONE;
+    private volatile PublishLog notifyLog = PublishLog.SILENT;
+
+    /**
+     * Announces every operation that changed something through {@code notifier} (Slack: a reply in the release's
+     * thread), after it is recorded; the notifier's own trouble goes to {@code log} as a warning and never changes
+     * the outcome. Without this, nobody is notified.
+     */
+    public ReleaseLifecycle notifying(Notifier notifier, PublishLog log) {
+        this.notifier = notifier == null ? Notifier.NONE : notifier;
+        this.notifyLog = log == null ? PublishLog.SILENT : log;
+        return this;
+    }
+
+    private LifecycleResult announce(LifecycleResult r, String version, String actor, String reason) {
+        if (r.changed()) {
+            try {
+                notifier.lifecycle(new LifecycleNotice(r.operation(), r.stage(), null, r.project(), version, r.message(), actor,
+                        reason), notifyLog);
+            } catch (RuntimeException e) {
+                notifyLog.warn("The " + r.operation() + " notification was not sent (" + e + "); the " + r.operation()
+                        + " itself is done.");
+            }
+        }
+        return r;
+    }
+
     /** Pins {@code latest} to an existing release that is not yanked, until {@link #unpin}. */
     public LifecycleResult rollback(Stage stage, String project, String version, String reason, String actor) {
         var event = AuditTrail.Event.of("rollback", actor).with("stage", stage).with("project", project)
                 .with("version", version).with("reason", reason);
-        return audit.run(event, () -> {
+        LifecycleResult result = audit.run(event, () -> {
             Inputs in = Inputs.of(stage, project, version, actor);
             requireReason(reason, "a rollback");
             LatestChange c = versions.pin(stage, in.project, in.version, reason);
@@ -47,12 +77,13 @@ public final class ReleaseLifecycle {
                     : where + " already is pinned to " + c.latestAfter() + " for that reason.";
             return new LifecycleResult("rollback", stage, in.project, c.latestAfter(), c, message);
         });
+        return announce(result, result.version(), actor, reason);
     }
 
     /** Clears a pin: {@code latest} becomes the highest version that is not yanked. */
     public LifecycleResult unpin(Stage stage, String project, String actor) {
         var event = AuditTrail.Event.of("unpin", actor).with("stage", stage).with("project", project);
-        return audit.run(event, () -> {
+        LifecycleResult result = audit.run(event, () -> {
             Inputs in = Inputs.of(stage, project, null, actor);
             LatestChange c = versions.unpin(stage, in.project);
             String where = "latest of " + in.project + " in stage '" + stage + "'";
@@ -62,13 +93,15 @@ public final class ReleaseLifecycle {
                     : where + " was not pinned; it stays " + describe(c.latestAfter(), false) + ".";
             return new LifecycleResult("unpin", stage, in.project, null, c, message);
         });
+        // The thread is the one of the release that was pinned.
+        return announce(result, result.latest().latestBefore(), actor, null);
     }
 
     /** Yanks a release (PEP 592): installers skip it unless it is asked for exactly. */
     public LifecycleResult yank(Stage stage, String project, String version, String reason, String actor) {
         var event = AuditTrail.Event.of("yank", actor).with("stage", stage).with("project", project)
                 .with("version", version).with("reason", reason);
-        return audit.run(event, () -> {
+        LifecycleResult result = audit.run(event, () -> {
             Inputs in = Inputs.of(stage, project, version, actor);
             requireReason(reason, "a yank");
             LatestChange c = versions.setYanked(stage, in.project, in.version, true, reason);
@@ -77,18 +110,20 @@ public final class ReleaseLifecycle {
                     : release + " already is yanked for that reason.") + latestNote(c);
             return new LifecycleResult("yank", stage, in.project, in.version.normalized(), c, message);
         });
+        return announce(result, result.version(), actor, reason);
     }
 
     /** Undoes a yank; an unpinned {@code latest} moves back up if this is the highest version again. */
     public LifecycleResult unyank(Stage stage, String project, String version, String actor) {
         var event = AuditTrail.Event.of("unyank", actor).with("stage", stage).with("project", project).with("version", version);
-        return audit.run(event, () -> {
+        LifecycleResult result = audit.run(event, () -> {
             Inputs in = Inputs.of(stage, project, version, actor);
             LatestChange c = versions.setYanked(stage, in.project, in.version, false, null);
             String release = in.project + " " + in.version.normalized() + " in stage '" + stage + "'";
             String message = (c.changed() ? "Unyanked " + release + "." : release + " was not yanked.") + latestNote(c);
             return new LifecycleResult("unyank", stage, in.project, in.version.normalized(), c, message);
         });
+        return announce(result, result.version(), actor, null);
     }
 
     private static String latestNote(LatestChange c) {

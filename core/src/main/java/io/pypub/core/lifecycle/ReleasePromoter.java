@@ -1,5 +1,7 @@
 package io.pypub.core.lifecycle;
 
+import io.pypub.core.notify.LifecycleNotice;
+import io.pypub.core.notify.Notifier;
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.publish.PublishLog;
 import io.pypub.core.release.Release;
@@ -48,6 +50,17 @@ public final class ReleasePromoter {
         this.audit = audit;
     }
 
+    private volatile Notifier notifier = Notifier.NONE;
+
+    /**
+     * Announces every promotion that recorded something through {@code notifier} (Slack: a reply in the source
+     * release's thread, broadcast for production), after it is recorded; never changes the outcome.
+     */
+    public ReleasePromoter notifying(Notifier notifier) {
+        this.notifier = notifier == null ? Notifier.NONE : notifier;
+        return this;
+    }
+
     /** Wired on a deployment: its package bucket, docs bucket, version table and key prefix. */
     public static ReleasePromoter on(AwsClients aws) {
         var s = aws.settings();
@@ -57,6 +70,20 @@ public final class ReleasePromoter {
     }
 
     public PromotionResult promote(String project, String version, Stage from, Stage to, String actor, PublishLog log) {
+        PromotionResult result = promoteAndAudit(project, version, from, to, actor, log);
+        if (result.changed()) {
+            Release r = result.release();
+            try {
+                notifier.lifecycle(new LifecycleNotice("promote", to, from, r.project(), r.version().normalized(), result.message(),
+                        actor, null), log);
+            } catch (RuntimeException e) {
+                log.warn("The promote notification was not sent (" + e + "); the promotion itself is done.");
+            }
+        }
+        return result;
+    }
+
+    private PromotionResult promoteAndAudit(String project, String version, Stage from, Stage to, String actor, PublishLog log) {
         var event = AuditTrail.Event.of("promote", actor).with("from", from).with("to", to).with("project", project)
                 .with("version", version);
         return audit.run(event, () -> {
@@ -94,8 +121,11 @@ public final class ReleasePromoter {
             }
             String docsPrefix = docsFiles == 0 ? null : source.docsPrefix();
             List<ReleaseFile> files = source.files();
+            Instant promotedAt = Instant.now();
+            // The provenance of the published build travels with the release; the promoting build is added to it.
             Release promoted = new Release(to, name, source.displayName(), v, files, docsPrefix, false, null, actor,
-                    source.sourceRevision(), source.summary(), Instant.now());
+                    source.sourceRevision(), source.summary(), promotedAt, null,
+                    source.provenance().promoted(from, to, actor, promotedAt));
             RecordOutcome outcome;
             try {
                 // Conditioned on the source record still being as read: its objects are the ones referenced.

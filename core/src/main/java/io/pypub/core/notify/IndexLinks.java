@@ -33,6 +33,16 @@ public record IndexLinks(String baseUrl) {
         return baseUrl + new IndexRoute.SimpleIndex(stage).path();
     }
 
+    /** The project's page for people (README, versions, provenance). */
+    public String projectHome(Stage stage, String project) {
+        return baseUrl + new IndexRoute.ProjectPage(stage, project).path();
+    }
+
+    /** The release's page for people: files, hashes, provenance, promote history. */
+    public String releasePage(Stage stage, String project, String version) {
+        return baseUrl + new IndexRoute.VersionPage(stage, project, version).path();
+    }
+
     public String docs(Stage stage, String project, String version) {
         return baseUrl + new IndexRoute.Docs(stage, project, version, java.util.List.of()).path();
     }

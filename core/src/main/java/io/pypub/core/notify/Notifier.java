@@ -14,6 +14,12 @@ public interface Notifier {
 
     void failed(FailureNotice notice, PublishLog log);
 
+    /**
+     * A promote, yank, unyank, rollback or unpin changed a release; notifiers that do not announce them keep this
+     * default, which does nothing.
+     */
+    default void lifecycle(LifecycleNotice notice, PublishLog log) {}
+
     /** Notifies nobody. */
     Notifier NONE = new Notifier() {
         @Override

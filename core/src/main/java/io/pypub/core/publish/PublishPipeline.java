@@ -194,7 +194,7 @@ public final class PublishPipeline {
             }
             Release release = new Release(request.stage(), project, display, previous != null ? previous.version() : version,
                     files, docsPrefix, false, null, request.publishedBy(), request.sourceRevision(), first.metadata().summary(),
-                    Instant.now());
+                    Instant.now(), null, request.provenance());
             VersionTable.RecordOutcome outcome = writer.record(release, previous, log);
             reportLatest(release, outcome, log);
             return new PublishResult(release, outcome);

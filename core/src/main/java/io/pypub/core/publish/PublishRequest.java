@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param docsPython an interpreter prepared for pdoc (pdoc and the package's dependencies installed), or
  *     null: pdoc then runs with {@code python}, the package's dependencies installed from the target
  *     stage into a throwaway folder
+ * @param provenance the build that publishes (Jenkins URL, job, build, commit, agent, plugin version), kept with the
+ *     release; {@link io.pypub.core.release.Provenance#EMPTY} when unknown
  */
 public record PublishRequest(
         Path projectDir,
@@ -32,7 +34,8 @@ public record PublishRequest(
         String sourceRevision,
         String indexUrl,
         Duration buildTimeout,
-        String docsPython) {
+        String docsPython,
+        io.pypub.core.release.Provenance provenance) {
 
     public PublishRequest {
         Objects.requireNonNull(projectDir, "projectDir");
@@ -51,6 +54,7 @@ public record PublishRequest(
         buildTimeout = buildTimeout == null
                 ? Duration.ofMinutes(Long.parseLong(io.pypub.core.config.Settings.BUILD_TIMEOUT.defaultValue())) : buildTimeout;
         docsPython = docsPython == null || docsPython.isBlank() ? null : docsPython.strip();
+        provenance = provenance == null ? io.pypub.core.release.Provenance.EMPTY : provenance;
     }
 
     public static Builder builder(Path projectDir, Stage stage) {
@@ -73,6 +77,7 @@ public record PublishRequest(
         private String indexUrl;
         private Duration buildTimeout;
         private String docsPython;
+        private io.pypub.core.release.Provenance provenance;
 
         private Builder(Path projectDir, Stage stage) {
             this.projectDir = projectDir;
@@ -139,9 +144,15 @@ public record PublishRequest(
             return this;
         }
 
+        /** Where the publish comes from (CI build, commit, agent), recorded with the release. */
+        public Builder provenance(io.pypub.core.release.Provenance provenance) {
+            this.provenance = provenance;
+            return this;
+        }
+
         public PublishRequest build() {
             return new PublishRequest(projectDir, stage, python, wheel, buildIsolation, overwrite, docs, docsModules,
-                    versionSuffix, publishedBy, sourceRevision, indexUrl, buildTimeout, docsPython);
+                    versionSuffix, publishedBy, sourceRevision, indexUrl, buildTimeout, docsPython, provenance);
         }
     }
 }

@@ -42,6 +42,12 @@ public record PublishResult(Release release, RecordOutcome latest) {
             m.put("indexUrl", links.projectPage(release.stage(), release.project()));
             m.put("installCommand", "pip install --index-url " + links.simpleIndex(release.stage()) + " " + release.project() + "=="
                     + release.version().normalized());
+            // The pages for people, from IndexRoute's own records (the one place the URL layout lives).
+            m.put("projectUrl", links.projectHome(release.stage(), release.project()));
+            m.put("releaseUrl", links.releasePage(release.stage(), release.project(), release.version().normalized()));
+            if (release.docsPrefix() != null) {
+                m.put("docsUrl", links.docs(release.stage(), release.project(), release.version().normalized()));
+            }
         }
         return m;
     }

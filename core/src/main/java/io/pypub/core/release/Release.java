@@ -25,17 +25,27 @@ public record Release(
         String sourceRevision,
         String summary,
         Instant publishedAt,
-        String revision) {
+        String revision,
+        Provenance provenance) {
 
     public Release {
         files = List.copyOf(files);
+        provenance = provenance == null ? Provenance.EMPTY : provenance;
+    }
+
+    /** A release without provenance (recorded before provenance existed, or by a caller that knows none). */
+    public Release(Stage stage, String project, String displayName, Version version, List<ReleaseFile> files, String docsPrefix,
+            boolean yanked, String yankReason, String publishedBy, String sourceRevision, String summary, Instant publishedAt,
+            String revision) {
+        this(stage, project, displayName, version, files, docsPrefix, yanked, yankReason, publishedBy, sourceRevision, summary,
+                publishedAt, revision, Provenance.EMPTY);
     }
 
     /** A release not read from the table (no revision yet). */
     public Release(Stage stage, String project, String displayName, Version version, List<ReleaseFile> files, String docsPrefix,
             boolean yanked, String yankReason, String publishedBy, String sourceRevision, String summary, Instant publishedAt) {
         this(stage, project, displayName, version, files, docsPrefix, yanked, yankReason, publishedBy, sourceRevision, summary,
-                publishedAt, null);
+                publishedAt, null, Provenance.EMPTY);
     }
 
     /**
@@ -50,6 +60,12 @@ public record Release(
     /** The same release with its yank state changed (the revision is kept: yanking is not a new set of bytes). */
     public Release withYanked(boolean yanked, String reason) {
         return new Release(stage, project, displayName, version, files, docsPrefix, yanked, reason, publishedBy, sourceRevision,
-                summary, publishedAt, revision);
+                summary, publishedAt, revision, provenance);
+    }
+
+    /** The same release with other provenance (the revision is kept). */
+    public Release withProvenance(Provenance provenance) {
+        return new Release(stage, project, displayName, version, files, docsPrefix, yanked, yankReason, publishedBy, sourceRevision,
+                summary, publishedAt, revision, provenance);
     }
 }

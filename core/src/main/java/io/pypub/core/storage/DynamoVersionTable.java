@@ -1,8 +1,11 @@
 package io.pypub.core.storage;
 
+import io.pypub.core.notify.ReleaseThreads;
+import io.pypub.core.notify.SlackThread;
 import io.pypub.core.release.LatestPointer;
 import io.pypub.core.release.LatestRule;
 import io.pypub.core.release.PackageType;
+import io.pypub.core.release.Provenance;
 import io.pypub.core.release.ProjectEntry;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
@@ -52,6 +55,10 @@ public final class DynamoVersionTable implements VersionTable {
     static final String LEASE_SK_PREFIX = "lease#";
     static final String REVISION = "revision";
     private static final String PROMOTED_FROM = "promoted_from";
+    private static final String PROVENANCE = "provenance";
+    private static final String PROMOTED_BY = "promoted_by";
+    private static final String SLACK_CHANNEL = "slack_channel";
+    private static final String SLACK_TS = "slack_ts";
     private static final int MAX_ATTEMPTS = 8;
     /** Publishes of different versions of one project contend on its registry item: more room than lifecycle changes. */
     private static final int MAX_RECORD_ATTEMPTS = 16;
@@ -299,7 +306,40 @@ public final class DynamoVersionTable implements VersionTable {
 
     private static Release withVersion(Release r, Version v) {
         return new Release(r.stage(), r.project(), r.displayName(), v, r.files(), r.docsPrefix(), r.yanked(), r.yankReason(),
-                r.publishedBy(), r.sourceRevision(), r.summary(), r.publishedAt(), r.revision());
+                r.publishedBy(), r.sourceRevision(), r.summary(), r.publishedAt(), r.revision(), r.provenance());
+    }
+
+    /**
+     * The release's Slack thread (the publish message's channel and {@code ts}), kept as {@code slack_channel} and
+     * {@code slack_ts} on the release item by an UpdateItem after the post: the release record itself (files,
+     * revision) is not rewritten, and a release that is gone meanwhile is left alone.
+     */
+    public ReleaseThreads releaseThreads() {
+        return new ReleaseThreads() {
+            @Override
+            public void remember(Stage stage, String project, String version, SlackThread thread) {
+                try {
+                    dynamo.updateItem(b -> b.tableName(table)
+                            .key(key(projectPk(stage, project), releaseSk(Version.parse(version))))
+                            .updateExpression("SET #c = :c, #t = :t")
+                            .conditionExpression("attribute_exists(pk)")
+                            .expressionAttributeNames(Map.of("#c", SLACK_CHANNEL, "#t", SLACK_TS))
+                            .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(thread.channel()),
+                                    ":t", AttributeValue.fromS(thread.ts()))));
+                } catch (ConditionalCheckFailedException e) {
+                    throw new StorageException(project + " " + version + " is no longer recorded in stage '" + stage + "'", e);
+                } catch (SdkException e) {
+                    throw new StorageException("Updating DynamoDB table " + table + " failed: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public Optional<SlackThread> find(Stage stage, String project, String version) {
+                return getItem(projectPk(stage, project), releaseSk(Version.parse(version)))
+                        .filter(i -> s(i, SLACK_CHANNEL) != null && s(i, SLACK_TS) != null)
+                        .map(i -> new SlackThread(s(i, SLACK_CHANNEL), s(i, SLACK_TS)));
+            }
+        };
     }
 
     @Override
@@ -871,7 +911,61 @@ public final class DynamoVersionTable implements VersionTable {
         putIfPresent(item, "summary", r.summary());
         item.put("published_at", AttributeValue.fromS(r.publishedAt().toString()));
         putIfPresent(item, REVISION, r.revision());
+        putProvenance(item, r.provenance());
         return item;
+    }
+
+    /**
+     * Provenance as two attributes of the release item: {@code provenance}, a map of the build's fields
+     * ({@code jenkins_url}, {@code job}, {@code build_number}, {@code build_url}, {@code commit},
+     * {@code agent}, {@code plugin_version}), and {@code promoted_by}, a list of maps ({@code from},
+     * {@code to}, {@code by}, {@code at}). Absent when empty, so items written before provenance and
+     * items without it read the same: {@link Provenance#EMPTY}.
+     */
+    private static void putProvenance(Map<String, AttributeValue> item, Provenance p) {
+        if (p == null || p.isEmpty()) {
+            return;
+        }
+        Map<String, AttributeValue> fields = new HashMap<>();
+        p.fields().forEach((k, v) -> fields.put(k, AttributeValue.fromS(v)));
+        if (!fields.isEmpty()) {
+            item.put(PROVENANCE, AttributeValue.fromM(fields));
+        }
+        if (!p.promotions().isEmpty()) {
+            List<AttributeValue> list = new ArrayList<>();
+            for (Provenance.Promotion pr : p.promotions()) {
+                Map<String, AttributeValue> m = new HashMap<>();
+                m.put("from", AttributeValue.fromS(pr.from().name()));
+                m.put("to", AttributeValue.fromS(pr.to().name()));
+                putIfPresent(m, "by", pr.by());
+                if (pr.at() != null) {
+                    m.put("at", AttributeValue.fromS(pr.at().toString()));
+                }
+                list.add(AttributeValue.fromM(m));
+            }
+            item.put(PROMOTED_BY, AttributeValue.fromL(list));
+        }
+    }
+
+    private static Provenance provenance(Map<String, AttributeValue> item) {
+        Map<String, String> fields = new HashMap<>();
+        AttributeValue p = item.get(PROVENANCE);
+        if (p != null && p.hasM()) {
+            p.m().forEach((k, v) -> {
+                if (v.s() != null) {
+                    fields.put(k, v.s());
+                }
+            });
+        }
+        List<Provenance.Promotion> promotions = new ArrayList<>();
+        AttributeValue l = item.get(PROMOTED_BY);
+        if (l != null && l.hasL()) {
+            for (AttributeValue v : l.l()) {
+                Map<String, AttributeValue> m = v.m();
+                promotions.add(new Provenance.Promotion(Stage.of(s(m, "from")), Stage.of(s(m, "to")), s(m, "by"), instant(m, "at")));
+            }
+        }
+        return Provenance.of(fields, promotions);
     }
 
     static Release toRelease(Stage stage, Map<String, AttributeValue> item) {
@@ -888,7 +982,7 @@ public final class DynamoVersionTable implements VersionTable {
         return new Release(stage, s(item, "project"), s(item, "name"), Version.parse(s(item, "version")), files,
                 s(item, "docs_prefix"), item.containsKey("yanked") && Boolean.TRUE.equals(item.get("yanked").bool()),
                 s(item, "yank_reason"), s(item, "published_by"), s(item, "source_revision"), s(item, "summary"),
-                instant(item, "published_at"), s(item, REVISION));
+                instant(item, "published_at"), s(item, REVISION), provenance(item));
     }
 
     private static Map<String, AttributeValue> latestItem(Release newest, boolean pinned, String pinReason) {

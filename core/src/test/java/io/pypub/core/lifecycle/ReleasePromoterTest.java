@@ -88,7 +88,8 @@ class ReleasePromoterTest {
             store.put(docsPrefix + "search.js", "var x;".getBytes(StandardCharsets.UTF_8), "text/javascript");
         }
         Release r = new Release(stage, PROJECT, "hello-package", v, files, docsPrefix, false, null, "https://jenkins/job/lib/41/",
-                "abc123", "A tiny example", Instant.now());
+                "abc123", "A tiny example", Instant.now(), null, new io.pypub.core.release.Provenance("https://jenkins/", "lib", "41",
+                        "https://jenkins/job/lib/41/", "abc123", "agent-7", "1.4.0", List.of()));
         deployment.versions().record(r, false);
         return r;
     }
@@ -134,6 +135,13 @@ class ReleasePromoterTest {
         assertThat(promoted.publishedBy()).isEqualTo("https://jenkins/job/release/3/");
         assertThat(promoted.sourceRevision()).isEqualTo("abc123");
         assertThat(promoted.summary()).isEqualTo("A tiny example");
+        // Provenance travels with the release and the promoting build is added to it.
+        assertThat(promoted.provenance().promotions()).singleElement().satisfies(p -> {
+            assertThat(p.from()).isEqualTo(TEST);
+            assertThat(p.to()).isEqualTo(PROD);
+            assertThat(p.by()).isEqualTo("https://jenkins/job/release/3/");
+        });
+        assertThat(promoted.provenance().fields()).isEqualTo(source.provenance().fields()).containsEntry("agent", "agent-7");
         assertThat(deployment.versions().promotedFrom(PROD, PROJECT, Version.parse("1.2.0"))).contains(TEST);
         assertThat(deployment.versions().promotedFrom(TEST, PROJECT, Version.parse("1.2.0"))).isEmpty();
         assertThat(deployment.versions().latest(PROD, PROJECT).orElseThrow().version()).isEqualTo("1.2.0");

@@ -4,6 +4,9 @@ import hudson.AbortException;
 import hudson.PluginWrapper;
 import hudson.model.Run;
 import io.pypub.core.notify.FailureNotice;
+import io.pypub.core.notify.LifecycleNotice;
+import io.pypub.core.notify.ReleaseThreads;
+import io.pypub.core.notify.slack.SlackClient;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
 import io.pypub.core.notify.slack.SlackDestination;
@@ -32,13 +35,31 @@ public final class SlackNotices {
     private SlackNotices() {}
 
     public static Notifier forStep(PublishPythonPackageStep step, PublishTarget target, Run<?, ?> run, PublishLog log) {
+        return forStep(step, target, run, log, ReleaseThreads.NONE);
+    }
+
+    /**
+     * @param threads where the release's Slack thread is kept: with core's token client, the publish message's channel
+     *     and ts are stored with the release, and the lifecycle steps reply in that thread
+     */
+    public static Notifier forStep(PublishPythonPackageStep step, PublishTarget target, Run<?, ?> run, PublishLog log,
+            ReleaseThreads threads) {
         if (!step.isSlack()) {
             return Notifier.NONE;
         }
         String channel = step.getSlackChannel() != null ? step.getSlackChannel() : target.getSlackChannel();
+        return create(target, channel, run, log, threads);
+    }
+
+    /** For the lifecycle steps (promote, yank, unyank, rollback, unpin): the target's Slack, replying in the release's thread. */
+    public static Notifier forLifecycle(PublishTarget target, Run<?, ?> run, PublishLog log, ReleaseThreads threads) {
+        return create(target, target.getSlackChannel(), run, log, threads);
+    }
+
+    private static Notifier create(PublishTarget target, String channel, Run<?, ?> run, PublishLog log, ReleaseThreads threads) {
         try {
             return new Guarded(slackPluginActive() ? new SlackPluginNotifier(run, channel)
-                    : fromTargetCredentials(target, channel, run, log));
+                    : fromTargetCredentials(target, channel, run, log, threads));
         } catch (AbortException | RuntimeException | LinkageError e) {
             log.warn("Slack: no notices for this publish: " + e.getMessage());
             return Notifier.NONE;
@@ -47,6 +68,11 @@ public final class SlackNotices {
 
     /** The target's Slack credentials through core's one rule ({@link SlackDestination#select}), as {@code pypub publish} does. */
     static Notifier fromTargetCredentials(PublishTarget target, String channel, Run<?, ?> run, PublishLog log) throws AbortException {
+        return fromTargetCredentials(target, channel, run, log, ReleaseThreads.NONE);
+    }
+
+    static Notifier fromTargetCredentials(PublishTarget target, String channel, Run<?, ?> run, PublishLog log,
+            ReleaseThreads threads) throws AbortException {
         StringCredentials token = TargetCredentials.find(StringCredentials.class, target.getSlackTokenCredentialsId(),
                 "Slack token credentials", run);
         StringCredentials webhook = token != null ? null : TargetCredentials.find(StringCredentials.class,
@@ -58,7 +84,7 @@ public final class SlackNotices {
         } catch (IllegalArgumentException e) { // core's ConfigException: a token without a channel
             throw new AbortException(e.getMessage());
         }
-        return destination == null ? Notifier.NONE : new SlackNotifier(destination);
+        return destination == null ? Notifier.NONE : new SlackNotifier(destination, new SlackClient(), threads);
     }
 
     /**
@@ -91,6 +117,15 @@ public final class SlackNotices {
                 delegate.failed(notice, log);
             } catch (RuntimeException | LinkageError e) {
                 log.warn("Slack: not posted: " + e + ". This does not change the outcome of the publish.");
+            }
+        }
+
+        @Override
+        public void lifecycle(LifecycleNotice notice, PublishLog log) {
+            try {
+                delegate.lifecycle(notice, log);
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("Slack: not posted: " + e + ". This does not change the outcome of the " + notice.operation() + ".");
             }
         }
     }

@@ -2,6 +2,7 @@ package io.pypub.jenkins.slack;
 
 import hudson.model.Run;
 import io.pypub.core.notify.FailureNotice;
+import io.pypub.core.notify.LifecycleNotice;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
 import io.pypub.core.notify.slack.SlackMessage;
@@ -44,6 +45,15 @@ final class SlackPluginNotifier implements Notifier {
         post(() -> formatter.failed(notice), log);
     }
 
+    /**
+     * A promote, yank, unyank, rollback or unpin, as a plain channel message: pypub does not thread through the Slack
+     * plugin (see plugin/README.md); core's own token client does.
+     */
+    @Override
+    public void lifecycle(LifecycleNotice notice, PublishLog log) {
+        post(() -> formatter.lifecycle(notice), log);
+    }
+
     private void post(Supplier<SlackMessage> format, PublishLog log) {
         try {
             SlackNotifier.DescriptorImpl slack = Jenkins.get().getDescriptorByType(SlackNotifier.DescriptorImpl.class);
@@ -74,11 +84,11 @@ final class SlackPluginNotifier implements Notifier {
                 log.info("Slack: notified " + room + ".");
             } else {
                 log.warn("Slack: posting to " + room + " failed (the Slack plugin logs the reason in the Jenkins log). "
-                        + "This does not change the outcome of the publish.");
+                        + "This does not change the outcome of the step.");
             }
         } catch (RuntimeException e) {
             // e.g. no token credential configured: the Slack plugin's message names the credential id, not the token.
-            log.warn("Slack: not posted: " + e.getMessage() + ". This does not change the outcome of the publish.");
+            log.warn("Slack: not posted: " + e.getMessage() + ". This does not change the outcome of the step.");
         }
     }
 }

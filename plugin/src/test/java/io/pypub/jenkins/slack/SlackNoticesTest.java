@@ -121,6 +121,45 @@ class SlackNoticesTest {
     }
 
     @Test
+    void lifecycleNoticesGoToTheTargetsWebhookAsPlainMessages(JenkinsRule j) throws Exception {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        HttpServer slack = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        slack.createContext("/services/", exchange -> {
+            try (InputStream in = exchange.getRequestBody()) {
+                bodies.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, ok.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(ok);
+            }
+        });
+        slack.start();
+        try {
+            String webhook = "http://127.0.0.1:" + slack.getAddress().getPort() + "/services/T0001/B0001/webhooksecret42";
+            SystemCredentialsProvider.getInstance().getCredentials().add(
+                    new StringCredentialsImpl(CredentialsScope.GLOBAL, "slack-webhook", "webhook", Secret.fromString(webhook)));
+            FreeStyleBuild run = j.buildAndAssertSuccess(j.createFreeStyleProject());
+            PublishTarget target = new PublishTarget("prod");
+            target.setSlackWebhookCredentialsId("slack-webhook");
+            Lines log = new Lines();
+
+            Notifier notifier = SlackNotices.fromTargetCredentials(target, null, run, log,
+                    io.pypub.core.notify.ReleaseThreads.NONE);
+            notifier.lifecycle(new io.pypub.core.notify.LifecycleNotice("yank", io.pypub.core.release.Stage.of("prod"), null,
+                    "hello-package", "0.1.0", "Yanked hello-package 0.1.0 in stage 'prod'.", "https://ci/job/x/1/", "broken wheel"),
+                    log);
+
+            assertEquals(1, bodies.size(), log.text());
+            assertTrue(bodies.get(0).contains("Yanked hello-package 0.1.0 in prod"), bodies.get(0));
+            assertTrue(bodies.get(0).contains("broken wheel"), bodies.get(0));
+            assertFalse(bodies.get(0).contains("thread_ts"), "a webhook cannot thread: " + bodies.get(0));
+        } finally {
+            slack.stop(0);
+        }
+    }
+
+    @Test
     void targetCredentialProblemsAreExplained(JenkinsRule j) throws Exception {
         FreeStyleBuild run = j.buildAndAssertSuccess(j.createFreeStyleProject());
         SystemCredentialsProvider.getInstance().getCredentials().add(

@@ -3,6 +3,7 @@ package io.pypub.server.cli;
 import io.pypub.core.lifecycle.ReleasePromoter;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.DynamoVersionTable;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +21,9 @@ final class PromoteCommand implements Callable<Integer> {
 
     @Mixin
     ActorOption actor;
+
+    @Mixin
+    SlackOptions slack;
 
     @Parameters(index = "0", description = "Project name.")
     String project;
@@ -39,7 +43,9 @@ final class PromoteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (AwsClients clients = aws.clients()) {
-            var result = ReleasePromoter.on(clients).promote(project, version, Stage.of(from), Stage.of(to), actor.actor(),
+            var promoter = ReleasePromoter.on(clients).notifying(slack.notifier(
+                    new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()).releaseThreads()));
+            var result = promoter.promote(project, version, Stage.of(from), Stage.of(to), actor.actor(),
                     new ConsoleLog(System.err, verbose));
             System.out.println(result.message());
         }

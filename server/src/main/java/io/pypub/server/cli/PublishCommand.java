@@ -6,13 +6,13 @@ import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
 import io.pypub.core.python.LocalCommandRunner;
+import io.pypub.core.release.Provenance;
 import io.pypub.core.notify.Notifier;
-import io.pypub.core.notify.slack.SlackDestination;
-import io.pypub.core.notify.slack.SlackNotifier;
 import io.pypub.core.config.Config;
 import io.pypub.core.config.Setting;
 import io.pypub.core.config.Settings;
 import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.DynamoVersionTable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +89,7 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
                 .overwrite(overwrite)
                 .publishedBy(publishedBy != null ? publishedBy : defaultPublisher())
                 .sourceRevision(sourceRevision)
+                .provenance(provenance(CliSettings.env(spec), sourceRevision))
                 .docs(!noDocs)
                 .docsModules(docsModules)
                 .docsPython(config.get(Settings.DOCS_PYTHON))
@@ -96,8 +97,10 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
                 .indexUrl(indexUrl)
                 .buildTimeout(Duration.ofMinutes(config.get(Settings.BUILD_TIMEOUT)))
                 .build();
-        Notifier notifier = notifier(config);
         try (AwsClients clients = AwsOptions.clients(config)) {
+            // With a bot token, the message's thread is kept with the release for later lifecycle notices.
+            Notifier notifier = SlackOptions.notifier(config, noSlack,
+                    new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()).releaseThreads());
             PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), notifier);
             PublishResult result = pipeline.publish(request, new ConsoleLog(System.err, verbose));
             Map<String, Object> summary = result.summary(indexUrl);
@@ -111,17 +114,22 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
     }
 
     /**
+     * What the CI environment says about this build (Jenkins' BUILD_URL, JOB_NAME, BUILD_NUMBER, GIT_COMMIT,
+     * NODE_NAME, JENKINS_URL when set); {@code --source-revision} wins over GIT_COMMIT for the commit.
+     */
+    static Provenance provenance(Map<String, String> env, String sourceRevision) {
+        Provenance p = Provenance.fromEnvironment(env);
+        if (sourceRevision == null || sourceRevision.isBlank()) {
+            return p;
+        }
+        return new Provenance(p.jenkinsUrl(), p.job(), p.buildNumber(), p.buildUrl(), sourceRevision, p.agent(), p.pluginVersion(),
+                p.promotions());
+    }
+
+    /**
      * Slack from the environment or a profile only: webhook URLs and tokens are secrets and must not sit in
      * argv or shell history. Core's one rule picks the destination (as in Jenkins).
      */
-    private Notifier notifier(Config config) {
-        if (noSlack) {
-            return Notifier.NONE;
-        }
-        SlackDestination destination = SlackDestination.select(config.get(Settings.SLACK_WEBHOOK_URL), config.get(Settings.SLACK_TOKEN),
-                config.get(Settings.SLACK_CHANNEL), System.err::println);
-        return destination == null ? Notifier.NONE : new SlackNotifier(destination);
-    }
 
     @SuppressWarnings("unchecked")
     static void printSummary(Map<String, Object> s) {
@@ -132,6 +140,12 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
         System.out.println("  latest: " + s.get("latest") + (Boolean.TRUE.equals(s.get("latestPinned")) ? " (pinned)" : ""));
         if (s.containsKey("installCommand")) {
             System.out.println("  install: " + s.get("installCommand"));
+        }
+        if (s.containsKey("releaseUrl")) {
+            System.out.println("  release: " + s.get("releaseUrl"));
+        }
+        if (s.containsKey("docsUrl")) {
+            System.out.println("  docs:    " + s.get("docsUrl"));
         }
     }
 

@@ -80,6 +80,20 @@ final class ShowCommand implements Callable<Integer> {
                     v.put("published_at", r.publishedAt() == null ? null : r.publishedAt().toString());
                     v.put("published_by", r.publishedBy());
                     v.put("source_revision", r.sourceRevision());
+                    if (!r.provenance().isEmpty()) {
+                        Map<String, Object> prov = new LinkedHashMap<>(r.provenance().fields());
+                        List<Map<String, Object>> promotions = new ArrayList<>();
+                        for (var promotion : r.provenance().promotions()) {
+                            Map<String, Object> pm = new LinkedHashMap<>();
+                            pm.put("from", promotion.from().name());
+                            pm.put("to", promotion.to().name());
+                            pm.put("by", promotion.by());
+                            pm.put("at", promotion.at() == null ? null : promotion.at().toString());
+                            promotions.add(pm);
+                        }
+                        prov.put("promoted_by", promotions);
+                        v.put("provenance", prov);
+                    }
                     v.put("promoted_from", wanted == null ? null
                             : table.promotedFrom(st, normalized, r.version()).map(Stage::name).orElse(null));
                     v.put("yanked", r.yanked());

@@ -3,6 +3,7 @@ package io.pypub.server.cli;
 import io.pypub.core.lifecycle.ReleaseLifecycle;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.DynamoVersionTable;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +20,9 @@ final class UnyankCommand implements Callable<Integer> {
     @Mixin
     ActorOption actor;
 
+    @Mixin
+    SlackOptions slack;
+
     @Parameters(index = "0", description = "Project name.")
     String project;
 
@@ -31,7 +35,9 @@ final class UnyankCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (AwsClients clients = aws.clients()) {
-            var lifecycle = ReleaseLifecycle.on(clients);
+            var lifecycle = ReleaseLifecycle.on(clients).notifying(slack.notifier(
+                    new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()).releaseThreads()),
+                    new ConsoleLog(System.err, false));
             System.out.println(lifecycle.unyank(Stage.of(stage), project, version, actor.actor()).message());
         }
         return 0;

@@ -5,6 +5,7 @@ import static io.pypub.server.pages.Html.escape;
 import io.pypub.core.notify.IndexLinks;
 import io.pypub.core.release.LatestPointer;
 import io.pypub.core.release.ProjectEntry;
+import io.pypub.core.release.Provenance;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;
@@ -410,6 +411,7 @@ public final class HumanPages {
             b.append("</dd>\n");
         }
         definition(b, "Source revision", r.sourceRevision());
+        buildProvenance(b, r.provenance(), r.sourceRevision());
         if (released(r) != null) {
             b.append("<dt>Released</dt><dd>").append(time(released(r), MINUTE)).append("</dd>\n");
         }
@@ -442,6 +444,45 @@ public final class HumanPages {
             b.append("<code>").append(escape(url)).append("</code>");
         }
         b.append("</li>");
+    }
+
+    /**
+     * The build that published the release and the builds that promoted it (core's {@link Provenance}). Only on
+     * the human pages: installers never read it, and the PEP 691 JSON stays exactly the standard's.
+     */
+    private static void buildProvenance(StringBuilder b, Provenance p, String sourceRevision) {
+        if (p.job() != null || p.buildUrl() != null) {
+            String label = (p.job() == null ? "build" : p.job()) + (p.buildNumber() == null ? "" : " #" + p.buildNumber());
+            b.append("<dt>Build</dt><dd class=\"provenance-build\">").append(link(p.buildUrl(), label)).append("</dd>\n");
+        }
+        if (p.jenkinsUrl() != null) {
+            b.append("<dt>Jenkins</dt><dd class=\"provenance-jenkins\">").append(link(p.jenkinsUrl(), p.jenkinsUrl()))
+                    .append("</dd>\n");
+        }
+        if (p.commit() != null && !p.commit().equals(sourceRevision)) {
+            definition(b, "Commit", p.commit());
+        }
+        definition(b, "Agent", p.agent());
+        definition(b, "pypub plugin", p.pluginVersion());
+        for (Provenance.Promotion pr : p.promotions()) {
+            b.append("<dt>Promoted</dt><dd class=\"provenance-promotion\">").append(escape(pr.from().name())).append(" &rarr; ")
+                    .append(escape(pr.to().name()));
+            if (pr.by() != null) {
+                b.append(" by ").append(link(pr.by(), pr.by()));
+            }
+            if (pr.at() != null) {
+                b.append(", ").append(time(pr.at(), MINUTE));
+            }
+            b.append("</dd>\n");
+        }
+    }
+
+    /** A link when {@code url} is a safe http(s) URL, else the escaped label alone. */
+    private static String link(String url, String label) {
+        if (url != null && PackageMetadata.isSafeLink(url)) {
+            return "<a rel=\"nofollow noopener noreferrer\" href=\"" + escape(url) + "\">" + escape(label) + "</a>";
+        }
+        return escape(label);
     }
 
     private static void definition(StringBuilder b, String term, String value) {

@@ -107,6 +107,10 @@ class CliTest {
         assertThat(json.path("files")).hasSize(2);
         assertThat(json.path("installCommand").asText())
                 .isEqualTo("pip install --index-url https://pypi.example.com/dev/simple/ hello-package==0.1.0");
+        // The pages for people (IndexRoute's ProjectPage and VersionPage); no docsUrl without docs.
+        assertThat(json.path("projectUrl").asText()).isEqualTo("https://pypi.example.com/dev/-/project/hello-package/");
+        assertThat(json.path("releaseUrl").asText()).isEqualTo("https://pypi.example.com/dev/-/project/hello-package/0.1.0/");
+        assertThat(json.has("docsUrl")).isFalse();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Uploaded hello_package-0.1.0.tar.gz");
 
         int again = pypub("publish", project, "--stage", "dev", "--python", python, "--no-isolation", "--no-docs");

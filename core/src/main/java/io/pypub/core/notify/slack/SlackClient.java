@@ -2,6 +2,7 @@ package io.pypub.core.notify.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pypub.core.notify.SlackThread;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -58,15 +59,28 @@ public final class SlackClient {
     }
 
     /** Whether Slack accepted a message; {@code problem} is safe to print. */
-    public record Delivery(boolean ok, String problem) {
+    public record Delivery(boolean ok, String problem, SlackThread thread) {
+        public Delivery(boolean ok, String problem) {
+            this(ok, problem, null);
+        }
+
         static Delivery delivered() {
             return new Delivery(true, null);
         }
     }
 
     public Delivery post(SlackDestination destination, SlackMessage message) {
+        return post(destination, message, null, false);
+    }
+
+    /**
+     * Posts {@code message}; with a bot token and {@code threadTs}, as a reply in that thread ({@code thread_ts}),
+     * also broadcast to the channel when {@code broadcast}. A delivered bot message carries its {@link SlackThread}
+     * (the channel id and {@code ts} Slack answered); a webhook has none (webhooks cannot thread).
+     */
+    public Delivery post(SlackDestination destination, SlackMessage message, String threadTs, boolean broadcast) {
         try {
-            HttpResponse<String> response = http.send(request(destination, message),
+            HttpResponse<String> response = http.send(request(destination, message, threadTs, broadcast),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return interpret(destination, response);
         } catch (HttpConnectTimeoutException e) {
@@ -83,13 +97,14 @@ public final class SlackClient {
         }
     }
 
-    private HttpRequest request(SlackDestination destination, SlackMessage message) {
+    private HttpRequest request(SlackDestination destination, SlackMessage message, String threadTs, boolean broadcast) {
         String channel = destination instanceof SlackDestination.BotChannel bot ? bot.channel() : null;
+        String body = channel == null ? message.payload(null).toString() : message.payload(channel, threadTs, broadcast).toString();
         HttpRequest.Builder b = HttpRequest.newBuilder(destination.endpoint())
                 .timeout(requestTimeout)
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("User-Agent", "pypub")
-                .POST(HttpRequest.BodyPublishers.ofString(message.payload(channel).toString(), StandardCharsets.UTF_8));
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (destination instanceof SlackDestination.BotChannel bot) {
             b.header("Authorization", bot.authorization());
         }
@@ -118,7 +133,9 @@ public final class SlackClient {
             return failed(destination, "unexpected answer from Slack (not JSON)" + answer(body));
         }
         if (json != null && json.path("ok").asBoolean(false)) {
-            return Delivery.delivered();
+            String channel = json.path("channel").asText("");
+            String ts = json.path("ts").asText("");
+            return new Delivery(true, null, channel.isEmpty() || ts.isEmpty() ? null : new SlackThread(channel, ts));
         }
         String error = json == null ? "" : json.path("error").asText("");
         return failed(destination, error.isEmpty() ? "Slack did not accept the message" + answer(body)

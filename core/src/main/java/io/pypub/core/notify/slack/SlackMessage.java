@@ -26,9 +26,23 @@ public record SlackMessage(String text, String color, ObjectNode attachment) {
 
     /** The request body for a webhook ({@code channel} null) or {@code chat.postMessage}. */
     public ObjectNode payload(String channel) {
+        return payload(channel, null, false);
+    }
+
+    /**
+     * The request body for {@code chat.postMessage} as a reply in a thread ({@code thread_ts}), also shown in the
+     * channel when {@code broadcast} ({@code reply_broadcast}); {@code threadTs} null is a plain message.
+     */
+    public ObjectNode payload(String channel, String threadTs, boolean broadcast) {
         ObjectNode body = JSON.createObjectNode();
         if (channel != null) {
             body.put("channel", channel);
+        }
+        if (threadTs != null) {
+            body.put("thread_ts", threadTs);
+            if (broadcast) {
+                body.put("reply_broadcast", true);
+            }
         }
         body.put("text", text);
         body.set("attachments", attachments());

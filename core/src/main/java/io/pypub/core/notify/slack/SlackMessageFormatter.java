@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pypub.core.notify.FailureNotice;
+import io.pypub.core.notify.LifecycleNotice;
 import io.pypub.core.notify.PublishNotice;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,36 @@ public final class SlackMessageFormatter {
         field(fields, "Stage", safe(n.stage()), true);
         whoAndRevision(fields, n.publishedBy(), n.sourceRevision());
         return new SlackMessage(safe(headline), COLOR_FAILURE, a);
+    }
+
+    public static final String COLOR_WARNING = "warning";
+
+    /** A promote, yank, unyank, rollback or unpin: core's sentence, the release, who did it and why. */
+    public SlackMessage lifecycle(LifecycleNotice n) {
+        String what = n.project() + (n.version() == null ? "" : " " + n.version());
+        String headline = switch (n.operation()) {
+            case "promote" -> "Promoted " + what + " from " + n.from() + " to " + n.stage();
+            case "yank" -> "Yanked " + what + " in " + n.stage();
+            case "unyank" -> "Unyanked " + what + " in " + n.stage();
+            case "rollback" -> "Rolled " + n.project() + " back to " + n.version() + " in " + n.stage();
+            case "unpin" -> "Unpinned latest of " + n.project() + " in " + n.stage();
+            default -> n.operation() + " " + what + " in " + n.stage();
+        };
+        String color = switch (n.operation()) {
+            case "yank", "rollback" -> COLOR_WARNING;
+            default -> COLOR_SUCCESS;
+        };
+        ObjectNode a = attachment(headline, color);
+        a.put("text", safe(n.message()));
+        ArrayNode fields = a.putArray("fields");
+        field(fields, "Stage", safe(n.stage().name()), true);
+        if (n.reason() != null && !n.reason().isBlank()) {
+            field(fields, "Reason", safe(n.reason()), true);
+        }
+        if (n.actor() != null && !n.actor().isBlank()) {
+            field(fields, "By", isWebUrl(n.actor()) ? link(n.actor(), null) : safe(n.actor()), true);
+        }
+        return new SlackMessage(safe(headline), color, a);
     }
 
     private static ObjectNode attachment(String headline, String color) {

@@ -22,11 +22,14 @@ import java.util.concurrent.TimeUnit;
  * A local stand-in for Slack on 127.0.0.1: an incoming webhook under {@code /services/...} and
  * {@code chat.postMessage} under {@code /api/}. It answers as Slack does (webhook: 200 "ok" or an
  * HTTP error with a plain-text code; Web API: 200 with {"ok":...}), validating the token, the
- * channel and the payload, and records every request so tests can check what Slack received.
+ * channel and the payload (a reply's {@code thread_ts} must be the {@code ts} of a message it accepted; {@code
+ * reply_broadcast} must be a boolean on a reply), and records every request so tests can check what Slack received.
  */
 public final class FakeSlack implements AutoCloseable {
     public static final String TOKEN = "xoxb-1111-2222-SeCrEtBoTtOkEn";
     public static final String CHANNEL = "#releases";
+    /** The channel id chat.postMessage answers with (Slack answers ids, not names). */
+    public static final String CHANNEL_ID = "C0123";
     public static final String WEBHOOK_PATH = "/services/T0001/B0002/WebhookSecret42xyz";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +57,8 @@ public final class FakeSlack implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile Canned canned;
+    private final java.util.Set<String> posted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger nextTs = new java.util.concurrent.atomic.AtomicInteger(100);
 
     private FakeSlack(HttpServer server) {
         this.server = server;
@@ -161,9 +166,18 @@ public final class FakeSlack implements AutoCloseable {
             error = "no_text";
         } else if (!CHANNEL.equals(r.json().path("channel").asText())) {
             error = "channel_not_found";
+        } else if (r.json().has("thread_ts") && !posted.contains(r.json().path("thread_ts").asText())) {
+            // A reply must name a message of this channel (its ts as chat.postMessage answered).
+            error = "thread_not_found";
+        } else if (r.json().has("reply_broadcast")
+                && (!r.json().path("reply_broadcast").isBoolean() || !r.json().has("thread_ts"))) {
+            // reply_broadcast is a boolean and only means something for a reply in a thread.
+            error = "invalid_arguments";
         } else {
+            String ts = String.format("1700000000.%06d", nextTs.incrementAndGet());
+            posted.add(ts);
             send(exchange, 200, "application/json; charset=utf-8",
-                    "{\"ok\":true,\"channel\":\"C0123\",\"ts\":\"1700000000.000100\"}");
+                    "{\"ok\":true,\"channel\":\"" + CHANNEL_ID + "\",\"ts\":\"" + ts + "\"}");
             return;
         }
         send(exchange, 200, "application/json; charset=utf-8", "{\"ok\":false,\"error\":\"" + error + "\"}");

@@ -191,7 +191,10 @@ class SlackNotifierTest {
         SlackClient.Delivery notOk = bot(FakeSlack.TOKEN, "#gone")
                 .send(new SlackMessageFormatter().published(Notices.published()));
 
-        assertThat(ok).isEqualTo(new SlackClient.Delivery(true, null));
+        assertThat(ok.ok()).isTrue();
+        assertThat(ok.problem()).isNull();
+        // A bot message's delivery names the message (channel id and ts), which later replies thread on.
+        assertThat(ok.thread().channel()).isEqualTo(FakeSlack.CHANNEL_ID);
         assertThat(notOk.ok()).isFalse();
         assertThat(notOk.problem()).contains("channel_not_found");
     }
