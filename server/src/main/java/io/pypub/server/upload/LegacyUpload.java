@@ -45,6 +45,19 @@ public final class LegacyUpload {
     public static final long DEFAULT_MAX_BYTES = 100L * 1000 * 1000;
     private static final Pattern FILENAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+!-]{0,250}");
 
+    /** The pipeline's steps (uploaded, recorded, retried after a concurrent upload) into the server log. */
+    private static final PublishLog LOG_AS_PUBLISH_LOG = new PublishLog() {
+        @Override
+        public void info(String message) {
+            LOG.debug("{}", message);
+        }
+
+        @Override
+        public void warn(String message) {
+            LOG.warn("{}", message);
+        }
+    };
+
     private final PublishPipeline pipeline;
     private final String publicUrl;
     private final long maxBytes;
@@ -197,7 +210,7 @@ public final class LegacyUpload {
         PublishRequest publish = PublishRequest.builder(dir, route.stage()).docs(false).publishedBy(publishedBy)
                 .indexUrl(publicUrl).build();
         try {
-            PublishPipeline.AddResult result = pipeline.addFile(publish, file, PublishLog.SILENT);
+            PublishPipeline.AddResult result = pipeline.addFile(publish, file, LOG_AS_PUBLISH_LOG);
             LOG.info("Upload {} to {} {} {} by key {} ({}) from {}: {}", filename, route.stage(), project, fileVersion,
                     access.keyId(), access.client(), address, result.added());
             return IndexResponse.text(200, result.added() == PublishPipeline.Added.ADDED ? "OK" : "OK, already uploaded");

@@ -253,6 +253,42 @@ class UploadApiTest {
         assertThat(release("cut-short", "1.0")).isNull();
     }
 
+    @Test
+    void fourClientsUploadingFilesOfOneVersionAtOnceEndWithOneRecordHoldingEveryFile() throws Exception {
+        List<String> tags = List.of("py3", "py38", "py39", "py310");
+        List<Path> wheels = new ArrayList<>();
+        for (String tag : tags) {
+            Path dir = TestEnvironment.tempDir("concurrent-" + tag);
+            Path wheel = TinyWheels.write(dir, "together", "1.0", "Summary: built for " + tag + "\n", "");
+            wheels.add(Files.move(wheel, dir.resolve("together-1.0-" + tag + "-none-any.whl")));
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (Path wheel : wheels) {
+                answers.add(pool.submit(() -> {
+                    byte[] bytes = Files.readAllBytes(wheel);
+                    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+                    start.await();
+                    return post(publishKey, form("together", "1.0", sha), wheel.getFileName().toString(), bytes);
+                }));
+            }
+            start.countDown();
+            for (var a : answers) {
+                HttpResponse<String> r = a.get();
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(release("together", "1.0").files()).extracting(f -> f.filename())
+                .containsExactlyInAnyOrderElementsOf(wheels.stream().map(w -> w.getFileName().toString()).toList());
+        for (var f : release("together", "1.0").files()) {
+            assertThat(index.deployment.store().head(f.objectKey())).isPresent();
+        }
+    }
+
     private static Map<String, String> form(String name, String version, String sha256) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put(":action", "file_upload");
