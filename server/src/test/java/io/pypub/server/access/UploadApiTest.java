@@ -77,8 +77,12 @@ class UploadApiTest {
     }
 
     private static AccessFixture.Run tool(List<String> command, Map<String, String> env) {
+        return toolIn(Path.of("").toAbsolutePath(), command, env);
+    }
+
+    private static AccessFixture.Run toolIn(Path dir, List<String> command, Map<String, String> env) {
         StringBuilder out = new StringBuilder();
-        var r = new LocalCommandRunner().run(command, Path.of("").toAbsolutePath(), env, Duration.ofMinutes(3),
+        var r = new LocalCommandRunner().run(command, dir, env, Duration.ofMinutes(3),
                 line -> out.append(line).append('\n'));
         toolOutputs.append(out);
         return new AccessFixture.Run(r.exitCode(), out.toString());
@@ -139,6 +143,36 @@ class UploadApiTest {
             assertThat(a.path("client").asText()).isEqualTo("github-ci");
             assertThat(a.path("status").asInt()).isEqualTo(200);
         });
+    }
+
+    @Test
+    void twineWithThePypircOfTheReadmeAndPoetryPublishWithItsConfigLines() throws Exception {
+        // The README's .pypirc stanza, the key from TWINE_PASSWORD.
+        Path home = TestEnvironment.tempDir("pypirc");
+        Path pypirc = Files.writeString(home.resolve(".pypirc"), "[distutils]\nindex-servers = acme-dev\n\n[acme-dev]\n"
+                + "repository = " + legacyUrl() + "\nusername = __token__\n");
+        Path wheel = TinyWheels.write(TestEnvironment.tempDir("pypirc-dist"), "via-pypirc", "1.0");
+        var twine = tool(List.of(TestEnvironment.pythonEnvironment().bin("twine").toString(), "upload", "--non-interactive",
+                "--disable-progress-bar", "--config-file", pypirc.toString(), "-r", "acme-dev", wheel.toString()),
+                Map.of("TWINE_PASSWORD", publishKey));
+        assertThat(twine.exitCode()).as(twine.output()).isZero();
+        assertThat(release("via-pypirc", "1.0")).isNotNull();
+
+        // poetry publish of a project's dist/ (built here by python -m build, as a CI step would), configured as the README says.
+        Path project = index.env.copyOfExample("hello-package");
+        Path pyproject = project.resolve("pyproject.toml");
+        Files.writeString(pyproject, Files.readString(pyproject).replace("version = \"0.1.0\"", "version = \"0.2.0\""));
+        TestEnvironment.run(List.of(TestEnvironment.pythonEnvironment().python().toString(), "-m", "build", "--no-isolation",
+                "--outdir", project.resolve("dist").toString(), project.toString()));
+        String poetry = TestEnvironment.pythonEnvironment().bin("poetry").toString();
+        Map<String, String> env = Map.of("POETRY_CONFIG_DIR", TestEnvironment.tempDir("poetry-config").toString(),
+                "POETRY_CACHE_DIR", TestEnvironment.tempDir("poetry-cache").toString(),
+                "POETRY_HTTP_BASIC_ACME_DEV_USERNAME", "__token__", "POETRY_HTTP_BASIC_ACME_DEV_PASSWORD", publishKey);
+        var configured = toolIn(project, List.of(poetry, "config", "repositories.acme-dev", legacyUrl()), env);
+        assertThat(configured.exitCode()).as(configured.output()).isZero();
+        var published = toolIn(project, List.of(poetry, "publish", "--no-interaction", "-r", "acme-dev"), env);
+        assertThat(published.exitCode()).as(published.output()).isZero();
+        assertThat(release("hello-package", "0.2.0").files()).hasSize(2);
     }
 
     @Test
