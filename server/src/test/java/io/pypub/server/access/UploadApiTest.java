@@ -124,6 +124,17 @@ class UploadApiTest {
                 .containsExactlyInAnyOrder(files.get(0).getFileName().toString(), files.get(1).getFileName().toString());
         assertThat(r.publishedBy()).contains("uploaded by key " + AccessFixture.keyId(publishKey), "github-ci", "127.0.0.1");
 
+        // The change log has each upload as a publish, by the key and address.
+        var events = io.pypub.core.audit.ChangeLog.on(index.deployment.clients())
+                .between(java.time.Instant.now().minus(Duration.ofHours(1)), java.time.Instant.now().plusSeconds(1)).stream()
+                .filter(e -> e.operation().equals("publish") && "hello-package".equals(e.project()) && "0.1.0".equals(e.version()))
+                .toList();
+        assertThat(events).hasSize(2).allSatisfy(e -> {
+            assertThat(e.outcome()).isEqualTo(io.pypub.core.audit.AuditEvent.OK);
+            assertThat(e.actor()).contains("uploaded by key " + AccessFixture.keyId(publishKey), "(client github-ci)",
+                    "from address 127.0.0.1");
+        });
+
         // The same bytes again: success, nothing changes.
         var again = twine(publishKey, List.of(), files);
         assertThat(again.exitCode()).as(again.output()).isZero();
