@@ -165,9 +165,9 @@ final class UploadForm {
                 }
             } catch (IOException | RuntimeException e) {
                 fail(e);
-            } finally {
-                chunk.release();
             }
+            // Not released here: the parser owns the chunks it hands out (slices of ours, or its own
+            // buffer for content split across reads) and releases them after this call.
         }
 
         @Override
