@@ -187,6 +187,22 @@ class UploadApiTest {
     }
 
     @Test
+    void pdmPublishesAProjectsDistFolder() throws Exception {
+        Path project = index.env.copyOfExample("hello-package");
+        Path pyproject = project.resolve("pyproject.toml");
+        Files.writeString(pyproject, Files.readString(pyproject).replace("version = \"0.1.0\"", "version = \"0.3.0\""));
+        TestEnvironment.run(List.of(TestEnvironment.pythonEnvironment().python().toString(), "-m", "build", "--no-isolation",
+                "--outdir", project.resolve("dist").toString(), project.toString()));
+        Path home = TestEnvironment.tempDir("pdm-home");
+        var published = toolIn(project, List.of(TestEnvironment.pythonEnvironment().bin("pdm").toString(), "publish", "--no-build"),
+                Map.of("PDM_PUBLISH_REPO", legacyUrl(), "PDM_PUBLISH_USERNAME", "__token__", "PDM_PUBLISH_PASSWORD", publishKey,
+                        "PDM_HOME", home.toString(), "PDM_CONFIG_FILE", home.resolve("config.toml").toString(),
+                        "PDM_CACHE_DIR", home.resolve("cache").toString(), "PDM_CHECK_UPDATE", "false"));
+        assertThat(published.exitCode()).as(published.output()).isZero();
+        assertThat(release("hello-package", "0.3.0").files()).hasSize(2);
+    }
+
+    @Test
     void uvPublishesAWheelThatPipInstalls() throws Exception {
         Path dir = TestEnvironment.tempDir("uv-publish");
         Path wheel = TinyWheels.write(dir, "uv-made", "2.0");
