@@ -241,6 +241,17 @@ class UploadApiTest {
     }
 
     @Test
+    void anIndexWithoutAccessControlTakesNoUploads() {
+        try (var open = new io.pypub.server.index.IndexService(index.deployment.clients(),
+                io.pypub.server.index.IndexSettings.defaults())) {
+            var r = open.handle(new io.pypub.server.index.IndexRequest("POST", "/dev/legacy/", Map.of(),
+                    Map.of("Content-Type", "multipart/form-data; boundary=x"), "127.0.0.1"));
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("uploads need access control");
+        }
+    }
+
+    @Test
     void aFileNameIsNeverReusedWithOtherBytes() throws Exception {
         Path first = TestEnvironment.tempDir("reuse-1");
         Path second = TestEnvironment.tempDir("reuse-2");
