@@ -54,6 +54,7 @@ public final class ApiKeyTable {
         item.put("client", AccessItems.s(p.client()));
         item.put("stages", AccessItems.strings(p.stages()));
         item.put("projects", AccessItems.strings(p.projects()));
+        item.put("scopes", AccessItems.strings(p.scopes()));
         item.put("rate", AccessItems.n(p.ratePerSecond()));
         item.put("burst", AccessItems.n(p.burst()));
         putIfPresent(item, "daily_quota", p.dailyDownloads());
@@ -71,7 +72,7 @@ public final class ApiKeyTable {
     private static ApiKey toKey(Map<String, AttributeValue> item) {
         KeyPolicy policy = new KeyPolicy(str(item, "client"), stringSet(item, "stages"), stringSet(item, "projects"),
                 number(item, "rate", 0), (int) number(item, "burst", 1), longOrNull(item, "daily_quota"),
-                longOrNull(item, "monthly_quota"), instant(item, "expires"));
+                longOrNull(item, "monthly_quota"), instant(item, "expires"), stringSet(item, "scopes")); // absent: download
         // The flag decides, so a key revoked by hand in the console (no time) is revoked too.
         AttributeValue flag = item.get("revoked");
         boolean revoked = flag != null && Boolean.TRUE.equals(flag.bool());

@@ -17,6 +17,9 @@ import java.util.TreeSet;
  * @param dailyDownloads file downloads per UTC day; null means unlimited
  * @param monthlyDownloads file downloads per UTC month; null means unlimited
  * @param expires when the key stops working; null means never
+ * @param scopes what the key may do in its stages and projects: {@link #DOWNLOAD} (read pages, metadata
+ *     and files), {@link #PUBLISH} (upload with the legacy upload API), or both; keys stored before
+ *     scopes existed, and keys created without {@code --scopes}, are download keys
  */
 public record KeyPolicy(
         String client,
@@ -26,7 +29,18 @@ public record KeyPolicy(
         int burst,
         Long dailyDownloads,
         Long monthlyDownloads,
-        Instant expires) {
+        Instant expires,
+        Set<String> scopes) {
+
+    public static final String DOWNLOAD = "download";
+    public static final String PUBLISH = "publish";
+    private static final Set<String> SCOPES = Set.of(DOWNLOAD, PUBLISH);
+
+    /** A download key (what every key was before scopes). */
+    public KeyPolicy(String client, Set<String> stages, Set<String> projects, double ratePerSecond, int burst,
+            Long dailyDownloads, Long monthlyDownloads, Instant expires) {
+        this(client, stages, projects, ratePerSecond, burst, dailyDownloads, monthlyDownloads, expires, Set.of(DOWNLOAD));
+    }
 
     /**
      * Default limits of a new key, sized for resolvers: uv fetches a page and a {@code .metadata}
@@ -46,6 +60,7 @@ public record KeyPolicy(
         }
         stages = validStages(stages);
         projects = projects == null ? Set.of() : normalizedProjects(projects);
+        scopes = validScopes(scopes);
         if (ratePerSecond < 0 || Double.isNaN(ratePerSecond) || Double.isInfinite(ratePerSecond)) {
             throw new AccessException("Rate must be 0 (unlimited) or a positive number of requests per second");
         }
@@ -61,9 +76,53 @@ public record KeyPolicy(
         return stages.contains(stage);
     }
 
-    /** True when the key is not limited to projects or lists this one (normalized name). */
+    /**
+     * True when the key is not limited to projects or lists this one (normalized name); a listed
+     * pattern with {@code *} (e.g. {@code acme-*}) matches any run of characters there.
+     */
     public boolean allowsProject(String project) {
-        return projects.isEmpty() || projects.contains(project);
+        if (projects.isEmpty() || projects.contains(project)) {
+            return true;
+        }
+        for (String p : projects) {
+            if (p.indexOf('*') >= 0 && globMatches(p, project)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the key has this scope ({@link #DOWNLOAD} or {@link #PUBLISH}). */
+    public boolean allows(String scope) {
+        return scopes.contains(scope);
+    }
+
+    private static boolean globMatches(String pattern, String name) {
+        StringBuilder re = new StringBuilder();
+        String[] parts = pattern.split("\\*", -1);
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                re.append(".*");
+            }
+            re.append(java.util.regex.Pattern.quote(parts[i]));
+        }
+        return name.matches(re.toString());
+    }
+
+    private static Set<String> validScopes(Collection<String> given) {
+        if (given == null || given.isEmpty()) {
+            return Set.of(DOWNLOAD);
+        }
+        Set<String> out = new TreeSet<>();
+        for (String s : given) {
+            String scope = s.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!SCOPES.contains(scope)) {
+                throw new AccessException("Unknown scope '" + ProjectName.printable(s) + "': use download, publish or both "
+                        + "(--scopes download,publish)");
+            }
+            out.add(scope);
+        }
+        return Set.copyOf(out);
     }
 
     private static Set<String> validStages(Collection<String> names) {
@@ -81,10 +140,20 @@ public record KeyPolicy(
     private static Set<String> normalizedProjects(Collection<String> names) {
         Set<String> out = new TreeSet<>();
         for (String n : names) {
-            if (!ProjectName.isValid(n.strip())) {
+            String name = n.strip();
+            if (name.indexOf('*') >= 0) {
+                // A pattern: each part between the stars is normalized like a name (acme_* -> acme-*).
+                String probe = name.replace("*", "x");
+                if (!ProjectName.isValid(probe) && !ProjectName.isValid("x" + probe + "x")) {
+                    throw new AccessException("Invalid project pattern '" + ProjectName.printable(n) + "'");
+                }
+                out.add(name.toLowerCase(java.util.Locale.ROOT).replaceAll("[-_.]+", "-"));
+                continue;
+            }
+            if (!ProjectName.isValid(name)) {
                 throw new AccessException("Invalid project name '" + ProjectName.printable(n) + "'");
             }
-            out.add(ProjectName.normalize(n.strip()));
+            out.add(ProjectName.normalize(name));
         }
         return Set.copyOf(out);
     }

@@ -158,6 +158,96 @@ public final class PublishPipeline {
         }
     }
 
+    /** What {@link #addFile} did. */
+    public enum Added {
+        /** The file joined the release (or started it). */
+        ADDED,
+        /** The release already had this file with the same bytes: nothing changed (a retried upload). */
+        UNCHANGED
+    }
+
+    /** The outcome of {@link #addFile}: the release as recorded (or as found), and whether it changed. */
+    public record AddResult(Release release, Added added, VersionTable.RecordOutcome latest) {}
+
+    private static final int ADD_ATTEMPTS = 8;
+
+    /**
+     * Adds one already-built distribution to its release, creating the release if the version is new:
+     * what the upload API does for each file twine or uv sends (the sdist and each wheel arrive
+     * separately). The same inspection and content-addressed upload as a publish; then the record is
+     * written in place of exactly the record read (or on the version being absent), so two uploads of
+     * different files of one version cannot lose each other: the loser of the race re-reads and tries
+     * again with the winner's files included. A file name already in the release with the same sha256
+     * is success without a write; with other bytes it is {@link FileExistsException}. The notifier
+     * (change log, Slack) hears about every added file and every failure.
+     */
+    public AddResult addFile(PublishRequest request, Path file, PublishLog log) {
+        String[] project = new String[1];
+        AddResult result;
+        try {
+            InspectedDistribution d = inspectAll(List.of(file)).get(0);
+            project[0] = normalizedName(d);
+            result = addInspected(request, d, log);
+        } catch (RuntimeException e) {
+            notifier.failed(FailureNotice.of(request, project[0], e), log);
+            throw e;
+        }
+        if (result.added() == Added.ADDED) {
+            IndexLinks links = request.indexUrl() == null ? null : new IndexLinks(request.indexUrl());
+            Release r = result.release();
+            notifier.published(PublishNotice.of(new PublishResult(r, result.latest()),
+                    links == null ? null : links.projectPage(r.stage(), r.project()), null), log);
+        }
+        return result;
+    }
+
+    private AddResult addInspected(PublishRequest request, InspectedDistribution d, PublishLog log) {
+        String display = d.metadata().name();
+        String project = normalizedName(d);
+        Version version = parseVersion(d);
+        String filename = d.filename().filename();
+        String sha256 = FileDigest.of(d.file()).sha256();
+        ReleaseWriter writer = new ReleaseWriter(store, docsStore, versions, layout);
+        ReleaseFile uploaded = null;
+        for (int attempt = 1; ; attempt++) {
+            Release previous = versions.releases(request.stage(), project).stream().filter(r -> r.version().equals(version))
+                    .findFirst().orElse(null);
+            ReleaseFile same = previous == null ? null
+                    : previous.files().stream().filter(f -> f.filename().equals(filename)).findFirst().orElse(null);
+            if (same != null) {
+                if (same.sha256().equals(sha256)) {
+                    log.info(filename + " is already in " + project + " " + version + " with the same bytes; nothing to do.");
+                    return new AddResult(previous, Added.UNCHANGED, null);
+                }
+                throw new FileExistsException("File already exists: " + filename + " is in " + project + " " + previous.version()
+                        + " in stage '" + request.stage() + "' with other bytes (sha256 " + same.sha256() + "). A file name is "
+                        + "never reused: bump the version.");
+            }
+            if (uploaded == null) {
+                uploaded = writer.upload(d, Instant.now(), log); // objects first, once; the record may be retried
+            }
+            List<ReleaseFile> files = new ArrayList<>(previous == null ? List.of() : previous.files());
+            files.add(uploaded);
+            files.sort(Comparator.comparing(ReleaseFile::packageType).thenComparing(ReleaseFile::filename));
+            Release release = previous == null
+                    ? new Release(request.stage(), project, display, version, files, null, false, null, request.publishedBy(),
+                            request.sourceRevision(), d.metadata().summary(), Instant.now())
+                    : new Release(previous.stage(), previous.project(), previous.displayName(), previous.version(), files,
+                            previous.docsPrefix(), previous.yanked(), previous.yankReason(), previous.publishedBy(),
+                            previous.sourceRevision(), previous.summary(), previous.publishedAt());
+            try {
+                VersionTable.RecordOutcome outcome = writer.record(release, previous, log);
+                reportLatest(release, outcome, log);
+                return new AddResult(release, Added.ADDED, outcome);
+            } catch (ReleaseExistsException | io.pypub.core.storage.PublishConflictException e) {
+                if (attempt >= ADD_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("Another upload changed " + project + " " + version + " meanwhile; reading it again (" + attempt + ").");
+            }
+        }
+    }
+
     private PublishResult publishInspected(PublishRequest request, List<InspectedDistribution> dists, Path outDir, PublishLog log) {
         {
             InspectedDistribution first = dists.get(0);

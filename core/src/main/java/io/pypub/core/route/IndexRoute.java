@@ -32,6 +32,7 @@ import java.util.List;
  *   Metadata            /{stage}/files/{project}/{version}/{filename}.metadata  key  metadata
  *   Direct              /{stage}/{project}/{version|latest}               key, counted  direct_download
  *   Docs                /{stage}/docs/{project}/{version|latest}/{path}   docs login docs
+ *   Upload              /{stage}/legacy/  (POST)                          publish key upload
  *   Unknown             anything else                                     key        other
  * </pre>
  * Three segments are always a direct download ({@code /dev/docs/latest} is project {@code docs};
@@ -63,7 +64,12 @@ public sealed interface IndexRoute {
         /** Pages for people: a key, or a signed-in person (a key's or a docs user's session). */
         PAGE,
         /** The sign-in form and sign-out: no credentials needed to reach them; a sign-in checks the ones it is sent. */
-        SIGN_IN
+        SIGN_IN,
+        /**
+         * The upload API: a key with the publish scope for the stage (never a browser session); the
+         * project is in the body, so the upload checks the key's projects once it has read the form.
+         */
+        PUBLISH
     }
 
     Access access();
@@ -242,6 +248,16 @@ public sealed interface IndexRoute {
         public String path() { return "/" + stage + "/pypi/" + project + "/" + version + "/json"; }
     }
 
+    /**
+     * The legacy upload API twine, uv, poetry and pdm speak ({@code POST}, multipart form). Two
+     * segments with the second {@code legacy}: no project route has that shape.
+     */
+    record Upload(Stage stage) implements IndexRoute {
+        public Access access() { return Access.PUBLISH; }
+        public String metricName() { return "upload"; }
+        public String path() { return "/" + stage + "/legacy/"; }
+    }
+
     /** Anything else: a key is still needed (no probing without one), then it is a 404. */
     record Unknown(Stage stage, String path) implements IndexRoute {
         public Access access() { return Access.KEY; }
@@ -282,6 +298,9 @@ public sealed interface IndexRoute {
         }
         if (n == 2 && second.equals("simple")) {
             return new SimpleIndex(stage);
+        }
+        if (n == 2 && second.equals("legacy")) {
+            return new Upload(stage);
         }
         if (n == 3) {
             String third = s.get(2);

@@ -50,6 +50,17 @@ class IndexRouteTest {
     }
 
     @Test
+    void theUploadApiIsTwoSegmentsEndingInLegacyAndNeedsAPublishKey() {
+        assertThat(parse("/dev/legacy/")).isEqualTo(new IndexRoute.Upload(DEV));
+        assertThat(parse("/dev/legacy")).isEqualTo(new IndexRoute.Upload(DEV));
+        assertThat(parse("/dev/legacy/").access()).isEqualTo(Access.PUBLISH);
+        assertThat(parse("/dev/legacy/").path()).isEqualTo("/dev/legacy/");
+        // A project named legacy keeps its routes: those have other shapes.
+        assertThat(parse("/dev/legacy/latest")).isEqualTo(new IndexRoute.Direct(DEV, "legacy", "latest"));
+        assertThat(parse("/dev/simple/legacy/")).isEqualTo(new IndexRoute.SimpleProject(DEV, "legacy"));
+    }
+
+    @Test
     void filesAndMetadata() {
         assertThat(parse("/dev/files/metadata/1.0/metadata-1.0-py3-none-any.whl"))
                 .isEqualTo(new IndexRoute.File(DEV, "metadata", "1.0", "metadata-1.0-py3-none-any.whl"));

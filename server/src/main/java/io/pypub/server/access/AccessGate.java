@@ -108,6 +108,10 @@ public final class AccessGate implements AutoCloseable {
     }
 
     public Admission admit(IndexRequest request, IndexRoute target, String clientAddress) {
+        if (!enabled && target.access() == IndexRoute.Access.PUBLISH) {
+            return Admission.denied(Denials.forbidden("uploads need access control: serve with keys (a key with the publish scope)"),
+                    null, "upload without access control");
+        }
         if (!enabled || target.access() == IndexRoute.Access.OPEN) {
             return Admission.anonymous();
         }
@@ -163,6 +167,11 @@ public final class AccessGate implements AutoCloseable {
      * docs of those stages; a docs user's session reads pages and docs of the user's stages, never files.
      */
     private Admission admitSession(Credentials.Session session, IndexRoute target, IndexRequest request) {
+        if (target.access() == IndexRoute.Access.PUBLISH) {
+            // A browser's cookie must never upload (another site could post the form): uploads carry the key itself.
+            return Admission.denied(Denials.forbidden("uploads need an API key with the publish scope, not a sign-in session"), null,
+                    "session on upload");
+        }
         var claims = sessions.verify(session.token());
         boolean forPeople = target.access() == IndexRoute.Access.PAGE || target.access() == IndexRoute.Access.DOCS;
         if (claims.isEmpty()) {
@@ -251,6 +260,12 @@ public final class AccessGate implements AutoCloseable {
 
     /** A valid key: its stages and projects, then its rate. */
     private Admission admitVerifiedKey(ApiKey key, IndexRoute target, String linkQuery) {
+        boolean publish = target.access() == IndexRoute.Access.PUBLISH;
+        String scope = publish ? io.pypub.core.access.KeyPolicy.PUBLISH : io.pypub.core.access.KeyPolicy.DOWNLOAD;
+        if (!key.policy().allows(scope)) {
+            return Admission.denied(Denials.forbidden(publish ? "this key may not publish (it has no publish scope)"
+                    : "this key may only publish, not download"), key.keyId(), "scope " + scope + " not granted");
+        }
         if (target.stage() != null && !key.policy().allowsStage(target.stage().name())) {
             return Admission.denied(Denials.forbidden("this key is not valid for stage '" + target.stage() + "'"), key.keyId(),
                     "stage not granted");

@@ -50,8 +50,12 @@ final class KeysCommand {
         @Option(names = "--stages", required = true, split = ",", description = "Stages the key may read, e.g. prod or prod,test.")
         List<String> stages;
 
-        @Option(names = "--projects", split = ",", description = "Limit the key to these projects (default: all projects of its stages).")
+        @Option(names = "--projects", split = ",", description = "Limit the key to these projects or patterns like 'acme-*' (default: all projects of its stages).")
         List<String> projects;
+
+        @Option(names = "--scopes", split = ",", description = "What the key may do: download, publish (the upload API twine and uv use), "
+                + "or download,publish (default: download).")
+        List<String> scopes;
 
         @Option(names = "--rate", defaultValue = KeyPolicy.DEFAULT_RATE_PER_SECOND + "/s",
                 description = "Request rate: N, N/s, N/m or N/h; 0 for no limit (default ${DEFAULT-VALUE}; per index instance).")
@@ -86,12 +90,13 @@ final class KeysCommand {
                         + "Give a future day (YYYY-MM-DD, valid through its end in UTC) or leave --expires out.");
             }
             KeyPolicy policy = new KeyPolicy(client, Set.copyOf(stages), projects == null ? Set.of() : Set.copyOf(projects),
-                    parseRate(rate), burst, daily, monthly, expiry);
+                    parseRate(rate), burst, daily, monthly, expiry, scopes == null ? Set.of() : Set.copyOf(scopes));
             String actor = createdBy != null && !createdBy.isBlank() ? createdBy : PublishCommand.defaultPublisher();
             try (AwsClients clients = aws.clients()) {
                 AuditEvent.Builder event = AuditEvent.of("keys.create", actor).client(client)
                         .detail("stages", String.join(",", policy.stages().stream().sorted().toList()))
                         .detail("projects", policy.projects().isEmpty() ? null : String.join(",", policy.projects().stream().sorted().toList()))
+                        .detail("scopes", String.join(",", policy.scopes().stream().sorted().toList()))
                         .detail("expires", expiry);
                 IssuedKey issued = ChangeLog.on(clients).run(event, () -> keys(clients).create(policy, actor), k -> {
                     event.keyId(k.key().keyId());
@@ -219,8 +224,14 @@ final class KeysCommand {
         System.err.println(verb + " key " + k.keyId() + " for client '" + k.client() + "', stages " + String.join(",", k.policy().stages())
                 + ". This is the only time the key is shown; store it now:");
         System.out.println(issued.token().reveal());
-        System.err.println("Use it as https://__token__:KEY@HOST/" + k.policy().stages().iterator().next()
-                + "/simple/ (pip.conf, netrc), 'Authorization: Bearer KEY', or ?key=KEY on direct download URLs.");
+        if (k.policy().allows(KeyPolicy.DOWNLOAD)) {
+            System.err.println("Use it as https://__token__:KEY@HOST/" + k.policy().stages().iterator().next()
+                    + "/simple/ (pip.conf, netrc), 'Authorization: Bearer KEY', or ?key=KEY on direct download URLs.");
+        }
+        if (k.policy().allows(KeyPolicy.PUBLISH)) {
+            System.err.println("Publish with it: twine upload --repository-url https://HOST/" + k.policy().stages().iterator().next()
+                    + "/legacy/ -u __token__ -p KEY dist/*  (or UV_PUBLISH_URL, UV_PUBLISH_TOKEN with uv publish)");
+        }
     }
 
     static Map<String, Object> describe(ApiKey k, Instant now, DownloadQuota.Usage usage) {
@@ -231,6 +242,7 @@ final class KeysCommand {
         m.put("status", k.status(now).name().toLowerCase());
         m.put("stages", p.stages().stream().sorted().toList());
         m.put("projects", p.projects().isEmpty() ? "all" : p.projects().stream().sorted().toList());
+        m.put("scopes", p.scopes().stream().sorted().toList());
         m.put("rate", rateText(p));
         m.put("burst", p.burst());
         m.put("daily_quota", p.dailyDownloads() == null ? "unlimited" : p.dailyDownloads());

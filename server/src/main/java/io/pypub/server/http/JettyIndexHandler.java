@@ -112,6 +112,10 @@ public final class JettyIndexHandler extends Handler.Abstract {
                 body = new byte[0];
             }
         }
-        return new IndexRequest(request.getMethod(), p, query, headers, Request.getRemoteAddr(request), request.isSecure(), body);
+        // Any other POST (an upload) gets the body as a stream, read as it arrives: nothing is buffered whole.
+        IndexRequest.BodyStream stream = HttpMethod.POST.is(request.getMethod()) && body.length == 0
+                ? () -> Content.Source.asInputStream(request) : null;
+        return new IndexRequest(request.getMethod(), p, query, headers, Request.getRemoteAddr(request), request.isSecure(), body,
+                stream);
     }
 }

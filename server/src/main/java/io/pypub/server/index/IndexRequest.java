@@ -24,6 +24,13 @@ public final class IndexRequest {
     private final IndexRoute route;
     private final boolean secure;
     private final byte[] body;
+    private final BodyStream bodyStream;
+
+    /** Opens the request body as it arrives (an upload); the adapter's stream, read once. */
+    @FunctionalInterface
+    public interface BodyStream {
+        java.io.InputStream open() throws java.io.IOException;
+    }
 
     public IndexRequest(String method, String path, Map<String, String> query, Map<String, String> headers, String remoteAddress) {
         this(method, path, query, headers, remoteAddress, false, new byte[0]);
@@ -35,6 +42,15 @@ public final class IndexRequest {
      */
     public IndexRequest(String method, String path, Map<String, String> query, Map<String, String> headers, String remoteAddress,
             boolean secure, byte[] body) {
+        this(method, path, query, headers, remoteAddress, secure, body, null);
+    }
+
+    /**
+     * @param bodyStream the body as a stream (an upload: never read whole into memory), or null when the adapter has none
+     */
+    public IndexRequest(String method, String path, Map<String, String> query, Map<String, String> headers, String remoteAddress,
+            boolean secure, byte[] body, BodyStream bodyStream) {
+        this.bodyStream = bodyStream;
         this.secure = secure;
         this.body = body == null ? new byte[0] : body;
         this.method = method;
@@ -106,6 +122,11 @@ public final class IndexRequest {
     /** The body (only the sign-in form's adapters read one), never null. */
     public byte[] body() {
         return body;
+    }
+
+    /** The body as a stream (uploads), or null when the adapter passed none (then an upload is refused). */
+    public BodyStream bodyStream() {
+        return bodyStream;
     }
 
     /** Whether adapters should read the body of this request: a POST to sign-in or sign-out, at most {@link #MAX_FORM_BYTES}. */

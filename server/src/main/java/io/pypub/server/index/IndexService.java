@@ -48,6 +48,7 @@ public final class IndexService implements AutoCloseable {
     private final IndexMetrics metrics = new IndexMetrics();
     private final RequestGuard guard;
     private final Readiness readiness;
+    private final io.pypub.server.upload.LegacyUpload upload;
 
     /** An index without authentication (tests, embedding); {@code pypub serve} passes an enforcing guard. */
     public IndexService(AwsClients aws, IndexSettings settings) {
@@ -64,6 +65,7 @@ public final class IndexService implements AutoCloseable {
         this.catalog = new ReleaseCatalog(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()), settings.cacheTtl());
         this.humanPages = new io.pypub.server.pages.HumanPages(settings.publicUrl());
         this.jsonApi = new io.pypub.server.pages.JsonApi(settings.publicUrl());
+        this.upload = io.pypub.server.upload.LegacyUpload.on(aws, settings.publicUrl());
     }
 
     public IndexResponse handle(IndexRequest request) {
@@ -78,6 +80,9 @@ public final class IndexService implements AutoCloseable {
         try {
             if (request.route() instanceof IndexRoute.SignIn || request.route() instanceof IndexRoute.SignOut) {
                 return Sessions.handle(request, access, guard, humanPagesOff());
+            }
+            if (request.route() instanceof IndexRoute.Upload r) {
+                return upload.handle(request, r, access);
             }
             if (!request.isHeadOrGet()) {
                 return IndexResponse.text(405, "Method not allowed").header("Allow", "GET, HEAD");

@@ -1,0 +1,233 @@
+package io.pypub.server.upload;
+
+import io.pypub.core.audit.ChangeLog;
+import io.pypub.core.audit.PublishAudit;
+import io.pypub.core.inspect.DistributionInspector;
+import io.pypub.core.inspect.InspectedDistribution;
+import io.pypub.core.inspect.InvalidDistributionException;
+import io.pypub.core.notify.Notifier;
+import io.pypub.core.project.ProjectName;
+import io.pypub.core.publish.FileExistsException;
+import io.pypub.core.publish.PublishLog;
+import io.pypub.core.publish.PublishPipeline;
+import io.pypub.core.publish.PublishRequest;
+import io.pypub.core.release.PackageType;
+import io.pypub.core.route.IndexRoute;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.AwsSettings;
+import io.pypub.core.storage.DynamoVersionTable;
+import io.pypub.core.storage.S3ArtifactStore;
+import io.pypub.core.util.FileTrees;
+import io.pypub.core.version.Version;
+import io.pypub.server.access.Admission;
+import io.pypub.server.index.IndexRequest;
+import io.pypub.server.index.IndexResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.MultiPart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /{stage}/legacy/}: the upload API that {@code twine upload}, {@code uv publish},
+ * {@code poetry publish} and {@code pdm publish} speak. The body is streamed: its file part goes to a
+ * temporary file while it is hashed; then the file's own metadata is checked against the form, and
+ * {@link PublishPipeline#addFile} records it by the same content-addressed upload and conditional
+ * record as every publish. See docs/ARCHITECTURE.md, "The upload API".
+ */
+public final class LegacyUpload {
+    private static final Logger LOG = LoggerFactory.getLogger(LegacyUpload.class);
+    /** The default largest upload: 100 MB (PyPI's default limit too). */
+    public static final long DEFAULT_MAX_BYTES = 100L * 1000 * 1000;
+    private static final Pattern FILENAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+!-]{0,250}");
+
+    /** The pipeline's steps (uploaded, recorded, retried after a concurrent upload) into the server log. */
+    private static final PublishLog LOG_AS_PUBLISH_LOG = new PublishLog() {
+        @Override
+        public void info(String message) {
+            LOG.debug("{}", message);
+        }
+
+        @Override
+        public void warn(String message) {
+            LOG.warn("{}", message);
+        }
+    };
+
+    private final PublishPipeline pipeline;
+    private final String publicUrl;
+    private final long maxBytes;
+    private final DistributionInspector inspector = new DistributionInspector();
+
+    public LegacyUpload(PublishPipeline pipeline, String publicUrl, long maxBytes) {
+        this.pipeline = pipeline;
+        this.publicUrl = publicUrl;
+        this.maxBytes = maxBytes;
+    }
+
+    /** On a deployment's bucket and tables; publishes are recorded in its change log. */
+    public static LegacyUpload on(AwsClients aws, String publicUrl) {
+        AwsSettings s = aws.settings();
+        PublishPipeline pipeline = new PublishPipeline(null, new S3ArtifactStore(aws.s3(), s.bucket()),
+                new S3ArtifactStore(aws.s3(), s.effectiveDocsBucket()), new DynamoVersionTable(aws.dynamo(), s.versionTable()),
+                s.layout(), new PublishAudit(ChangeLog.on(aws), Notifier.NONE));
+        return new LegacyUpload(pipeline, publicUrl, maxBytesFromEnvironment());
+    }
+
+    /** {@code PYPUB_MAX_UPLOAD_BYTES}, else {@link #DEFAULT_MAX_BYTES}. */
+    static long maxBytesFromEnvironment() {
+        String v = System.getenv("PYPUB_MAX_UPLOAD_BYTES");
+        if (v == null || v.isBlank()) {
+            return DEFAULT_MAX_BYTES;
+        }
+        return Long.parseLong(v.strip());
+    }
+
+    public IndexResponse handle(IndexRequest request, IndexRoute.Upload route, Admission access) {
+        if (!request.method().equalsIgnoreCase("POST")) {
+            return IndexResponse.text(405, "Method not allowed: upload with POST (twine upload, uv publish)").header("Allow", "POST");
+        }
+        if (request.bodyStream() == null) {
+            return IndexResponse.text(413, "Uploads are not accepted here: this deployment cannot take request bodies of package "
+                    + "size (AWS API Gateway's request limit). Upload to the server deployment (pypub serve) instead.");
+        }
+        String length = request.header("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > maxBytes) {
+                    return tooLarge();
+                }
+            } catch (NumberFormatException e) {
+                return bad("invalid Content-Length");
+            }
+        }
+        String contentType = request.header("Content-Type");
+        String boundary = contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
+                ? null : MultiPart.extractBoundary(contentType);
+        if (boundary == null || boundary.isEmpty()) {
+            return bad("expected a multipart/form-data body (twine upload, uv publish)");
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("pypub-upload-");
+            UploadForm form;
+            try (InputStream in = request.bodyStream().open()) {
+                form = UploadForm.read(in, boundary, maxBytes, dir);
+            } catch (IOException e) {
+                return bad("the upload body could not be read (" + e.getClass().getSimpleName() + "): truncated upload, nothing was recorded");
+            }
+            return upload(form, dir, route, access, request);
+        } catch (UploadForm.Refused e) {
+            return e.status == 413 ? tooLarge() : bad(e.getMessage());
+        } catch (IOException e) {
+            LOG.error("Upload to {} failed: {}", route.path(), e.toString());
+            return IndexResponse.text(500, "The upload could not be stored on this server: " + e.getMessage());
+        } finally {
+            if (dir != null) {
+                FileTrees.deleteQuietly(dir);
+            }
+        }
+    }
+
+    private IndexResponse upload(UploadForm form, Path dir, IndexRoute.Upload route, Admission access, IndexRequest request)
+            throws IOException {
+        String action = form.fields.get(":action");
+        if ("doc_upload".equals(action)) {
+            return bad("doc_upload is not supported yet: docs come from the Jenkins step or pypub publish");
+        }
+        if (!"file_upload".equals(action)) {
+            return bad("unknown :action '" + UploadForm.printable(action) + "' (expected file_upload)");
+        }
+        String name = form.fields.get("name");
+        String version = form.fields.get("version");
+        if (name == null || version == null) {
+            return bad("the form needs name and version");
+        }
+        if (!ProjectName.isValid(name.strip())) {
+            return bad("invalid project name '" + UploadForm.printable(name) + "'");
+        }
+        String project = ProjectName.normalize(name.strip());
+        if (!access.allowsProject(project)) {
+            return IndexResponse.text(403, "Forbidden: this key may not publish project " + project);
+        }
+        if (form.contentFile == null || form.contentFilename == null) {
+            return bad("the form has no file in its 'content' part");
+        }
+        String filename = form.contentFilename;
+        int slash = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
+        filename = filename.substring(slash + 1);
+        if (!FILENAME.matcher(filename).matches()) {
+            return bad("invalid file name '" + UploadForm.printable(filename) + "'");
+        }
+        String sha = form.fields.get("sha256_digest");
+        String md5 = form.fields.get("md5_digest");
+        if (sha != null && !sha.isBlank()) {
+            if (!sha.strip().equalsIgnoreCase(form.sha256)) {
+                return bad("Digest mismatch: sha256_digest " + UploadForm.printable(sha.strip()) + " is not the sha256 of the "
+                        + "received bytes (" + form.sha256 + "); nothing was recorded");
+            }
+        } else if (md5 != null && !md5.isBlank()) {
+            if (!md5.strip().equalsIgnoreCase(form.md5)) {
+                return bad("Digest mismatch: md5_digest is not the md5 of the received bytes; nothing was recorded");
+            }
+        } else {
+            return bad("the form needs sha256_digest (or md5_digest) to check the bytes");
+        }
+        Path file = dir.resolve(filename);
+        Files.move(form.contentFile, file);
+        InspectedDistribution d;
+        try {
+            d = inspector.inspect(file);
+        } catch (InvalidDistributionException e) {
+            return bad(e.getMessage());
+        }
+        String filetype = form.fields.get("filetype");
+        PackageType type = d.filename().type();
+        if (filetype != null && !(filetype.equals("sdist") && type == PackageType.SDIST
+                || filetype.equals("bdist_wheel") && type == PackageType.WHEEL)) {
+            return bad("filetype '" + UploadForm.printable(filetype) + "' does not match " + filename);
+        }
+        String fileProject;
+        Version fileVersion;
+        Version formVersion;
+        try {
+            fileProject = ProjectName.normalize(d.metadata().name());
+            fileVersion = Version.parse(d.metadata().version());
+            formVersion = Version.parse(version.strip());
+        } catch (IllegalArgumentException e) {
+            return bad(e.getMessage());
+        }
+        if (!fileProject.equals(project) || !fileVersion.equals(formVersion)) {
+            return bad("the form says " + UploadForm.printable(name) + " " + UploadForm.printable(version) + " but " + filename
+                    + " holds " + d.metadata().name() + " " + d.metadata().version() + "; nothing was recorded");
+        }
+        String address = request.remoteAddress();
+        String publishedBy = "uploaded by key " + access.keyId() + " (client " + access.client() + ") from address " + address;
+        PublishRequest publish = PublishRequest.builder(dir, route.stage()).docs(false).publishedBy(publishedBy)
+                .indexUrl(publicUrl).build();
+        try {
+            PublishPipeline.AddResult result = pipeline.addFile(publish, file, LOG_AS_PUBLISH_LOG);
+            LOG.info("Upload {} to {} {} {} by key {} ({}) from {}: {}", filename, route.stage(), project, fileVersion,
+                    access.keyId(), access.client(), address, result.added());
+            return IndexResponse.text(200, result.added() == PublishPipeline.Added.ADDED ? "OK" : "OK, already uploaded");
+        } catch (FileExistsException e) {
+            return IndexResponse.text(400, e.getMessage()).reasonPhrase("File already exists");
+        } catch (InvalidDistributionException e) {
+            return bad(e.getMessage());
+        } catch (io.pypub.core.storage.ReleaseExistsException | io.pypub.core.storage.PublishConflictException e) {
+            return IndexResponse.text(409, "Conflict: " + e.getMessage());
+        }
+    }
+
+    private IndexResponse tooLarge() {
+        return IndexResponse.text(413, "The upload is larger than this index accepts (" + maxBytes + " bytes); nothing was recorded");
+    }
+
+    private static IndexResponse bad(String reason) {
+        return IndexResponse.text(400, "Bad request: " + reason);
+    }
+}
