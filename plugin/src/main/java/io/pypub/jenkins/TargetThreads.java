@@ -2,8 +2,8 @@ package io.pypub.jenkins;
 
 import hudson.AbortException;
 import hudson.model.Run;
-import io.pypub.core.notify.ReleaseThreads;
-import io.pypub.core.notify.SlackThread;
+import io.pypub.core.release.ReleaseThreads;
+import io.pypub.core.release.SlackThread;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.DynamoVersionTable;

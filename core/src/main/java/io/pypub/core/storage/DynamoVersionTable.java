@@ -1,7 +1,7 @@
 package io.pypub.core.storage;
 
-import io.pypub.core.notify.ReleaseThreads;
-import io.pypub.core.notify.SlackThread;
+import io.pypub.core.release.ReleaseThreads;
+import io.pypub.core.release.SlackThread;
 import io.pypub.core.release.LatestPointer;
 import io.pypub.core.release.LatestRule;
 import io.pypub.core.release.PackageType;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pypub.core.notify.PublishNotice;
-import io.pypub.core.notify.SlackThread;
+import io.pypub.core.release.SlackThread;
 import io.pypub.core.notify.slack.FakeSlack;
 import io.pypub.core.notify.slack.SlackClient;
 import io.pypub.core.notify.slack.SlackDestination;

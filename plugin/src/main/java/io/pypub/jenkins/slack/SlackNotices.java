@@ -5,7 +5,7 @@ import hudson.PluginWrapper;
 import hudson.model.Run;
 import io.pypub.core.notify.FailureNotice;
 import io.pypub.core.notify.LifecycleNotice;
-import io.pypub.core.notify.ReleaseThreads;
+import io.pypub.core.release.ReleaseThreads;
 import io.pypub.core.notify.slack.SlackClient;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;

@@ -145,7 +145,7 @@ class SlackNoticesTest {
             Lines log = new Lines();
 
             Notifier notifier = SlackNotices.fromTargetCredentials(target, null, run, log,
-                    io.pypub.core.notify.ReleaseThreads.NONE);
+                    io.pypub.core.release.ReleaseThreads.NONE);
             notifier.lifecycle(new io.pypub.core.notify.LifecycleNotice("yank", io.pypub.core.release.Stage.of("prod"), null,
                     "hello-package", "0.1.0", "Yanked hello-package 0.1.0 in stage 'prod'.", "https://ci/job/x/1/", "broken wheel"),
                     log);

@@ -4,7 +4,7 @@ import io.pypub.core.config.Config;
 import io.pypub.core.config.Setting;
 import io.pypub.core.config.Settings;
 import io.pypub.core.notify.Notifier;
-import io.pypub.core.notify.ReleaseThreads;
+import io.pypub.core.release.ReleaseThreads;
 import io.pypub.core.notify.slack.SlackClient;
 import io.pypub.core.notify.slack.SlackDestination;
 import io.pypub.core.notify.slack.SlackNotifier;

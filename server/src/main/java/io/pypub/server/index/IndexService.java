@@ -48,7 +48,7 @@ public final class IndexService implements AutoCloseable {
     private final IndexMetrics metrics = new IndexMetrics();
     private final RequestGuard guard;
     private final Readiness readiness;
-    private final io.pypub.server.upload.LegacyUpload upload;
+    private final LegacyUpload upload;
 
     /** An index without authentication (tests, embedding); {@code pypub serve} passes an enforcing guard. */
     public IndexService(AwsClients aws, IndexSettings settings) {
@@ -65,7 +65,7 @@ public final class IndexService implements AutoCloseable {
         this.catalog = new ReleaseCatalog(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()), settings.cacheTtl());
         this.humanPages = new io.pypub.server.pages.HumanPages(settings.publicUrl());
         this.jsonApi = new io.pypub.server.pages.JsonApi(settings.publicUrl());
-        this.upload = io.pypub.server.upload.LegacyUpload.on(aws, settings.publicUrl());
+        this.upload = LegacyUpload.on(aws, settings.publicUrl());
     }
 
     public IndexResponse handle(IndexRequest request) {

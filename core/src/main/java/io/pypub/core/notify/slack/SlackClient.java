@@ -2,7 +2,7 @@ package io.pypub.core.notify.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pypub.core.notify.SlackThread;
+import io.pypub.core.release.SlackThread;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;

@@ -1,6 +1,5 @@
-package io.pypub.core.notify;
+package io.pypub.core.release;
 
-import io.pypub.core.release.Stage;
 import java.util.Optional;
 
 /**

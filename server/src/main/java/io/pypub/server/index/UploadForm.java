@@ -1,4 +1,4 @@
-package io.pypub.server.upload;
+package io.pypub.server.index;
 
 import java.io.IOException;
 import java.io.InputStream;

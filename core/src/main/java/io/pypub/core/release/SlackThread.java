@@ -1,4 +1,4 @@
-package io.pypub.core.notify;
+package io.pypub.core.release;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.pypub.server.upload;
+package io.pypub.server.index;
 
 import io.pypub.core.audit.ChangeLog;
 import io.pypub.core.audit.PublishAudit;
@@ -20,8 +20,6 @@ import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.util.FileTrees;
 import io.pypub.core.version.Version;
 import io.pypub.server.access.Admission;
-import io.pypub.server.index.IndexRequest;
-import io.pypub.server.index.IndexResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
