@@ -59,6 +59,8 @@ public final class PublishPipeline {
     private final VersionTable versions;
     private final StorageLayout layout;
     private final Notifier notifier;
+    private io.pypub.core.upstream.PublicNameCheck publicNames;
+    private boolean failOnPublicName;
 
     public PublishPipeline(CommandRunner runner, ArtifactStore store, ArtifactStore docsStore, VersionTable versions,
             StorageLayout layout, Notifier notifier) {
@@ -77,6 +79,42 @@ public final class PublishPipeline {
         return new PublishPipeline(runner, new S3ArtifactStore(aws.s3(), s.bucket()),
                 new S3ArtifactStore(aws.s3(), s.effectiveDocsBucket()), new DynamoVersionTable(aws.dynamo(), s.versionTable()),
                 s.layout(), new io.pypub.core.audit.PublishAudit(io.pypub.core.audit.ChangeLog.on(aws), notifier));
+    }
+
+    /**
+     * The dependency-confusion check (issue 14): a project published to a stage with an upstream that also has
+     * the name gets a warning in the publish output, or with {@code failOnPublicName} fails before any upload.
+     */
+    public PublishPipeline checkPublicNames(io.pypub.core.upstream.UpstreamSettings upstreams, boolean failOnPublicName) {
+        this.publicNames = upstreams == null || upstreams.isEmpty() ? null : new io.pypub.core.upstream.PublicNameCheck(upstreams);
+        this.failOnPublicName = failOnPublicName;
+        return this;
+    }
+
+    private void checkPublicName(PublishRequest request, String project, PublishLog log) {
+        if (publicNames == null) {
+            return;
+        }
+        var finding = publicNames.check(request.stage(), project);
+        if (finding.isEmpty()) {
+            return;
+        }
+        if (finding.get().problem() != null) {
+            log.warn("Could not check whether " + project + " also exists on the upstream of stage '" + request.stage() + "': "
+                    + finding.get().problem());
+            return;
+        }
+        if (!finding.get().existsUpstream()) {
+            return;
+        }
+        String what = project + " also exists on the upstream of stage '" + request.stage() + "' (" + finding.get().upstream()
+                + "): dependency confusion risk. The index serves only the private " + project + " (private names win), but "
+                + "any client that adds that upstream with --extra-index-url may install the public one.";
+        if (failOnPublicName) {
+            throw new PublishException(what + " Refused (--fail-on-public-name / failOnPublicName): rename the project. "
+                    + "Nothing was uploaded.");
+        }
+        log.warn(what + " Rename it, or pass --fail-on-public-name (failOnPublicName: true in Jenkins) to refuse such publishes.");
     }
 
     /** Publishes, then tells the notifier how it went; failures are rethrown after the notice. */
@@ -136,6 +174,8 @@ public final class PublishPipeline {
             }
             log.info("Built " + display + " " + version + ": "
                     + String.join(", ", dists.stream().map(d -> d.filename().filename()).toList()));
+
+            checkPublicName(request, project, log);
 
             // PEP 440 equality, not the key: 1.2 is already published when 1.2.0 is.
             if (!request.overwrite() && versions.releases(request.stage(), project).stream().anyMatch(r -> r.version().equals(version))) {

@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
         description = "Publish Python packages to S3 + DynamoDB and serve them to pip, uv and poetry.",
         subcommands = {PublishCommand.class, ServeCommand.class, InitCommand.class, DemoCommand.class,
             RollbackCommand.class, UnpinCommand.class, YankCommand.class, UnyankCommand.class, PromoteCommand.class,
-            ImportCommand.class, PruneCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class})
+            ImportCommand.class, PruneCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class,
+            NamesCommand.class})
 public final class PypubCli {
     /** Set (to anything) to get the stack trace of an unexpected error as well. */
     static final String DEBUG_ENV = "PYPUB_DEBUG";

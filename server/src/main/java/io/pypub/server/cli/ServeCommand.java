@@ -21,6 +21,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws;
 
+    @Mixin
+    UpstreamOptions upstream;
+
     @Option(names = "--host", defaultValue = "${env:PYPUB_HOST:-127.0.0.1}",
             description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces).")
     String host;
@@ -109,8 +112,9 @@ final class ServeCommand implements Callable<Integer> {
                 .withFailedAuthLimit(failedLoginLimit, Duration.ofMinutes(1))
                 .withKeyFailureLimit(keyFailureLimit)
                 .withPasswordChecks(passwordChecks, Duration.ofMillis(250));
+        io.pypub.core.upstream.UpstreamSettings upstreams = upstream.settings();
         try (AwsClients clients = aws.clients();
-                IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access));
+                IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access), upstreams);
                 IndexServer server = new IndexServer(service, host, port, tls(), maxThreads).start()) {
             // On SIGTERM (docker stop, Ctrl-C): finish the requests in flight, then write out the download counts and
             // the buffered audit lines.
@@ -123,6 +127,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("Serving the index at " + server.localUrl() + "/{stage}/simple/ (Ctrl-C to stop)");
             System.err.println(noAuth ? "WARNING: authentication is OFF (--no-auth): anyone who can reach this port reads every stage"
                     : "API keys required for packages, docs users for docs (pypub keys / pypub users)");
+            upstreams.describe().forEach(line -> System.err.println("Upstream of " + line));
             System.err.println("Memory: heap up to " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"
                     + " (JVM options for a container: server/deploy/index-jvm.options)");
             server.join();

@@ -62,8 +62,11 @@ public final class IndexLambdaHandler implements RequestStreamHandler {
         if (noAuth) {
             LOG.warn("PYPUB_NO_AUTH=true: serving every stage without API keys or docs logins");
         }
+        // The stages' upstreams (issue 14) from the same variables as `pypub serve`: PYPUB_UPSTREAMS, PYPUB_UPSTREAM_MODE, ...
+        io.pypub.core.upstream.UpstreamSettings upstreams = io.pypub.core.upstream.UpstreamSettings.fromEnvironment(env);
+        upstreams.describe().forEach(line -> LOG.info("Upstream of {}", line));
         return new IndexService(clients, config.index(),
-                RequestGuard.forDeployment(clients, noAuth ? AccessSettings.disabled() : AccessSettings.enforcing()));
+                RequestGuard.forDeployment(clients, noAuth ? AccessSettings.disabled() : AccessSettings.enforcing()), upstreams);
     }
 
     @Override
