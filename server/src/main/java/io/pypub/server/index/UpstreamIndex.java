@@ -80,7 +80,7 @@ public final class UpstreamIndex {
     private final UpstreamMetrics metrics;
     private final RenderedPages rendered = new RenderedPages();
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.locks.ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, Long> downUntil = new ConcurrentHashMap<>();
     private final Map<String, Reserved> reserved = new ConcurrentHashMap<>();
 
@@ -186,8 +186,9 @@ public final class UpstreamIndex {
             return IndexResponse.redirect(302, url.toString()).header("Cache-Control", "no-store").header(SOURCE_HEADER, "upstream");
         }
         if (request.method().equalsIgnoreCase("HEAD")) {
-            // Not fetched for a HEAD: the length is not known until the file is here.
-            return IndexResponse.bytes(200, contentType, new byte[0]).header(SOURCE_HEADER, "upstream");
+            // Not fetched for a HEAD: the page's size (a file's; metadata has none on pages) answers it.
+            return (metadata || f.size() == null ? IndexResponse.bytes(200, contentType, new byte[0])
+                    : IndexResponse.stream(contentType, f.size(), java.io.InputStream::nullInputStream)).header(SOURCE_HEADER, "upstream");
         }
         metrics.file("miss");
         CachedFile stored;
@@ -276,7 +277,16 @@ public final class UpstreamIndex {
             metrics.page("hit");
             return new Fetch(e.view(), null);
         }
-        synchronized (locks.computeIfAbsent(k, x -> new Object())) {
+        java.util.concurrent.locks.ReentrantLock lock = locks.computeIfAbsent(k, x -> new java.util.concurrent.locks.ReentrantLock());
+        if (e != null && !lock.tryLock()) {
+            // Another request is fetching this page: the previous copy is answer enough meanwhile (it expired moments ago).
+            metrics.page("hit");
+            return new Fetch(e.view(), null);
+        }
+        if (e == null) {
+            lock.lock();
+        }
+        try {
             e = entries.get(k);
             if (e != null && System.nanoTime() - e.fetchedNanos() < settings.pageTtl().toNanos()) {
                 metrics.page("hit");
@@ -302,7 +312,8 @@ public final class UpstreamIndex {
                 View view = merge(project, found, source, cached);
                 metrics.page(found == null && cached.isEmpty() ? "not_found" : "miss");
                 if (entries.size() > MAX_ENTRIES) {
-                    entries.clear();
+                    entries.clear(); // bounded memory, as in ReleaseCatalog (names asked for are the client's choice)
+                    locks.clear();
                 }
                 entries.put(k, new Entry(view, System.nanoTime()));
                 if (found != null && (e == null || !found.equals(e.view().page()))) {
@@ -328,6 +339,8 @@ public final class UpstreamIndex {
                 }
                 throw failure;
             }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -26,17 +26,17 @@ import java.util.zip.ZipFile;
  * can be deleted, changed (page follows), tampered with (page keeps the old hash), and the whole
  * server stopped (connection refused).
  */
-final class LoopbackUpstream implements AutoCloseable {
+public final class LoopbackUpstream implements AutoCloseable {
     record Dist(String filename, byte[] bytes, String sha256, byte[] metadata, String requiresPython) {}
 
     private final Map<String, Map<String, Dist>> projects = new ConcurrentHashMap<>();
-    final List<String> accessLog = new CopyOnWriteArrayList<>();
+    public final List<String> accessLog = new CopyOnWriteArrayList<>();
     private HttpServer server;
     private int port;
     /** When set, HTML pages need this Basic credential. */
     volatile String requiredAuthorization;
 
-    LoopbackUpstream start() throws IOException {
+    public LoopbackUpstream start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
@@ -46,7 +46,7 @@ final class LoopbackUpstream implements AutoCloseable {
     }
 
     /** Stops answering: connections are refused from now on (start() brings it back on the same port). */
-    void stop() {
+    public void stop() {
         if (server != null) {
             server.stop(0);
             ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
@@ -54,18 +54,18 @@ final class LoopbackUpstream implements AutoCloseable {
         }
     }
 
-    String simpleUrl() {
+    public String simpleUrl() {
         return "http://127.0.0.1:" + port + "/simple/";
     }
 
     /** Requests whose path mentions {@code project} (normalized) anywhere. */
-    List<String> requestsFor(String project) {
+    public List<String> requestsFor(String project) {
         String n = ProjectName.normalize(project);
         String underscored = n.replace('-', '_');
         return accessLog.stream().filter(l -> l.contains("/" + n + "/") || l.contains("/" + underscored + "-")).toList();
     }
 
-    void add(String project, Path file) throws IOException {
+    public void add(String project, Path file) throws IOException {
         add(project, file.getFileName().toString(), Files.readAllBytes(file), ">=3.8");
     }
 
@@ -162,7 +162,7 @@ final class LoopbackUpstream implements AutoCloseable {
         }
     }
 
-    static String sha256(byte[] b) {
+    public static String sha256(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (java.security.NoSuchAlgorithmException e) {

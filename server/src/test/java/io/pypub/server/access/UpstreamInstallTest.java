@@ -451,6 +451,48 @@ class UpstreamInstallTest {
                 "route=\"upstream_file\"", "route=\"upstream_metadata\"");
     }
 
+    /**
+     * The benchmark row of issue 14: an upstream project page served from the page cache against a private
+     * project page, same server, same run, interleaved (so load from other work on the machine hits both).
+     */
+    @Test
+    @Order(14)
+    void anUpstreamPageFromTheCacheCostsAboutAsMuchAsAPrivatePage() throws Exception {
+        String upstreamPage = "/dev/simple/public-dep/";
+        String privatePage = "/dev/simple/acme-utils/";
+        // Long enough a TTL for the whole measurement: a server of its own with the same stage settings.
+        UpstreamSettings settings = UpstreamSettings.parse(List.of("dev=" + up.simpleUrl()), List.of("cache"), List.of("dev=corp-*"), 600, 2);
+        IndexServer bench = new IndexServer(new IndexService(fx.deployment.clients(), IndexSettings.defaults(),
+                RequestGuard.forDeployment(fx.deployment.clients(), fx.settings), settings), "127.0.0.1", 0).start();
+        fx.servers.add(bench);
+        String fast = fx.createKey("--client", "bench", "--stages", "dev", "--rate", "100000/s", "--burst", "100000");
+        int rounds = 1500;
+        long[] ups = new long[rounds];
+        long[] privs = new long[rounds];
+        for (int i = -200; i < rounds; i++) { // 200 warm-up rounds
+            long t0 = System.nanoTime();
+            HttpResponse<byte[]> a = fx.get(bench, upstreamPage, "Authorization", "Bearer " + fast);
+            long t1 = System.nanoTime();
+            HttpResponse<byte[]> b = fx.get(bench, privatePage, "Authorization", "Bearer " + fast);
+            long t2 = System.nanoTime();
+            assertThat(a.statusCode()).isEqualTo(200);
+            assertThat(b.statusCode()).isEqualTo(200);
+            if (i >= 0) {
+                ups[i] = t1 - t0;
+                privs[i] = t2 - t1;
+            }
+        }
+        java.util.Arrays.sort(ups);
+        java.util.Arrays.sort(privs);
+        double upMedian = ups[rounds / 2] / 1e6;
+        double privMedian = privs[rounds / 2] / 1e6;
+        double upP90 = ups[rounds * 9 / 10] / 1e6;
+        double privP90 = privs[rounds * 9 / 10] / 1e6;
+        System.out.printf("| upstream page from cache vs private page (%d sequential requests each, keyed) | median %.3f ms vs %.3f ms "
+                + "(ratio %.2f) | p90 %.3f ms vs %.3f ms |%n", rounds, upMedian, privMedian, upMedian / privMedian, upP90, privP90);
+        assertThat(upMedian / privMedian).as("median ratio upstream/private").isLessThan(1.5);
+    }
+
     @Test
     @Order(20)
     void whenTheUpstreamIsDownCachedProjectsStillInstallAndOthersFailFastWithoutA500() throws Exception {
@@ -474,8 +516,8 @@ class UpstreamInstallTest {
             assertThat(uncached.statusCode()).isEqualTo(502);
             assertThat(text(uncached)).contains("late-lib comes from the upstream, which is unavailable and has not been cached here");
             long pipStart = System.nanoTime();
-            // pip says only "No matching distribution" unless -v; -v shows our answer.
-            AccessFixture.Run failing = fx.pip(venv, "install", "-v", "--retries", "0", "--index-url", simple("dev"), "late-lib");
+            // pip says only "No matching distribution" unless -vv (its debug level) shows our answer.
+            AccessFixture.Run failing = fx.pip(venv, "install", "-vv", "--retries", "0", "--index-url", simple("dev"), "late-lib");
             assertThat(failing.exitCode()).isNotZero();
             assertThat(failing.output()).contains("502");
             assertThat((System.nanoTime() - pipStart) / 1_000_000).isLessThan(30_000);
