@@ -91,7 +91,7 @@ public final class PublishPipeline {
         return this;
     }
 
-    private void checkPublicName(PublishRequest request, String project, PublishLog log) {
+    private void checkPublicName(PublishRequest request, String project, PublishLog log, List<String> warnings) {
         if (publicNames == null) {
             return;
         }
@@ -115,14 +115,16 @@ public final class PublishPipeline {
                     + "Nothing was uploaded.");
         }
         log.warn(what + " Rename it, or pass --fail-on-public-name (failOnPublicName: true in Jenkins) to refuse such publishes.");
+        warnings.add(what); // for Slack too
     }
 
     /** Publishes, then tells the notifier how it went; failures are rethrown after the notice. */
     public PublishResult publish(PublishRequest request, PublishLog log) {
         String[] project = new String[1];
+        List<String> warnings = new ArrayList<>();
         PublishResult result;
         try {
-            result = run(request, log, project);
+            result = run(request, log, project, warnings);
         } catch (RuntimeException e) {
             notifier.failed(FailureNotice.of(request, project[0], e), log);
             throw e;
@@ -131,11 +133,11 @@ public final class PublishPipeline {
         Release r = result.release();
         notifier.published(PublishNotice.of(result,
                 links == null ? null : links.projectPage(r.stage(), r.project()),
-                links == null || r.docsPrefix() == null ? null : links.docs(r.stage(), r.project(), r.version().normalized())), log);
+                links == null || r.docsPrefix() == null ? null : links.docs(r.stage(), r.project(), r.version().normalized()), warnings), log);
         return result;
     }
 
-    private PublishResult run(PublishRequest request, PublishLog log, String[] projectOut) {
+    private PublishResult run(PublishRequest request, PublishLog log, String[] projectOut, List<String> warnings) {
         Path projectDir = request.projectDir().toAbsolutePath().normalize();
         // Before building: a version stated statically (pyproject.toml [project], setup.cfg [metadata]) that
         // is already published is refused now, not after minutes of building. The check after the build stays.
@@ -175,7 +177,7 @@ public final class PublishPipeline {
             log.info("Built " + display + " " + version + ": "
                     + String.join(", ", dists.stream().map(d -> d.filename().filename()).toList()));
 
-            checkPublicName(request, project, log);
+            checkPublicName(request, project, log, warnings);
 
             // PEP 440 equality, not the key: 1.2 is already published when 1.2.0 is.
             if (!request.overwrite() && versions.releases(request.stage(), project).stream().anyMatch(r -> r.version().equals(version))) {

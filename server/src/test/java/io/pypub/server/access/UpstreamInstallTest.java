@@ -436,6 +436,27 @@ class UpstreamInstallTest {
                 "--upstream", "pubcheck=" + up.simpleUrl(), "--no-slack");
         assertThat(warned.exitCode()).as(warned.stderr()).isZero();
         assertThat(warned.stderr()).contains("dependency confusion risk", "--fail-on-public-name");
+
+        // The same warning reaches the notifier, so Slack (and the Jenkins Slack bridge) show it.
+        List<io.pypub.core.notify.PublishNotice> notices = new ArrayList<>();
+        io.pypub.core.notify.Notifier keep = new io.pypub.core.notify.Notifier() {
+            @Override
+            public void published(io.pypub.core.notify.PublishNotice notice, io.pypub.core.publish.PublishLog log) {
+                notices.add(notice);
+            }
+
+            @Override
+            public void failed(io.pypub.core.notify.FailureNotice notice, io.pypub.core.publish.PublishLog log) {}
+        };
+        io.pypub.core.testing.RecordingLog log = new io.pypub.core.testing.RecordingLog();
+        fx.deployment.pipeline(keep).checkPublicNames(UpstreamSettings.parse(List.of("slackcheck=" + up.simpleUrl()), List.of(),
+                List.of(), 1, 2), false).publish(io.pypub.core.publish.PublishRequest.builder(Path.of(project),
+                io.pypub.core.release.Stage.of("slackcheck")).python(python).buildIsolation(false).docs(false).publishedBy("test").build(), log);
+        assertThat(notices).hasSize(1);
+        assertThat(notices.get(0).warnings()).singleElement().asString().contains("hello-package also exists on the upstream");
+        var slack = new io.pypub.core.notify.slack.SlackMessageFormatter().published(notices.get(0));
+        assertThat(slack.color()).isEqualTo("warning");
+        assertThat(slack.attachment().toString()).contains("dependency confusion risk");
     }
 
     @Test
