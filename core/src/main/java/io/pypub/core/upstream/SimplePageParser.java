@@ -80,8 +80,9 @@ final class SimplePageParser {
             String path = withoutFragment.getRawPath();
             String filename = java.net.URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1).replace("+", "%2B"),
                     java.nio.charset.StandardCharsets.UTF_8);
+            // PEP 503: the text is the file name of the URL's last segment; the URL decides, the text only when it cannot.
             String text = unescape(a.group(2).strip());
-            if (!text.isEmpty() && !text.contains("<")) {
+            if (!isDistFilename(filename) && isDistFilename(text)) {
                 filename = text;
             }
             String meta = attrs.containsKey("data-core-metadata") ? attrs.get("data-core-metadata") : attrs.get("data-dist-info-metadata");
@@ -94,6 +95,15 @@ final class SimplePageParser {
                     attrs.get("data-yanked"), metaSha, null, null));
         }
         return new UpstreamProject(project, upstream, files);
+    }
+
+    private static boolean isDistFilename(String name) {
+        try {
+            io.pypub.core.release.DistFilename.parse(name);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static Map<String, String> attributes(String text) {
