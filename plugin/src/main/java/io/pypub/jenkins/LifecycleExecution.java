@@ -87,7 +87,7 @@ public abstract class LifecycleExecution extends SynchronousNonBlockingStepExecu
             // Refused by core (bad input, or the release's state does not allow it): nothing was written.
             throw new AbortException(e.getMessage());
         } catch (RuntimeException e) {
-            if (!e.getClass().getName().startsWith("io.pypub.core.")) {
+            if (!io.pypub.core.error.UserError.is(e)) { // core's one rule, as in the CLI
                 e.printStackTrace(listener.getLogger());
             }
             throw new AbortException(describe() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));

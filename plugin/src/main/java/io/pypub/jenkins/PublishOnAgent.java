@@ -62,7 +62,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
             PublishResult result;
             try {
                 result = PublishPipeline.on(aws, new EnvCommandRunner(env), notices)
-                        // Upstreams as `pypub serve` has them (PYPUB_UPSTREAMS in the build's environment): core decides.
+                        // Upstreams as `pypub serve` has them (PYPUB_UPSTREAM in the build's environment): core decides.
                         .checkPublicNames(io.pypub.core.upstream.UpstreamSettings.fromEnvironment(env), options.failOnPublicName)
                         .publish(request, log);
             } finally {
@@ -71,10 +71,12 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
             return PublishOutcome.success(PublishedPackage.of(result), summary(result, options.indexUrl), notices.published);
         } catch (RuntimeException e) {
             // Core's messages say what failed and what to do; a stack trace only helps for anything else.
-            if (!e.getClass().getName().startsWith("io.pypub.core.") && !(e instanceof IllegalArgumentException)) {
+            String message = io.pypub.core.error.UserError.messageOf(e); // core's one rule, as in the CLI
+            if (message == null) {
                 e.printStackTrace(listener.getLogger());
             }
-            return PublishOutcome.failure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), notices.failed);
+            return PublishOutcome.failure(message != null ? message
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), notices.failed);
         }
     }
 

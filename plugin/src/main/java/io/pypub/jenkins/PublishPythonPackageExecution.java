@@ -7,7 +7,6 @@ import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.pypub.core.notify.FailureNotice;
-import io.pypub.core.notify.IndexLinks;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
 import io.pypub.core.publish.PublishLog;
@@ -168,13 +167,12 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
         if (url == null) {
             return null;
         }
-        try {
-            new IndexLinks(url);
-            return url;
-        } catch (IllegalArgumentException e) {
-            log.warn("Index URL of target '" + target.getName() + "' ignored: " + e.getMessage() + ".");
+        String problem = io.pypub.core.config.Settings.INDEX_URL.check(url); // the rule of the command line and the index
+        if (problem != null) {
+            log.warn("Index URL of target '" + target.getName() + "' ignored: " + problem + ".");
             return null;
         }
+        return url;
     }
 
     private static String publishedBy(Run<?, ?> run) {

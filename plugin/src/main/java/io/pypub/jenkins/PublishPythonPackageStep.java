@@ -37,7 +37,7 @@ import org.kohsuke.stapler.verb.POST;
  */
 public class PublishPythonPackageStep extends Step {
     /** Core's default; shown in the form and omitted from snippets when unchanged. */
-    static final int DEFAULT_BUILD_TIMEOUT_MINUTES = 30;
+    static final int DEFAULT_BUILD_TIMEOUT_MINUTES = Integer.parseInt(io.pypub.core.config.Settings.BUILD_TIMEOUT.defaultValue());
 
     private String target;
     private String stage;

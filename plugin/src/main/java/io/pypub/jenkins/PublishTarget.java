@@ -8,8 +8,8 @@ import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.pypub.core.release.Stage;
-import java.net.URI;
+import io.pypub.core.config.Setting;
+import io.pypub.core.config.Settings;
 import java.util.regex.Pattern;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -24,9 +24,8 @@ import org.kohsuke.stapler.verb.POST;
  * sent to agents as it is.
  */
 public class PublishTarget implements Describable<PublishTarget> {
-    private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
-    private static final Pattern TABLE = Pattern.compile("^[A-Za-z0-9_.-]{3,255}$");
-    private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-[a-z]+)+-\\d+$");
+    /** AWS's own regions, for a warning only: S3-compatible stores name theirs freely (core's rule: {@code Settings.REGION}). */
+    private static final Pattern AWS_REGION = Pattern.compile("^[a-z]{2}(-[a-z]+)+-\\d+$");
 
     private final String name;
     private String bucket;
@@ -228,8 +227,7 @@ public class PublishTarget implements Describable<PublishTarget> {
             if (v == null) {
                 return FormValidation.error("The S3 bucket for package files is required.");
             }
-            return BUCKET.matcher(v).matches() ? FormValidation.ok()
-                    : FormValidation.error("Not a valid S3 bucket name: 3 to 63 lower-case letters, digits, '.' or '-'.");
+            return check(Settings.BUCKET, v);
         }
 
         @POST
@@ -237,28 +235,24 @@ public class PublishTarget implements Describable<PublishTarget> {
             if (!mayConfigure()) {
                 return FormValidation.ok();
             }
-            String v = Util.fixEmptyAndTrim(value);
-            return v == null || BUCKET.matcher(v).matches() ? FormValidation.ok()
-                    : FormValidation.error("Not a valid S3 bucket name: 3 to 63 lower-case letters, digits, '.' or '-'.");
+            return check(Settings.DOCS_BUCKET, value);
         }
 
         @POST
         public FormValidation doCheckVersionTable(@QueryParameter String value) {
-            return checkTable(value);
+            return mayConfigure() ? check(Settings.VERSION_TABLE, value) : FormValidation.ok();
         }
 
         @POST
         public FormValidation doCheckAccessTable(@QueryParameter String value) {
-            return checkTable(value);
+            return mayConfigure() ? check(Settings.ACCESS_TABLE, value) : FormValidation.ok();
         }
 
-        private static FormValidation checkTable(String value) {
-            if (!mayConfigure()) {
-                return FormValidation.ok();
-            }
-            String v = Util.fixEmptyAndTrim(value);
-            return v == null || TABLE.matcher(v).matches() ? FormValidation.ok()
-                    : FormValidation.error("Not a valid DynamoDB table name: 3 to 255 letters, digits, '_', '.' or '-'.");
+        /** Core's rule for the setting this field holds: the same check as the command line and the Lambda function. */
+        private static FormValidation check(Setting<?> setting, String value) {
+            String problem = setting.check(value);
+            return problem == null ? FormValidation.ok()
+                    : FormValidation.error(Character.toUpperCase(problem.charAt(0)) + problem.substring(1) + ".");
         }
 
         @POST
@@ -268,20 +262,23 @@ public class PublishTarget implements Describable<PublishTarget> {
             }
             String v = Util.fixEmptyAndTrim(value);
             if (v == null) {
-                return FormValidation.ok("Empty means us-east-1.");
+                return FormValidation.ok("Empty means " + Settings.REGION.defaultValue() + ".");
             }
-            return REGION.matcher(v).matches() ? FormValidation.ok()
+            if (Settings.REGION.check(v) != null) {
+                return check(Settings.REGION, v);
+            }
+            return AWS_REGION.matcher(v).matches() ? FormValidation.ok()
                     : FormValidation.warning("'" + v + "' does not look like an AWS region (e.g. eu-west-1).");
         }
 
         @POST
         public FormValidation doCheckS3Endpoint(@QueryParameter String value) {
-            return checkEndpoint(value);
+            return checkEndpoint(Settings.S3_ENDPOINT, value);
         }
 
         @POST
         public FormValidation doCheckDynamoEndpoint(@QueryParameter String value) {
-            return checkEndpoint(value);
+            return checkEndpoint(Settings.DYNAMODB_ENDPOINT, value);
         }
 
         @POST
@@ -291,7 +288,7 @@ public class PublishTarget implements Describable<PublishTarget> {
             }
             return Util.fixEmptyAndTrim(value) == null
                     ? FormValidation.warning("Without the index URL, builds cannot show install commands or links.")
-                    : checkHttpUrl(value);
+                    : check(Settings.INDEX_URL, value);
         }
 
         @POST
@@ -303,32 +300,15 @@ public class PublishTarget implements Describable<PublishTarget> {
             if (v == null) {
                 return FormValidation.ok("Steps must then pass stage: 'NAME'.");
             }
-            try {
-                Stage.of(v); // the stage rules are core's
-                return FormValidation.ok();
-            } catch (IllegalArgumentException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return check(Settings.STAGE, v); // the stage rules are core's
         }
 
-        private static FormValidation checkEndpoint(String value) {
+        private static FormValidation checkEndpoint(Setting<?> setting, String value) {
             if (!mayConfigure()) {
                 return FormValidation.ok();
             }
             String v = Util.fixEmptyAndTrim(value);
-            return v == null ? FormValidation.ok("Empty means the AWS endpoint of the region.") : checkHttpUrl(v);
-        }
-
-        private static FormValidation checkHttpUrl(String value) {
-            try {
-                URI uri = new URI(value.trim());
-                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                    return FormValidation.ok();
-                }
-            } catch (Exception e) {
-                // reported below
-            }
-            return FormValidation.error("Expected an http:// or https:// URL.");
+            return v == null ? FormValidation.ok("Empty means the AWS endpoint of the region.") : check(setting, v);
         }
 
         /**

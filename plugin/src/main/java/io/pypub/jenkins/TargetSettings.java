@@ -2,7 +2,9 @@ package io.pypub.jenkins;
 
 import io.pypub.core.storage.AwsSettings;
 import java.io.Serializable;
-import java.net.URI;
+import io.pypub.core.config.Config;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The storage settings of a {@link PublishTarget} as plain strings, so they can travel to an agent
@@ -32,12 +34,21 @@ final class TargetSettings implements Serializable {
         this.dynamoEndpoint = dynamoEndpoint;
     }
 
-    /** Core applies the defaults (region, table names) and rejects a missing bucket. */
+    /**
+     * Core's settings catalogue maps the target's fields to settings ({@code Settings}, the same rules and
+     * defaults as the command line and the Lambda function) and rejects a missing bucket or a bad value,
+     * naming the field.
+     */
     AwsSettings toAwsSettings() {
-        return new AwsSettings(region, bucket, prefix, docsBucket, versionTable, accessTable, uri(s3Endpoint), uri(dynamoEndpoint));
-    }
-
-    private static URI uri(String value) {
-        return value == null || value.isBlank() ? null : URI.create(value.trim());
+        Map<String, String> fields = new HashMap<>();
+        fields.put("region", region);
+        fields.put("bucket", bucket);
+        fields.put("prefix", prefix);
+        fields.put("docsBucket", docsBucket);
+        fields.put("versionTable", versionTable);
+        fields.put("accessTable", accessTable);
+        fields.put("s3Endpoint", s3Endpoint);
+        fields.put("dynamoEndpoint", dynamoEndpoint);
+        return AwsSettings.from(Config.fromJenkins(Map.of(), fields));
     }
 }

@@ -109,7 +109,7 @@ public final class ReleaseLifecycle {
     static void requireActor(String actor) {
         if (actor == null || actor.isBlank()) {
             throw new IllegalArgumentException("Every lifecycle operation needs an actor (who does it) for the audit trail: "
-                    + "pass --actor (Jenkins passes the build URL).");
+                    + "the command line's --actor (default $BUILD_URL, else user@host); Jenkins steps pass the build URL.");
         }
     }
 
@@ -118,7 +118,7 @@ public final class ReleaseLifecycle {
 
     private static void requireReason(String reason, String what) {
         if (reason == null || reason.isBlank()) {
-            throw new IllegalArgumentException("Give a reason for " + what + " (--reason): it is shown to users and kept in the audit trail.");
+            throw new IllegalArgumentException("Give a reason for " + what + " (--reason on the command line, reason: in Jenkins): it is shown to users and kept in the audit trail.");
         }
         if (reason.length() > MAX_REASON) {
             throw new IllegalArgumentException("The reason for " + what + " is " + reason.length() + " characters long; keep it to "

@@ -1,7 +1,7 @@
 package io.pypub.core.publish;
 
 /** A publish failed; the message says which step and what to do about it. */
-public class PublishException extends RuntimeException {
+public class PublishException extends RuntimeException implements io.pypub.core.error.UserError {
     public PublishException(String message) {
         super(message);
     }

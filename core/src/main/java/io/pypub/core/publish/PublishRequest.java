@@ -37,7 +37,7 @@ public record PublishRequest(
     public PublishRequest {
         Objects.requireNonNull(projectDir, "projectDir");
         Objects.requireNonNull(stage, "stage");
-        python = python == null || python.isBlank() ? "python3" : python;
+        python = python == null || python.isBlank() ? io.pypub.core.config.Settings.PYTHON.defaultValue() : python;
         docsModules = docsModules == null ? List.of() : List.copyOf(docsModules);
         versionSuffix = versionSuffix == null || versionSuffix.isBlank() ? null : versionSuffix.strip();
         if (versionSuffix != null && !Version.isValid("1" + versionSuffix)) {
@@ -48,7 +48,8 @@ public record PublishRequest(
         if (indexUrl != null) {
             new io.pypub.core.notify.IndexLinks(indexUrl); // refuse a bad URL now, not after the release is recorded
         }
-        buildTimeout = buildTimeout == null ? Duration.ofMinutes(30) : buildTimeout;
+        buildTimeout = buildTimeout == null
+                ? Duration.ofMinutes(Long.parseLong(io.pypub.core.config.Settings.BUILD_TIMEOUT.defaultValue())) : buildTimeout;
         docsPython = docsPython == null || docsPython.isBlank() ? null : docsPython.strip();
     }
 

@@ -1,6 +1,8 @@
 package io.pypub.core.storage;
 
 import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -13,13 +15,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-/** Builds the AWS SDK v2 clients for a deployment; one instance owns and closes them. */
+/**
+ * Builds the AWS SDK v2 clients for a deployment; one instance owns and closes them. Each client is
+ * built on first use: building one loads a few hundred SDK classes, and most commands need only
+ * DynamoDB ({@code keys}, {@code users}, lifecycle) or only S3, so a short command starts faster.
+ */
 public final class AwsClients implements AutoCloseable {
     private final AwsSettings settings;
     private final SdkHttpClient http;
-    private final S3Client s3;
-    private final DynamoDbClient dynamo;
-    private final S3Presigner presigner;
+    private final Lazy<S3Client> s3;
+    private final Lazy<DynamoDbClient> dynamo;
+    private final Lazy<S3Presigner> presigner;
 
     public AwsClients(AwsSettings settings, AwsCredentialsProvider credentials) {
         this.settings = settings;
@@ -33,25 +39,33 @@ public final class AwsClients implements AutoCloseable {
         S3Configuration s3Config = S3Configuration.builder()
                 .pathStyleAccessEnabled(settings.s3Endpoint() != null)
                 .build();
-        var s3b = S3Client.builder()
-                .httpClient(http)
-                .region(region)
-                .credentialsProvider(creds)
-                .serviceConfiguration(s3Config)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-        var presignerb = S3Presigner.builder().region(region).credentialsProvider(creds).serviceConfiguration(s3Config);
-        if (settings.s3Endpoint() != null) {
-            s3b.endpointOverride(settings.s3Endpoint());
-            presignerb.endpointOverride(settings.s3Endpoint());
-        }
-        this.s3 = s3b.build();
-        this.presigner = presignerb.build();
-        var db = DynamoDbClient.builder().httpClient(http).region(region).credentialsProvider(creds);
-        if (settings.dynamoEndpoint() != null) {
-            db.endpointOverride(settings.dynamoEndpoint());
-        }
-        this.dynamo = db.build();
+        this.s3 = new Lazy<>(() -> {
+            var b = S3Client.builder()
+                    .httpClient(http)
+                    .region(region)
+                    .credentialsProvider(creds)
+                    .serviceConfiguration(s3Config)
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+            if (settings.s3Endpoint() != null) {
+                b.endpointOverride(settings.s3Endpoint());
+            }
+            return b.build();
+        });
+        this.presigner = new Lazy<>(() -> {
+            var b = S3Presigner.builder().region(region).credentialsProvider(creds).serviceConfiguration(s3Config);
+            if (settings.s3Endpoint() != null) {
+                b.endpointOverride(settings.s3Endpoint());
+            }
+            return b.build();
+        });
+        this.dynamo = new Lazy<>(() -> {
+            var b = DynamoDbClient.builder().httpClient(http).region(region).credentialsProvider(creds);
+            if (settings.dynamoEndpoint() != null) {
+                b.endpointOverride(settings.dynamoEndpoint());
+            }
+            return b.build();
+        });
     }
 
     public AwsSettings settings() {
@@ -59,22 +73,51 @@ public final class AwsClients implements AutoCloseable {
     }
 
     public S3Client s3() {
-        return s3;
+        return s3.get();
     }
 
     public DynamoDbClient dynamo() {
-        return dynamo;
+        return dynamo.get();
     }
 
     public S3Presigner presigner() {
-        return presigner;
+        return presigner.get();
     }
 
     @Override
     public void close() {
-        s3.close();
-        dynamo.close();
-        presigner.close();
+        s3.ifBuilt(S3Client::close);
+        dynamo.ifBuilt(DynamoDbClient::close);
+        presigner.ifBuilt(S3Presigner::close);
         http.close();
+    }
+
+    /** A value built once, on first use, by whichever thread asks first. */
+    private static final class Lazy<T> {
+        private final Supplier<T> build;
+        private volatile T value;
+
+        Lazy(Supplier<T> build) {
+            this.build = build;
+        }
+
+        T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        value = v = build.get();
+                    }
+                }
+            }
+            return v;
+        }
+
+        synchronized void ifBuilt(Consumer<T> action) {
+            if (value != null) {
+                action.accept(value);
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.pypub.core.storage;
 
+import io.pypub.core.config.Config;
+import io.pypub.core.config.Settings;
 import java.net.URI;
 
 /**
@@ -19,18 +21,25 @@ public record AwsSettings(
         URI s3Endpoint,
         URI dynamoEndpoint) {
 
-    public static final String DEFAULT_REGION = "us-east-1";
-    public static final String DEFAULT_VERSION_TABLE = "pypub-versions";
-    public static final String DEFAULT_ACCESS_TABLE = "pypub-access";
+    public static final String DEFAULT_REGION = Settings.REGION.defaultValue();
+    public static final String DEFAULT_VERSION_TABLE = Settings.VERSION_TABLE.defaultValue();
+    public static final String DEFAULT_ACCESS_TABLE = Settings.ACCESS_TABLE.defaultValue();
 
     public AwsSettings {
         if (bucket == null || bucket.isBlank()) {
-            throw new IllegalArgumentException("No S3 bucket configured: set --bucket or PYPUB_BUCKET");
+            throw new io.pypub.core.config.ConfigException("No S3 bucket configured: set " + Settings.BUCKET.describe());
         }
         region = region == null || region.isBlank() ? DEFAULT_REGION : region;
         prefix = prefix == null ? "" : prefix;
         versionTable = versionTable == null || versionTable.isBlank() ? DEFAULT_VERSION_TABLE : versionTable;
         accessTable = accessTable == null || accessTable.isBlank() ? DEFAULT_ACCESS_TABLE : accessTable;
+    }
+
+    /** The deployment as the effective settings say, each checked by its rule (one error naming the setting otherwise). */
+    public static AwsSettings from(Config config) {
+        return new AwsSettings(config.get(Settings.REGION), config.require(Settings.BUCKET, "S3 bucket"), config.get(Settings.PREFIX),
+                config.get(Settings.DOCS_BUCKET), config.get(Settings.VERSION_TABLE), config.get(Settings.ACCESS_TABLE),
+                config.get(Settings.S3_ENDPOINT), config.get(Settings.DYNAMODB_ENDPOINT));
     }
 
     public String effectiveDocsBucket() {

@@ -5,7 +5,7 @@ package io.pypub.core.storage;
  * pinned version, promoting over different bytes, ...). Nothing was written; the message says what
  * to do instead. An {@link IllegalStateException}, so callers that show such messages plainly do.
  */
-public class ReleaseStateException extends IllegalStateException {
+public class ReleaseStateException extends IllegalStateException implements io.pypub.core.error.UserError {
     public ReleaseStateException(String message) {
         super(message);
     }

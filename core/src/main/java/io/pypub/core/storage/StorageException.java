@@ -1,7 +1,7 @@
 package io.pypub.core.storage;
 
 /** A storage operation failed; the message says what and where, never with credentials. */
-public class StorageException extends RuntimeException {
+public class StorageException extends RuntimeException implements io.pypub.core.error.UserError {
     public StorageException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   serve option            env (serve and Lambda)          example
- *   --upstream STAGE=URL     PYPUB_UPSTREAMS (';'-separated) dev=https://pypi.org/simple/
+ *   --upstream STAGE=URL     PYPUB_UPSTREAM (';'-separated) dev=https://pypi.org/simple/
  *   --upstream-mode MODE     PYPUB_UPSTREAM_MODE             cache | redirect | dev=redirect
  *   --private-names S=PATS   PYPUB_PRIVATE_NAMES (';')       dev=acme-*,internal-*   (or acme-* for all stages)
  *   --upstream-page-seconds  PYPUB_UPSTREAM_PAGE_SECONDS     600
@@ -154,7 +154,7 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
 
     /** The same settings from environment variables (the Lambda function, and serve's defaults). */
     public static UpstreamSettings fromEnvironment(Map<String, String> env) {
-        return parse(split(env.get("PYPUB_UPSTREAMS")), split(env.get("PYPUB_UPSTREAM_MODE")), split(env.get("PYPUB_PRIVATE_NAMES")),
+        return parse(split(env.get("PYPUB_UPSTREAM")), split(env.get("PYPUB_UPSTREAM_MODE")), split(env.get("PYPUB_PRIVATE_NAMES")),
                 number(env, "PYPUB_UPSTREAM_PAGE_SECONDS", DEFAULT_PAGE_TTL.toSeconds()),
                 number(env, "PYPUB_UPSTREAM_TIMEOUT_SECONDS", DEFAULT_TIMEOUT.toSeconds()));
     }

@@ -12,24 +12,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import com.sun.net.httpserver.HttpServer;
+import io.pypub.core.storage.AwsClients;
+import io.pypub.core.testing.CountingDynamoProxy;
 import io.pypub.core.testing.Deployment;
 import io.pypub.core.testing.TestEnvironment;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The key cache reads each key once at a time, however many requests find it expired together.
@@ -37,61 +26,27 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * take 100 ms, like a busy, serial DynamoDB, and counts the key reads.
  */
 class KeyVerifierTest {
-    private static final String GET_ITEM = "DynamoDB_20120810.GetItem";
 
-    /** An HTTP proxy on loopback that forwards to the DynamoDB server after 100 ms and counts GetItem calls. */
+    /** The DynamoDB server behind a proxy that counts GetItem calls and forwards each after 100 ms. */
     private static final class SlowProxy implements AutoCloseable {
-        final AtomicInteger reads = new AtomicInteger();
-        private final HttpServer server;
-        private final HttpClient client = HttpClient.newHttpClient();
-        private final DynamoDbClient dynamo;
+        private final CountingDynamoProxy proxy;
+        private final AwsClients clients;
+        final AtomicInteger reads;
 
         SlowProxy(Deployment d) throws IOException {
-            URI target = d.settings().dynamoEndpoint();
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            server.setExecutor(Executors.newCachedThreadPool());
-            server.createContext("/", exchange -> {
-                try (exchange) {
-                    if (GET_ITEM.equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
-                        reads.incrementAndGet();
-                    }
-                    Thread.sleep(100);
-                    HttpRequest.Builder forward = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().getRawPath()))
-                            .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
-                    exchange.getRequestHeaders().forEach((name, values) -> {
-                        if (!Set.of("host", "connection", "content-length", "expect", "upgrade").contains(name.toLowerCase(Locale.ROOT))) {
-                            values.forEach(v -> forward.header(name, v));
-                        }
-                    });
-                    HttpResponse<byte[]> answer = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-                    answer.headers().map().forEach((name, values) -> {
-                        if (!Set.of("content-length", "transfer-encoding", "connection", ":status").contains(name.toLowerCase(Locale.ROOT))) {
-                            exchange.getResponseHeaders().put(name, values);
-                        }
-                    });
-                    exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
-                    exchange.getResponseBody().write(answer.body());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            server.start();
-            dynamo = DynamoDbClient.builder()
-                    .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
-                    .region(Region.of(d.settings().region()))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("embedded", "embedded-secret")))
-                    .httpClient(UrlConnectionHttpClient.create())
-                    .build();
+            proxy = new CountingDynamoProxy(d, Duration.ofMillis(100));
+            clients = proxy.clients();
+            reads = proxy.reads;
         }
 
         KeyVerifier verifier(Deployment d, Duration ttl) {
-            return new KeyVerifier(new ApiKeyTable(dynamo, d.settings().accessTable()), Clock.systemUTC(), ttl);
+            return new KeyVerifier(new ApiKeyTable(clients.dynamo(), d.settings().accessTable()), Clock.systemUTC(), ttl);
         }
 
         @Override
         public void close() {
-            dynamo.close();
-            server.stop(0);
+            clients.close();
+            proxy.close();
         }
     }
 

@@ -184,7 +184,7 @@ class ReleaseLifecycleTest {
         assertThatThrownBy(() -> lifecycle.yank(DEV, "bad/name", "0.1.0", "r", "alice"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Invalid project name");
         assertThatThrownBy(() -> lifecycle.yank(DEV, PROJECT, "0.1.0", " ", "alice"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Give a reason for a yank (--reason)");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Give a reason for a yank (--reason on the command line, reason: in Jenkins)");
         assertThatThrownBy(() -> lifecycle.rollback(DEV, PROJECT, "0.1.0", "r", ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs an actor");
 

@@ -20,7 +20,7 @@ class UpstreamSettingsTest {
         UpstreamSettings fromOptions = UpstreamSettings.parse(List.of("dev=https://pypi.org/simple", "dev=https://mirror.example/simple/",
                 "prod=https://pypi.org/simple/"), List.of("cache", "prod=redirect"), List.of("dev=Acme_*,internal-*", "corp-*"), 60, 2);
         UpstreamSettings fromEnv = UpstreamSettings.fromEnvironment(Map.of(
-                "PYPUB_UPSTREAMS", "dev=https://pypi.org/simple;dev=https://mirror.example/simple/;prod=https://pypi.org/simple/",
+                "PYPUB_UPSTREAM", "dev=https://pypi.org/simple;dev=https://mirror.example/simple/;prod=https://pypi.org/simple/",
                 "PYPUB_UPSTREAM_MODE", "cache;prod=redirect", "PYPUB_PRIVATE_NAMES", "dev=Acme_*,internal-*;corp-*",
                 "PYPUB_UPSTREAM_PAGE_SECONDS", "60", "PYPUB_UPSTREAM_TIMEOUT_SECONDS", "2"));
         for (UpstreamSettings s : List.of(fromOptions, fromEnv)) {

@@ -45,26 +45,20 @@ public final class SlackNotices {
         }
     }
 
+    /** The target's Slack credentials through core's one rule ({@link SlackDestination#select}), as {@code pypub publish} does. */
     static Notifier fromTargetCredentials(PublishTarget target, String channel, Run<?, ?> run, PublishLog log) throws AbortException {
         StringCredentials token = TargetCredentials.find(StringCredentials.class, target.getSlackTokenCredentialsId(),
                 "Slack token credentials", run);
-        if (token != null) {
-            if (channel == null) {
-                throw new AbortException("a Slack bot token is configured on target '" + target.getName()
-                        + "' but no channel: set the target's Slack channel or pass slackChannel:");
-            }
-            return new SlackNotifier(SlackDestination.bot(token.getSecret().getPlainText(), channel));
+        StringCredentials webhook = token != null ? null : TargetCredentials.find(StringCredentials.class,
+                target.getSlackWebhookCredentialsId(), "Slack webhook credentials", run);
+        SlackDestination destination;
+        try {
+            destination = SlackDestination.select(webhook == null ? null : webhook.getSecret().getPlainText(),
+                    token == null ? null : token.getSecret().getPlainText(), channel, log::info);
+        } catch (IllegalArgumentException e) { // core's ConfigException: a token without a channel
+            throw new AbortException(e.getMessage());
         }
-        StringCredentials webhook = TargetCredentials.find(StringCredentials.class, target.getSlackWebhookCredentialsId(),
-                "Slack webhook credentials", run);
-        if (webhook != null) {
-            if (channel != null) {
-                log.info("Slack: posting through the target's incoming webhook, to the channel it was created for ("
-                        + channel + " applies to bot tokens and the Slack plugin only).");
-            }
-            return new SlackNotifier(SlackDestination.webhook(webhook.getSecret().getPlainText()));
-        }
-        return Notifier.NONE;
+        return destination == null ? Notifier.NONE : new SlackNotifier(destination);
     }
 
     /**

@@ -33,6 +33,27 @@ public record AccessSettings(boolean enabled, List<String> trustedProxies, Durat
         }
     }
 
+    /**
+     * Access control as the effective settings say ({@code no-auth}, {@code trusted-proxy},
+     * {@code key-cache-seconds}, the failure limits, {@code password-checks}; {@code usage-flush-seconds}
+     * only where {@code flushUsage}: a frozen Lambda instance could not write buffered counts out; the
+     * catalogue does not mark it as read by Lambda either).
+     */
+    public static AccessSettings from(io.pypub.core.config.Config c, boolean flushUsage) {
+        AccessSettings base = Boolean.TRUE.equals(c.get(io.pypub.core.config.Settings.NO_AUTH)) ? disabled() : enforcing();
+        List<String> proxies = c.get(io.pypub.core.config.Settings.TRUSTED_PROXIES);
+        return base.withTrustedProxies(proxies == null ? List.of() : proxies)
+                .withCacheTtl(millis(c.get(io.pypub.core.config.Settings.KEY_CACHE_SECONDS)))
+                .withUsageFlushInterval(flushUsage ? millis(c.get(io.pypub.core.config.Settings.USAGE_FLUSH_SECONDS)) : Duration.ZERO)
+                .withFailedAuthLimit(c.get(io.pypub.core.config.Settings.FAILED_LOGIN_LIMIT), Duration.ofMinutes(1))
+                .withKeyFailureLimit(c.get(io.pypub.core.config.Settings.KEY_FAILURE_LIMIT))
+                .withPasswordChecks(c.get(io.pypub.core.config.Settings.PASSWORD_CHECKS), Duration.ofMillis(250));
+    }
+
+    private static Duration millis(double seconds) {
+        return Duration.ofMillis(Math.round(seconds * 1000));
+    }
+
     public static AccessSettings enforcing() {
         return new AccessSettings(true, List.of(), Duration.ofSeconds(2), DEFAULT_FAILED_AUTH_LIMIT, Duration.ofMinutes(1),
                 Duration.ZERO, DEFAULT_KEY_FAILURE_LIMIT, 1, Duration.ofMillis(250));

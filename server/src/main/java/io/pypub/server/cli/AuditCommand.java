@@ -94,12 +94,12 @@ final class AuditCommand implements Callable<Integer> {
         if ("downloads".equals(only) && files.isEmpty()) {
             throw new IllegalArgumentException("Downloads come from the index's audit log files: give them as arguments");
         }
-        boolean deployment = aws.bucket != null && !aws.bucket.isBlank();
+        boolean deployment = aws.bucket() != null;
         boolean skippedChanges = false;
         if (wantChanges && !deployment) {
             if (files.isEmpty() || "changes".equals(only)) {
-                throw new IllegalArgumentException("Changes are read from the deployment's change log: set --bucket (PYPUB_BUCKET) "
-                        + "and the tables as for the other commands; downloads come from audit log files given as arguments");
+                throw new IllegalArgumentException("Changes are read from the deployment's change log: set "
+                        + io.pypub.core.config.Settings.BUCKET.describe() + " and the tables as for the other commands; downloads come from audit log files given as arguments");
             }
             wantChanges = false;
             skippedChanges = true;

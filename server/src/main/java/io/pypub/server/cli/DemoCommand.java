@@ -50,6 +50,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-serving", description = "Keep the index and the embedded servers running after the install (Ctrl-C to stop).")
     boolean keepServing;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     private int step;
 
     @Override
@@ -122,6 +125,11 @@ final class DemoCommand implements Callable<Integer> {
                         + key.token().reveal() + " >> ~/.netrc   # then: pip install --index-url " + simple + " " + project);
                 System.out.println("  export PIP_INDEX_URL=" + authed + "   # in CI, from a secret variable; pip masks it in its output");
                 if (keepServing) {
+                    Path file = writeProfile(aws, clients.settings(), server.localUrl().toString(), tools);
+                    System.out.println("Profile 'demo' (these embedded servers and this index) written to " + file + ": every pypub "
+                            + "command works against this demo with --profile demo (or PYPUB_PROFILE=demo), e.g.");
+                    System.out.println("  ./pypub keys list --profile demo");
+                    System.out.println("  PYPUB_PROFILE=demo ./pypub config show");
                     System.out.println("Index running at " + simple + " - press Ctrl-C to stop.");
                     server.join();
                 }
@@ -130,6 +138,29 @@ final class DemoCommand implements Callable<Integer> {
             AuditLog.close();
         }
         return 0;
+    }
+
+    /**
+     * Profile {@code demo} in the configuration file (PYPUB_CONFIG, else ~/.config/pypub/config.toml), replacing
+     * an older one: the embedded servers' endpoints and keys (which they accept from anyone: not a secret worth
+     * the name, but kept owner-only like any key), this index's URL and the demo's interpreter with the build tools. Other profiles and lines stay as they were.
+     */
+    private Path writeProfile(EmbeddedAws aws, io.pypub.core.storage.AwsSettings settings, String indexUrl, PythonEnvironment tools) {
+        Path file = io.pypub.core.config.Profile.configFile(CliSettings.env(spec));
+        var credentials = EmbeddedAws.credentials().resolveCredentials();
+        Map<io.pypub.core.config.Setting<?>, String> values = new java.util.LinkedHashMap<>();
+        values.put(io.pypub.core.config.Settings.BUCKET, settings.bucket());
+        values.put(io.pypub.core.config.Settings.VERSION_TABLE, settings.versionTable());
+        values.put(io.pypub.core.config.Settings.ACCESS_TABLE, settings.accessTable());
+        values.put(io.pypub.core.config.Settings.REGION, settings.region());
+        values.put(io.pypub.core.config.Settings.S3_ENDPOINT, aws.s3Server().endpoint().toString());
+        values.put(io.pypub.core.config.Settings.DYNAMODB_ENDPOINT, aws.dynamoServer().endpoint().toString());
+        values.put(io.pypub.core.config.Settings.AWS_ACCESS_KEY_ID, credentials.accessKeyId());
+        values.put(io.pypub.core.config.Settings.AWS_SECRET_ACCESS_KEY, credentials.secretAccessKey());
+        values.put(io.pypub.core.config.Settings.INDEX_URL, indexUrl);
+        values.put(io.pypub.core.config.Settings.PYTHON, tools.python().toString()); // it has build and pdoc
+        io.pypub.core.config.Profile.write(file, "demo", values, "written by pypub demo --keep-serving; valid while it runs");
+        return file;
     }
 
     /** A fixed --port must be free on loopback; 0 means any. */

@@ -9,7 +9,9 @@ import io.pypub.core.python.LocalCommandRunner;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.slack.SlackDestination;
 import io.pypub.core.notify.slack.SlackNotifier;
-import io.pypub.core.release.Stage;
+import io.pypub.core.config.Config;
+import io.pypub.core.config.Setting;
+import io.pypub.core.config.Settings;
 import io.pypub.core.storage.AwsClients;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,26 +20,32 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Builds a project and publishes it: the same pipeline the Jenkins step runs. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = "Build a Python project (sdist + wheel) and publish it to S3 + DynamoDB.")
-final class PublishCommand implements Callable<Integer> {
+final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
     @Mixin
     AwsOptions aws;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Core's PUBLISH settings (stage, python, docs-python, version-suffix, build-timeout, Slack) and the index URL. */
+    @Override
+    public List<Setting<?>> settings() {
+        List<Setting<?>> settings = new java.util.ArrayList<>(Settings.group(Setting.Group.PUBLISH));
+        settings.add(Settings.INDEX_URL);
+        return settings;
+    }
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PROJECT-DIR", defaultValue = ".",
             description = "Folder of the Python project (default: the current folder).")
     Path project;
-
-    @Option(names = "--stage", defaultValue = "${env:PYPUB_STAGE:-dev}", description = "Stage to publish to (default ${DEFAULT-VALUE}).")
-    String stage;
-
-    @Option(names = "--python", defaultValue = "${env:PYPUB_PYTHON:-python3}",
-            description = "Interpreter with 'build' installed, and 'pip' and 'pdoc' for the docs (default ${DEFAULT-VALUE}).")
-    String python;
 
     @Option(names = "--no-wheel", description = "Build and publish the sdist only.")
     boolean noWheel;
@@ -48,22 +56,8 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--no-docs", description = "Do not build and upload API docs with pdoc.")
     boolean noDocs;
 
-    @Option(names = "--docs-python", defaultValue = "${env:PYPUB_DOCS_PYTHON}",
-            description = "Interpreter for pdoc that already has pdoc and the package's dependencies (env PYPUB_DOCS_PYTHON). "
-                    + "Default: --python, with the package's dependencies installed from the target stage into a throwaway folder.")
-    String docsPython;
-
     @Option(names = "--docs-modules", split = ",", description = "Modules to document (default: the wheel's top-level modules).")
     List<String> docsModules;
-
-    @Option(names = "--version-suffix", defaultValue = "${env:PYPUB_VERSION_SUFFIX}",
-            description = "Suffix added to the version at build time, e.g. .dev42; in Jenkins .dev$${BUILD_NUMBER} (setuptools projects).")
-    String versionSuffix;
-
-    @Option(names = "--slack-channel", defaultValue = "${env:PYPUB_SLACK_CHANNEL}",
-            description = "Slack channel for chat.postMessage (the token comes from env PYPUB_SLACK_TOKEN). "
-                    + "Or set env PYPUB_SLACK_WEBHOOK_URL for an incoming webhook.")
-    String slackChannel;
 
     @Option(names = "--no-slack", description = "Do not post to Slack even if Slack is configured.")
     boolean noSlack;
@@ -77,12 +71,6 @@ final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--source-revision", defaultValue = "${env:GIT_COMMIT}", description = "Source revision (default: $GIT_COMMIT).")
     String sourceRevision;
-
-    @Option(names = "--index-url", defaultValue = "${env:PYPUB_INDEX_URL}", description = "Public base URL of the index, for links in the summary.")
-    String indexUrl;
-
-    @Option(names = "--build-timeout", defaultValue = "30", description = "Minutes the build may take (default ${DEFAULT-VALUE}).")
-    long buildTimeoutMinutes;
 
     @Option(names = "--json", description = "Print the result as JSON on stdout (progress stays on stderr).")
     boolean json;
@@ -99,8 +87,10 @@ final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PublishRequest request = PublishRequest.builder(project, Stage.of(stage))
-                .python(python)
+        Config config = CliSettings.config(spec);
+        String indexUrl = config.get(Settings.INDEX_URL);
+        PublishRequest request = PublishRequest.builder(project, config.get(Settings.STAGE))
+                .python(config.get(Settings.PYTHON))
                 .wheel(!noWheel)
                 .buildIsolation(!noIsolation)
                 .overwrite(overwrite)
@@ -108,13 +98,14 @@ final class PublishCommand implements Callable<Integer> {
                 .sourceRevision(sourceRevision)
                 .docs(!noDocs)
                 .docsModules(docsModules)
-                .docsPython(docsPython)
-                .versionSuffix(versionSuffix)
+                .docsPython(config.get(Settings.DOCS_PYTHON))
+                .versionSuffix(config.get(Settings.VERSION_SUFFIX))
                 .indexUrl(indexUrl)
-                .buildTimeout(Duration.ofMinutes(buildTimeoutMinutes))
+                .buildTimeout(Duration.ofMinutes(config.get(Settings.BUILD_TIMEOUT)))
                 .build();
-        try (AwsClients clients = aws.clients()) {
-            PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), notifier())
+        Notifier notifier = notifier(config);
+        try (AwsClients clients = AwsOptions.clients(config)) {
+            PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), notifier)
                     .checkPublicNames(upstream.settings(), failOnPublicName);
             PublishResult result = pipeline.publish(request, new ConsoleLog(System.err, verbose));
             Map<String, Object> summary = result.summary(indexUrl);
@@ -127,23 +118,17 @@ final class PublishCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Slack from the environment only: webhook URLs and tokens are secrets and must not sit in argv or shell history. */
-    private Notifier notifier() {
+    /**
+     * Slack from the environment or a profile only: webhook URLs and tokens are secrets and must not sit in
+     * argv or shell history. Core's one rule picks the destination (as in Jenkins).
+     */
+    private Notifier notifier(Config config) {
         if (noSlack) {
             return Notifier.NONE;
         }
-        String webhook = System.getenv("PYPUB_SLACK_WEBHOOK_URL");
-        String token = System.getenv("PYPUB_SLACK_TOKEN");
-        if (token != null && !token.isBlank()) {
-            if (slackChannel == null || slackChannel.isBlank()) {
-                throw new IllegalArgumentException("PYPUB_SLACK_TOKEN is set but no channel: pass --slack-channel or set PYPUB_SLACK_CHANNEL");
-            }
-            return new SlackNotifier(SlackDestination.bot(token, slackChannel));
-        }
-        if (webhook != null && !webhook.isBlank()) {
-            return new SlackNotifier(SlackDestination.webhook(webhook));
-        }
-        return Notifier.NONE;
+        SlackDestination destination = SlackDestination.select(config.get(Settings.SLACK_WEBHOOK_URL), config.get(Settings.SLACK_TOKEN),
+                config.get(Settings.SLACK_CHANNEL), System.err::println);
+        return destination == null ? Notifier.NONE : new SlackNotifier(destination);
     }
 
     @SuppressWarnings("unchecked")

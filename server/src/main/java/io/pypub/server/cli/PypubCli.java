@@ -1,10 +1,7 @@
 package io.pypub.server.cli;
 
 import io.pypub.core.audit.Redaction;
-import io.pypub.core.publish.PublishException;
-import io.pypub.core.storage.PublishConflictException;
-import io.pypub.core.storage.ReleaseExistsException;
-import io.pypub.core.storage.StorageException;
+import io.pypub.core.error.UserError;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +10,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.Map;
 import picocli.CommandLine;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -24,8 +22,19 @@ import picocli.CommandLine.Command;
         subcommands = {PublishCommand.class, ServeCommand.class, InitCommand.class, DemoCommand.class,
             RollbackCommand.class, UnpinCommand.class, YankCommand.class, UnyankCommand.class, PromoteCommand.class,
             ImportCommand.class, PruneCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class,
-            NamesCommand.class})
+            ConfigCommand.class, NamesCommand.class})
 public final class PypubCli {
+    private final Map<String, String> env;
+
+    private PypubCli(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** The environment settings are read from: the process's, or the one a test gives {@link #run(Map, String...)}. */
+    Map<String, String> env() {
+        return env;
+    }
+
     /** Set (to anything) to get the stack trace of an unexpected error as well. */
     static final String DEBUG_ENV = "PYPUB_DEBUG";
 
@@ -39,7 +48,13 @@ public final class PypubCli {
      * else. A stack trace only with {@code PYPUB_DEBUG} set. Messages pass {@link Redaction} first.
      */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new PypubCli());
+        return run(System.getenv(), args);
+    }
+
+    /** As {@link #run(String...)}, with settings read from {@code env} instead of the process environment. */
+    public static int run(Map<String, String> env, String... args) {
+        CommandLine cli = new CommandLine(new PypubCli(env));
+        CliSettings.install(cli);
         cli.setParameterExceptionHandler((e, ignored) -> {
             CommandLine cmd = e.getCommandLine();
             PrintWriter err = cmd.getErr();
@@ -50,7 +65,7 @@ public final class PypubCli {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("error: " + Redaction.secrets(describe(e)));
-            if (System.getenv(DEBUG_ENV) != null) {
+            if (env.get(DEBUG_ENV) != null) {
                 e.printStackTrace(err);
             }
             err.flush();
@@ -79,10 +94,9 @@ public final class PypubCli {
             boolean ownMessage = outer != null && !outer.equals(e.getCause().toString());
             return ownMessage && inner != null && !outer.contains(inner) ? outer + " (" + inner + ")" : inner != null ? inner : outer;
         }
-        if (e instanceof PublishException || e instanceof ReleaseExistsException || e instanceof PublishConflictException
-                || e instanceof StorageException
-                || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String user = UserError.messageOf(e); // core's one rule, shared with the Jenkins steps
+        if (user != null) {
+            return user;
         }
         if (e instanceof NoSuchFileException f) {
             return "No such file or folder: " + f.getFile();

@@ -6,9 +6,9 @@ import picocli.CommandLine.Option;
 
 /** The upstream options of {@code serve} and {@code publish}; the settings themselves are declared in {@link UpstreamSettings}. */
 public final class UpstreamOptions {
-    @Option(names = "--upstream", split = ";", paramLabel = "STAGE=URL", defaultValue = "${env:PYPUB_UPSTREAMS}",
+    @Option(names = "--upstream", split = ";", paramLabel = "STAGE=URL", defaultValue = "${env:PYPUB_UPSTREAM}",
             description = "An upstream simple index of a stage, e.g. dev=https://pypi.org/simple/ (repeat for more, asked in "
-                    + "order; env PYPUB_UPSTREAMS, ';'-separated). Projects the stage does not have come from it. Credentials in "
+                    + "order; env PYPUB_UPSTREAM, ';'-separated). Projects the stage does not have come from it. Credentials in "
                     + "the URL are never logged.")
     List<String> upstreams;
 

@@ -28,6 +28,14 @@ public record IndexSettings(DownloadMode downloadMode, Duration presignTtl, Dura
         this(downloadMode, presignTtl, cacheTtl, null);
     }
 
+    /** Serving as the effective settings say; {@code mode} overrides {@code download-mode} where not null (Lambda: always REDIRECT). */
+    public static IndexSettings from(io.pypub.core.config.Config c, DownloadMode mode) {
+        DownloadMode downloads = mode != null ? mode : DownloadMode.valueOf(c.get(io.pypub.core.config.Settings.DOWNLOAD_MODE).name());
+        return new IndexSettings(downloads, Duration.ofMillis(Math.round(c.get(io.pypub.core.config.Settings.PRESIGN_SECONDS) * 1000)),
+                Duration.ofMillis(Math.round(c.get(io.pypub.core.config.Settings.CACHE_SECONDS) * 1000)),
+                c.get(io.pypub.core.config.Settings.INDEX_URL));
+    }
+
     public static IndexSettings defaults() {
         return new IndexSettings(DownloadMode.STREAM, Duration.ofMinutes(5), Duration.ofSeconds(1), null);
     }

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
-import io.pypub.server.access.AccessSettings;
 import io.pypub.server.access.RequestGuard;
 import io.pypub.server.index.IndexRequest;
 import io.pypub.server.index.IndexResponse;
@@ -58,15 +57,13 @@ public final class IndexLambdaHandler implements RequestStreamHandler {
                 aws.versionTable(), aws.accessTable(), aws.region());
         AwsClients clients = new AwsClients(aws, null); // credentials: the default chain, i.e. the function's role
         // Access control as in `pypub serve`: on unless PYPUB_NO_AUTH=true. API Gateway's sourceIp is the client already.
-        boolean noAuth = "true".equalsIgnoreCase(env.getOrDefault("PYPUB_NO_AUTH", "").strip());
-        if (noAuth) {
+        if (!config.access().enabled()) {
             LOG.warn("PYPUB_NO_AUTH=true: serving every stage without API keys or docs logins");
         }
-        // The stages' upstreams (issue 14) from the same variables as `pypub serve`: PYPUB_UPSTREAMS, PYPUB_UPSTREAM_MODE, ...
+        // The stages' upstreams (issue 14) from the same variables as `pypub serve`: PYPUB_UPSTREAM, PYPUB_UPSTREAM_MODE, ...
         io.pypub.core.upstream.UpstreamSettings upstreams = io.pypub.core.upstream.UpstreamSettings.fromEnvironment(env);
         upstreams.describe().forEach(line -> LOG.info("Upstream of {}", line));
-        return new IndexService(clients, config.index(),
-                RequestGuard.forDeployment(clients, noAuth ? AccessSettings.disabled() : AccessSettings.enforcing()), upstreams);
+        return new IndexService(clients, config.index(), RequestGuard.forDeployment(clients, config.access()), upstreams);
     }
 
     @Override

@@ -121,20 +121,20 @@ class CliErrorsTest {
 
     @Test
     void anEndpointThatIsNotAUrlIsOneLineFromTheEnvironmentToo() throws Exception {
-        assertThat(run("keys", "list", "--bucket", "b", "--dynamodb-endpoint", "notaurl")).isEqualTo(1);
-        assertThat(oneErrorLine()).contains("Invalid --dynamodb-endpoint (env PYPUB_DYNAMODB_ENDPOINT) 'notaurl'");
+        assertThat(run("keys", "list", "--bucket", "bkt", "--dynamodb-endpoint", "notaurl")).isEqualTo(1);
+        assertThat(oneErrorLine()).contains("Invalid dynamodb-endpoint 'notaurl' (from option --dynamodb-endpoint): use an http(s) URL");
 
         // As reported: the variable in the environment of a real `pypub` process.
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), PypubCli.class.getName(), "keys", "list");
-        pb.environment().putAll(Map.of("PYPUB_DYNAMODB_ENDPOINT", "notaurl", "PYPUB_BUCKET", "b",
+        pb.environment().putAll(Map.of("PYPUB_DYNAMODB_ENDPOINT", "notaurl", "PYPUB_BUCKET", "bkt",
                 "AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "y"));
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(1);
-        assertThat(output.strip().lines()).singleElement().asString().startsWith("error: Invalid --dynamodb-endpoint");
+        assertThat(output.strip().lines()).singleElement().asString().startsWith("error: Invalid dynamodb-endpoint 'notaurl' (from environment variable PYPUB_DYNAMODB_ENDPOINT)");
         assertThat(output).doesNotContain("NullPointerException");
     }
 

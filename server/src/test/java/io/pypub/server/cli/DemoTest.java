@@ -68,7 +68,10 @@ class DemoTest {
                 "-cp", System.getProperty("java.class.path"), PypubCli.class.getName(), "demo", "--keep-serving",
                 "--dir", dir.toString(), "--port", Integer.toString(port),
                 "--project", TestEnvironment.repoRoot().resolve("examples/hello-package").toString()));
-        Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Path config = dir.resolve("home/pypub/config.toml");
+        ProcessBuilder demoProcess = new ProcessBuilder(command).redirectErrorStream(true);
+        demoProcess.environment().put("PYPUB_CONFIG", config.toString());
+        Process demo = demoProcess.start();
         try {
             String output = CompletableFuture.supplyAsync(() -> readUntil(demo, "press Ctrl-C to stop")).get(5, TimeUnit.MINUTES);
             assertThat(output).contains("press Ctrl-C to stop");
@@ -90,6 +93,10 @@ class DemoTest {
             assertThat(page.body()).contains("hello_package-0.1.0.tar.gz");
             assertThat(listening(s3)).isTrue();
             assertThat(listening(dynamo)).isTrue();
+
+            // Issue 12: the demo wrote profile 'demo', and the README's commands run against it by naming it.
+            assertThat(output).contains("Profile 'demo'").contains(config.toString());
+            ReadmeCommands.runAgainstProfile(config, "demo", port);
 
             demo.destroy(); // SIGTERM
             assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("the demo exits on SIGTERM").isTrue();

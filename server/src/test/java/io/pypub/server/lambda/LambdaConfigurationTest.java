@@ -38,7 +38,7 @@ class LambdaConfigurationTest {
 
     @Test
     void defaultsServeDownloadsByPresignedRedirect() {
-        LambdaConfiguration c = LambdaConfiguration.fromEnvironment(Map.of("PYPUB_BUCKET", "b", "AWS_REGION", "us-west-2"));
+        LambdaConfiguration c = LambdaConfiguration.fromEnvironment(Map.of("PYPUB_BUCKET", "bkt", "AWS_REGION", "us-west-2"));
         assertThat(c.index().downloadMode()).isEqualTo(IndexSettings.DownloadMode.REDIRECT);
         assertThat(c.index().presignTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.index().cacheTtl()).isEqualTo(Duration.ofSeconds(1));
@@ -51,13 +51,13 @@ class LambdaConfigurationTest {
     @Test
     void badSettingsNameTheVariable() {
         assertThatThrownBy(() -> LambdaConfiguration.fromEnvironment(Map.of())).hasMessageContaining("PYPUB_BUCKET");
-        assertThatThrownBy(() -> LambdaConfiguration.fromEnvironment(Map.of("PYPUB_BUCKET", "b", "PYPUB_PRESIGN_SECONDS", "ten")))
+        assertThatThrownBy(() -> LambdaConfiguration.fromEnvironment(Map.of("PYPUB_BUCKET", "bkt", "PYPUB_PRESIGN_SECONDS", "ten")))
                 .hasMessageContaining("PYPUB_PRESIGN_SECONDS");
-        assertThatThrownBy(() -> LambdaConfiguration.fromEnvironment(Map.of("PYPUB_BUCKET", "b", "PYPUB_PRESIGN_SECONDS", "999999999")))
+        assertThatThrownBy(() -> LambdaConfiguration.fromEnvironment(Map.of("PYPUB_BUCKET", "bkt", "PYPUB_PRESIGN_SECONDS", "999999999")))
                 .hasMessageContaining("PYPUB_PRESIGN_SECONDS");
-        assertThatThrownBy(() -> LambdaConfiguration.fromEnvironment(Map.of("PYPUB_BUCKET", "b", "PYPUB_CACHE_SECONDS", "NaN")))
+        assertThatThrownBy(() -> LambdaConfiguration.fromEnvironment(Map.of("PYPUB_BUCKET", "bkt", "PYPUB_CACHE_SECONDS", "NaN")))
                 .hasMessageContaining("PYPUB_CACHE_SECONDS");
-        assertThatThrownBy(() -> LambdaConfiguration.fromEnvironment(Map.of("PYPUB_BUCKET", "b", "PYPUB_S3_ENDPOINT", "localhost:9000")))
+        assertThatThrownBy(() -> LambdaConfiguration.fromEnvironment(Map.of("PYPUB_BUCKET", "bkt", "PYPUB_S3_ENDPOINT", "localhost:9000")))
                 .hasMessageContaining("PYPUB_S3_ENDPOINT");
     }
 }

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The Lambda handler reads the same upstream settings as `pypub serve` (PYPUB_UPSTREAMS, ...) and serves upstream projects alike. */
+/** The Lambda handler reads the same upstream settings as `pypub serve` (PYPUB_UPSTREAM, ...) and serves upstream projects alike. */
 class LambdaUpstreamTest {
     @Test
     void upstreamSettingsFromTheEnvironmentServeUpstreamPagesAndCachedFilesByPresignedRedirect() throws Exception {
@@ -28,7 +28,7 @@ class LambdaUpstreamTest {
             env.put("PYPUB_S3_ENDPOINT", settings.s3Endpoint().toString());
             env.put("PYPUB_DYNAMODB_ENDPOINT", settings.dynamoEndpoint().toString());
             env.put("PYPUB_NO_AUTH", "true"); // keys on upstream routes: UpstreamInstallTest
-            env.put("PYPUB_UPSTREAMS", "dev=" + up.simpleUrl());
+            env.put("PYPUB_UPSTREAM", "dev=" + up.simpleUrl());
             env.put("PYPUB_PRIVATE_NAMES", "dev=acme-*");
             System.setProperty("aws.accessKeyId", "embedded");
             System.setProperty("aws.secretAccessKey", "embedded-secret");

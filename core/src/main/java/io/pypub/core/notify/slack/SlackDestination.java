@@ -27,6 +27,31 @@ public sealed interface SlackDestination permits SlackDestination.Webhook, Slack
         return new BotChannel(token, channel, apiBase);
     }
 
+    /**
+     * The one rule for where a publish's Slack notices go, for the command line and Jenkins alike: a bot
+     * token (with a channel, which it needs) wins over an incoming webhook; neither means no Slack
+     * (null). A channel given with a webhook does not apply (the webhook posts to the channel it was
+     * created for): {@code note} is told so. Errors name the settings, not a front end's flags.
+     */
+    static SlackDestination select(String webhookUrl, String token, String channel, java.util.function.Consumer<String> note) {
+        boolean hasChannel = channel != null && !channel.isBlank();
+        if (token != null && !token.isBlank()) {
+            if (!hasChannel) {
+                throw new io.pypub.core.config.ConfigException("A Slack bot token is configured (" + io.pypub.core.config.Settings.SLACK_TOKEN.describe()
+                        + ") but no channel: set " + io.pypub.core.config.Settings.SLACK_CHANNEL.describe());
+            }
+            return bot(token, channel);
+        }
+        if (webhookUrl != null && !webhookUrl.isBlank()) {
+            if (hasChannel) {
+                note.accept("Slack: posting through the incoming webhook, to the channel it was created for (" + channel.strip()
+                        + " applies to bot tokens and the Jenkins Slack plugin only).");
+            }
+            return webhook(webhookUrl);
+        }
+        return null;
+    }
+
     /** The URL the message is POSTed to. */
     URI endpoint();
 

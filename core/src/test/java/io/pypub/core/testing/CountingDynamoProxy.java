@@ -1,9 +1,8 @@
-package io.pypub.server.access;
+package io.pypub.core.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
-import io.pypub.core.testing.Deployment;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,18 +20,24 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * A plain HTTP proxy on loopback in front of the real (local) DynamoDB server that counts the
- * item reads ({@code GetItem}) going through it: AWS clients whose DynamoDB endpoint is this proxy
- * let a test see how many reads a series of requests to the index cost.
+ * item reads ({@code GetItem}) going through it, optionally after a delay: AWS clients whose
+ * DynamoDB endpoint is this proxy let a test see how many reads a series of requests cost, and
+ * what happens while reads are slow.
  */
-final class CountingDynamoProxy implements AutoCloseable {
+public final class CountingDynamoProxy implements AutoCloseable {
     private static final String GET_ITEM = "DynamoDB_20120810.GetItem";
-    final AtomicInteger reads = new AtomicInteger();
+    public final AtomicInteger reads = new AtomicInteger();
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final HttpClient client = HttpClient.newHttpClient();
     private final AwsSettings settings;
 
-    CountingDynamoProxy(Deployment d) throws IOException {
+    public CountingDynamoProxy(Deployment d) throws IOException {
+        this(d, java.time.Duration.ZERO);
+    }
+
+    /** @param delay how long each request waits before it is forwarded */
+    public CountingDynamoProxy(Deployment d, java.time.Duration delay) throws IOException {
         URI target = d.settings().dynamoEndpoint();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(threads);
@@ -40,6 +45,9 @@ final class CountingDynamoProxy implements AutoCloseable {
             try (exchange) {
                 if (GET_ITEM.equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
                     reads.incrementAndGet();
+                }
+                if (!delay.isZero()) {
+                    Thread.sleep(delay.toMillis());
                 }
                 HttpRequest.Builder forward = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().getRawPath()))
                         .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
@@ -67,7 +75,7 @@ final class CountingDynamoProxy implements AutoCloseable {
     }
 
     /** Clients of the same deployment whose DynamoDB requests go through this proxy (the caller closes them). */
-    AwsClients clients() {
+    public AwsClients clients() {
         return new AwsClients(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create("embedded", "embedded-secret")));
     }
 

@@ -1,0 +1,165 @@
+package io.pypub.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pypub.core.testing.TestEnvironment;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12, "packages without cycles": the package dependency graph of core and server, read from the
+ * compiled classes themselves (every class name in each class file's constant pool: references,
+ * descriptors and generic signatures), with its strongly connected components. Hand-rolled rather than
+ * jdeps or ArchUnit: a hundred lines, no tool to install, and it sees exactly what the JVM links.
+ *
+ * <p>The configuration model ({@code io.pypub.core.config}) must depend on no package that depends on it.
+ * The cycles that exist today are listed in {@link #KNOWN}: the test fails on a new cycle or a bigger
+ * one, and on a listed cycle that has gone (so the list only shrinks).
+ */
+class PackageCyclesTest {
+    private static final Pattern CLASS_NAME = Pattern.compile("io/pypub/(?:core|server)/[A-Za-z0-9_/$]+");
+
+    /**
+     * Package cycles of today (issue 12 names them), each as its member packages. Core's: docs, python and
+     * notify use publish's PublishLog/PublishException while publish drives them, and the notices carry
+     * PublishRequest/PublishResult; breaking it means moving those two types below everything (39 files, in
+     * areas others are changing now). Server's: IndexService wraps the access guard, which reads IndexRequest.
+     */
+    static final Set<Set<String>> KNOWN = Set.of(
+            Set.of("io.pypub.core.audit", "io.pypub.core.docs", "io.pypub.core.notify", "io.pypub.core.publish", "io.pypub.core.python"),
+            Set.of("io.pypub.server.access", "io.pypub.server.index"));
+
+    @Test
+    void theConfigurationModelIsInNoCycleAndNoNewCycleAppears() throws IOException {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        for (String module : List.of("core", "server")) {
+            Path classes = TestEnvironment.repoRoot().resolve(module).resolve("target/classes");
+            try (Stream<Path> files = Files.walk(classes)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                    String from = packageOf(classes.relativize(file).toString().replace('\\', '/'));
+                    Set<String> to = graph.computeIfAbsent(from, k -> new TreeSet<>());
+                    for (String name : classNames(file)) {
+                        String target = packageOf(name);
+                        if (!target.equals(from)) {
+                            to.add(target);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(graph).containsKeys("io.pypub.core.config", "io.pypub.core.storage", "io.pypub.server.cli");
+        List<Set<String>> cycles = cycles(graph);
+        System.out.println("Package cycles of core and server (" + graph.size() + " packages):");
+        cycles.forEach(c -> System.out.println("  " + c));
+        assertThat(cycles).noneMatch(c -> c.contains("io.pypub.core.config"));
+        assertThat(graph.get("io.pypub.core.config")).as("config depends only on the lowest packages")
+                .allMatch(p -> p.equals("io.pypub.core.release") || p.equals("io.pypub.core.project") || p.equals("io.pypub.core.version")
+                        || p.equals("io.pypub.core.error"));
+        assertThat(graph.get("io.pypub.core.error")).as("the base exception type depends on nothing of pypub").isEmpty();
+        assertThat(Set.copyOf(cycles.stream().map(Set::copyOf).toList())).as("package cycles (update KNOWN only when one goes away)")
+                .isEqualTo(KNOWN);
+    }
+
+    static String packageOf(String classFileOrName) {
+        String name = classFileOrName.endsWith(".class") ? classFileOrName.substring(0, classFileOrName.length() - 6) : classFileOrName;
+        int slash = name.lastIndexOf('/');
+        return name.substring(0, slash).replace('/', '.');
+    }
+
+    /** Every io.pypub class name mentioned in the constant pool of a class file. */
+    static Set<String> classNames(Path classFile) throws IOException {
+        Set<String> names = new TreeSet<>();
+        try (InputStream raw = Files.newInputStream(classFile); DataInputStream in = new DataInputStream(raw)) {
+            if (in.readInt() != 0xCAFEBABE) {
+                throw new IOException("not a class file: " + classFile);
+            }
+            in.readUnsignedShort(); // minor
+            in.readUnsignedShort(); // major
+            int count = in.readUnsignedShort();
+            for (int i = 1; i < count; i++) {
+                int tag = in.readUnsignedByte();
+                switch (tag) {
+                    case 1 -> {
+                        Matcher m = CLASS_NAME.matcher(in.readUTF());
+                        while (m.find()) {
+                            names.add(m.group());
+                        }
+                    }
+                    case 3, 4, 9, 10, 11, 12, 17, 18 -> in.skipBytes(4);
+                    case 5, 6 -> {
+                        in.skipBytes(8);
+                        i++; // takes two entries
+                    }
+                    case 7, 8, 16, 19, 20 -> in.skipBytes(2);
+                    case 15 -> in.skipBytes(3);
+                    default -> throw new IOException("unknown constant pool tag " + tag + " in " + classFile);
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Strongly connected components with more than one package (Tarjan), each sorted. */
+    static List<Set<String>> cycles(Map<String, Set<String>> graph) {
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Integer> low = new HashMap<>();
+        Deque<String> stack = new ArrayDeque<>();
+        Set<String> onStack = new java.util.HashSet<>();
+        List<Set<String>> result = new ArrayList<>();
+        int[] counter = {0};
+        for (String node : graph.keySet()) {
+            if (!index.containsKey(node)) {
+                strongConnect(node, graph, index, low, stack, onStack, result, counter);
+            }
+        }
+        return result;
+    }
+
+    private static void strongConnect(String v, Map<String, Set<String>> graph, Map<String, Integer> index, Map<String, Integer> low,
+            Deque<String> stack, Set<String> onStack, List<Set<String>> result, int[] counter) {
+        index.put(v, counter[0]);
+        low.put(v, counter[0]);
+        counter[0]++;
+        stack.push(v);
+        onStack.add(v);
+        for (String w : graph.getOrDefault(v, Set.of())) {
+            if (!graph.containsKey(w)) {
+                continue; // a package without classes of its own here
+            }
+            if (!index.containsKey(w)) {
+                strongConnect(w, graph, index, low, stack, onStack, result, counter);
+                low.put(v, Math.min(low.get(v), low.get(w)));
+            } else if (onStack.contains(w)) {
+                low.put(v, Math.min(low.get(v), index.get(w)));
+            }
+        }
+        if (low.get(v).equals(index.get(v))) {
+            Set<String> component = new TreeSet<>();
+            String w;
+            do {
+                w = stack.pop();
+                onStack.remove(w);
+                component.add(w);
+            } while (!w.equals(v));
+            if (component.size() > 1) {
+                result.add(component);
+            }
+        }
+    }
+}
