@@ -1,7 +1,7 @@
 package io.pypub.core.upstream;
 
 /** An upstream did not answer usably (down, timeout, 5xx, bad page, hash mismatch); the message holds no credentials. */
-public class UpstreamException extends RuntimeException {
+public class UpstreamException extends RuntimeException implements io.pypub.core.error.UserError {
     private final boolean unreachable;
 
     public UpstreamException(String message) {
