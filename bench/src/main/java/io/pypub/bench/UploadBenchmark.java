@@ -131,7 +131,7 @@ final class UploadBenchmark {
         String filename = dist.filename().filename();
         String key = layout.fileKey(STAGE, PROJECT, version, filename);
         String metadataSha = dist.servesMetadata()
-                ? store.put(StorageLayout.metadataKey(key), dist.metadata().raw(), "text/plain; charset=utf-8").sha256()
+                ? store.put(StorageLayout.legacyMetadataKey(key), dist.metadata().raw(), "text/plain; charset=utf-8").sha256()
                 : null;
         FileDigest digest = store.put(key, dist.file(), "application/octet-stream");
         ReleaseFile file = new ReleaseFile(filename, key, digest.sha256(), digest.size(), dist.metadata().requiresPython(),
@@ -147,7 +147,7 @@ final class UploadBenchmark {
         Path dist = tree.resolve(layout.fileKey(STAGE, PROJECT, version, sdist.getFileName().toString()));
         Files.createDirectories(dist.getParent());
         Files.copy(sdist, dist);
-        Path docsTarget = tree.resolve(layout.docsPrefix(STAGE, PROJECT, version));
+        Path docsTarget = tree.resolve(layout.legacyDocsPrefix(STAGE, PROJECT, version));
         try (var files = Files.walk(docs)) {
             for (Path p : files.filter(Files::isRegularFile).toList()) {
                 Path target = docsTarget.resolve(docs.relativize(p).toString());

@@ -51,9 +51,9 @@ public final class DocsUploader {
         this.threads = threads;
     }
 
-    /** Uploads every file under {@code docsDir} to the release's docs prefix. */
+    /** Uploads every file under {@code docsDir} to a new docs prefix of the release (one per publish). */
     public UploadedDocs upload(Path docsDir, Stage stage, String project, Version version, PublishLog log) {
-        return uploadTo(docsDir, layout.docsPrefix(stage, project, version), log);
+        return uploadTo(docsDir, layout.newDocsPrefix(stage, project, version), log);
     }
 
     /** Uploads every file under {@code docsDir} below {@code prefix} (which ends with '/'). */

@@ -5,6 +5,9 @@ import io.pypub.core.inspect.InspectedDistribution;
 import io.pypub.core.inspect.InvalidDistributionException;
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.publish.PublishLog;
+import io.pypub.core.publish.ReleaseWriter;
+import io.pypub.core.storage.PublishConflictException;
+import io.pypub.core.storage.ReleaseExistsException;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;
@@ -37,11 +40,10 @@ import java.util.Optional;
  * writes nothing; a file whose name is recorded with different bytes is skipped, never replaced.
  */
 public final class ReleaseImporter {
-    private static final String DIST_CONTENT_TYPE = "application/octet-stream";
-    private static final String METADATA_CONTENT_TYPE = "text/plain; charset=utf-8";
 
     private final VersionTable versions;
     private final ArtifactStore store;
+    private final ArtifactStore docsStore;
     private final StorageLayout layout;
     private final AuditTrail audit;
     private final DistributionInspector inspector = new DistributionInspector();
@@ -49,6 +51,7 @@ public final class ReleaseImporter {
     public ReleaseImporter(VersionTable versions, ArtifactStore store, StorageLayout layout, AuditTrail audit) {
         this.versions = versions;
         this.store = store;
+        this.docsStore = store;
         this.layout = layout;
         this.audit = audit;
     }
@@ -120,6 +123,7 @@ public final class ReleaseImporter {
                         .filter(r -> r.version().equals(key.version())).findFirst();
                 Version version = existing.map(Release::version).orElse(key.version());
                 List<ReleaseFile> recordedFiles = new ArrayList<>(existing.map(Release::files).orElse(List.of()));
+                ReleaseWriter writer = new ReleaseWriter(store, docsStore, versions, layout);
                 int added = 0;
                 for (InspectedDistribution d : dists) {
                     done++;
@@ -139,7 +143,7 @@ public final class ReleaseImporter {
                         }
                         continue;
                     }
-                    recordedFiles.add(upload(stage, key.project(), version, d, digest));
+                    recordedFiles.add(writer.upload(d, modified(d.file()), PublishLog.SILENT));
                     uploaded++;
                     added++;
                     log.info(progress + "uploaded (" + digest.size() + " bytes)");
@@ -154,8 +158,20 @@ public final class ReleaseImporter {
                         .orElseGet(() -> new Release(stage, key.project(), first.metadata().name(), version,
                                 sdistFirst(recordedFiles), null, false, null, actor, null, first.metadata().summary(),
                                 Instant.now()));
-                // A new version must not exist yet; an existing one is extended with the files it lacked.
-                var outcome = versions.record(release, existing.isPresent());
+                // A new version must not exist yet; an existing one is extended with the files it lacked, in place of
+                // exactly the record read. A concurrent writer of the same version makes this release lose: nothing
+                // of it is recorded, and it is reported (a re-run compares again).
+                VersionTable.RecordOutcome outcome;
+                try {
+                    outcome = writer.record(release, existing.orElse(null), PublishLog.SILENT);
+                } catch (ReleaseExistsException | PublishConflictException e) {
+                    String why = key.project() + " " + version + ": another writer recorded it during this import ("
+                            + e.getMessage() + "); nothing of it was recorded, run the import again";
+                    skipped.add(why);
+                    log.warn("skipping " + why);
+                    uploaded -= added;
+                    continue;
+                }
                 recorded++;
                 log.info("Recorded " + key.project() + " " + version + " (" + release.files().size() + " files); latest is "
                         + outcome.latestVersion() + (outcome.pinned() ? " (pinned)" : ""));
@@ -166,20 +182,6 @@ public final class ReleaseImporter {
             log.info(message);
             return new ImportResult(uploaded, present, recorded, skipped, ignored, message);
         });
-    }
-
-    private ReleaseFile upload(Stage stage, String project, Version version, InspectedDistribution d, FileDigest digest) {
-        String key = layout.fileKey(stage, project, version, d.filename().filename());
-        String metadataSha = null;
-        if (d.servesMetadata()) {
-            metadataSha = store.put(StorageLayout.metadataKey(key), d.metadata().raw(), METADATA_CONTENT_TYPE).sha256();
-        }
-        FileDigest landed = store.put(key, d.file(), DIST_CONTENT_TYPE);
-        if (!landed.sha256().equals(digest.sha256())) {
-            throw new UncheckedIOException(new IOException(d.file() + " changed while it was imported; run the import again."));
-        }
-        return new ReleaseFile(d.filename().filename(), key, landed.sha256(), landed.size(), d.metadata().requiresPython(),
-                modified(d.file()), metadataSha, d.filename().type());
     }
 
     /** The file's own time: for an imported release that is when it was built or uploaded, not now. */

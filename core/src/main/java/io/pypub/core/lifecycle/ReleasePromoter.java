@@ -26,11 +26,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Promotes a release from one stage to another without rebuilding: the exact objects are copied
- * inside S3, each copy is read back and checked against the sha256 and size the source release
- * recorded, and only then is the release recorded in the target stage (one transaction, with
- * the usual {@code latest} rules). Like a publish, a failure before recording leaves at most
- * unreferenced objects under the target release's own keys, which a re-run overwrites.
+ * Promotes a release from one stage to another without rebuilding and without copying: objects
+ * are immutable and content-addressed, so the target stage's record references the source record's
+ * objects (files, metadata, docs prefix) and the bytes are the tested ones by construction. The
+ * record is written in one transaction with the usual {@code latest} rules, conditioned on the
+ * source record still being the one read (so its objects were referenced all along).
  */
 public final class ReleasePromoter {
 
@@ -77,24 +77,31 @@ public final class ReleasePromoter {
             }
 
             log.info("Promoting " + what + " from '" + from + "' to '" + to + "' (" + source.files().size() + " files"
-                    + (source.docsPrefix() == null ? "" : " + docs") + ")");
-            List<ReleaseFile> files = new ArrayList<>();
+                    + (source.docsPrefix() == null ? "" : " + docs") + "): the target record references the same objects");
+            // Nothing is copied: objects are immutable (content-addressed), so the target stage's record points at
+            // the very objects the source record does, the bytes that passed test by construction. A HEAD of each
+            // still proves they are there and were not replaced outside pypub.
             for (ReleaseFile f : source.files()) {
-                files.add(copyFile(f, to, name, v, log));
+                verify(f.objectKey(), f.sha256(), f.size());
+                String metadataKey = StorageLayout.metadataKey(f);
+                if (metadataKey != null) {
+                    verify(metadataKey, f.metadataSha256(), -1);
+                }
             }
-            String docsPrefix = null;
-            int docsFiles = 0;
-            if (source.docsPrefix() != null) {
-                docsPrefix = layout.docsPrefix(to, name, v);
-                docsFiles = copyDocs(source.docsPrefix(), docsPrefix, log);
+            int docsFiles = source.docsPrefix() == null ? 0 : docs.list(source.docsPrefix()).size();
+            if (source.docsPrefix() != null && docsFiles == 0) {
+                log.warn("The release records docs under " + source.docsPrefix() + " but there are none; promoting without docs.");
             }
+            String docsPrefix = docsFiles == 0 ? null : source.docsPrefix();
+            List<ReleaseFile> files = source.files();
             Release promoted = new Release(to, name, source.displayName(), v, files, docsPrefix, false, null, actor,
                     source.sourceRevision(), source.summary(), Instant.now());
             RecordOutcome outcome;
             try {
-                outcome = versions.recordPromotion(promoted, from);
+                // Conditioned on the source record still being as read: its objects are the ones referenced.
+                outcome = versions.recordPromotion(promoted, source);
             } catch (ReleaseExistsException e) {
-                // Someone recorded the version in the target while we copied: fine if it is the same bytes.
+                // Someone recorded the version in the target meanwhile: fine if it is the same bytes.
                 Release now = versions.release(to, name, v).orElseThrow(() -> e);
                 return alreadyThere(source, now, from, to);
             }
@@ -103,7 +110,7 @@ public final class ReleasePromoter {
                             + (outcome.pinReason() == null ? "" : " (" + outcome.pinReason() + ")")
                     : "latest in '" + to + "' is " + outcome.latestVersion();
             String message = "Promoted " + what + " from '" + from + "' to '" + to + "': " + files.size() + " files"
-                    + (docsPrefix == null ? "" : " and " + docsFiles + " docs files") + ", byte-identical (sha256 verified); "
+                    + (docsPrefix == null ? "" : " and " + docsFiles + " docs files") + ", the same objects (nothing copied); "
                     + latest + ".";
             log.info(message);
             return new PromotionResult(from, promoted, true, outcome, docsFiles, message);
@@ -178,56 +185,14 @@ public final class ReleasePromoter {
         return s;
     }
 
-    private ReleaseFile copyFile(ReleaseFile f, Stage to, String name, Version v, PublishLog log) {
-        String target = layout.fileKey(to, name, v, f.filename());
-        packages.copy(f.objectKey(), target);
-        verify(target, f.sha256(), f.size(), "the source release record");
-        if (f.metadataSha256() != null) {
-            String metadataTarget = StorageLayout.metadataKey(target);
-            packages.copy(StorageLayout.metadataKey(f.objectKey()), metadataTarget);
-            verify(metadataTarget, f.metadataSha256(), -1, "the source release record");
+    /** Checks what S3 says about a referenced object (a HEAD: exists, size, sha256 metadata) against the source record. */
+    private void verify(String key, String sha256, long size) {
+        StoredObject o = packages.head(key).orElseThrow(() -> new StorageException("The object s3://" + packages.bucket() + "/" + key
+                + " of the source release is missing; nothing was recorded."));
+        if ((size >= 0 && o.size() != size) || !sha256.equals(o.sha256())) {
+            throw new StorageException("The object s3://" + packages.bucket() + "/" + key + " did not verify: expected sha256 "
+                    + sha256 + (size >= 0 ? " and " + size + " bytes" : "") + " (the source release record), found "
+                    + o.size() + " bytes with sha256 metadata " + o.sha256() + ". It was replaced outside pypub; nothing was recorded.");
         }
-        log.info("Copied " + f.filename() + " (" + f.size() + " bytes, sha256 " + f.sha256() + ")");
-        return new ReleaseFile(f.filename(), target, f.sha256(), f.size(), f.requiresPython(), f.uploadTime(),
-                f.metadataSha256(), f.packageType());
-    }
-
-    /** Hashes what landed and checks the sha256 user metadata came along (later checks rely on it). */
-    private void verify(String key, String sha256, long size, String expectedFrom) {
-        FileDigest landed = packages.digest(key);
-        String claimed = packages.head(key).map(StoredObject::sha256).orElse(null);
-        if (!landed.sha256().equals(sha256) || (size >= 0 && landed.size() != size) || !sha256.equals(claimed)) {
-            throw new StorageException("The copy s3://" + packages.bucket() + "/" + key + " did not verify: expected sha256 "
-                    + sha256 + (size >= 0 ? " and " + size + " bytes" : "") + " (" + expectedFrom + "), found sha256 "
-                    + landed.sha256() + ", " + landed.size() + " bytes, sha256 metadata " + claimed
-                    + ". The source object may be damaged; nothing was recorded.");
-        }
-    }
-
-    private int copyDocs(String recordedPrefix, String toPrefix, PublishLog log) {
-        String fromPrefix = recordedPrefix.endsWith("/") ? recordedPrefix : recordedPrefix + "/";
-        List<String> keys = docs.list(fromPrefix);
-        if (keys.isEmpty()) {
-            log.warn("The release records docs under " + fromPrefix + " but there are none; promoting without docs.");
-            return 0;
-        }
-        int step = Math.max(1, (keys.size() + 9) / 10);
-        for (int i = 0; i < keys.size(); i++) {
-            String from = keys.get(i);
-            String to = toPrefix + from.substring(fromPrefix.length());
-            docs.copy(from, to);
-            StoredObject a = docs.head(from).orElseThrow(() -> new StorageException("s3://" + docs.bucket() + "/" + from
-                    + " disappeared while promoting its docs"));
-            StoredObject b = docs.head(to).orElse(null);
-            if (b == null || b.size() != a.size() || !Objects.equals(a.sha256(), b.sha256())
-                    || !Objects.equals(a.contentType(), b.contentType())) {
-                throw new StorageException("The docs copy s3://" + docs.bucket() + "/" + to + " does not match its source " + from
-                        + "; nothing was recorded.");
-            }
-            if ((i + 1) % step == 0 || i + 1 == keys.size()) {
-                log.info("copied " + (i + 1) + "/" + keys.size() + " docs files");
-            }
-        }
-        return keys.size();
     }
 }

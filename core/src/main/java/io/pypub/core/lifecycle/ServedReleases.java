@@ -26,8 +26,7 @@ public final class ServedReleases {
         List<Release> out = new ArrayList<>(releases.size());
         for (Release r : releases) {
             if (!r.yanked() && r.version().compareTo(pin) > 0) {
-                out.add(new Release(r.stage(), r.project(), r.displayName(), r.version(), r.files(), r.docsPrefix(), true, reason,
-                        r.publishedBy(), r.sourceRevision(), r.summary(), r.publishedAt()));
+                out.add(r.withYanked(true, reason));
             } else {
                 out.add(r);
             }

@@ -2,7 +2,6 @@ package io.pypub.core.publish;
 
 import io.pypub.core.docs.DocsDependencies;
 import io.pypub.core.docs.DocsGenerator;
-import io.pypub.core.docs.DocsUploader;
 import io.pypub.core.docs.GeneratedDocs;
 import io.pypub.core.notify.FailureNotice;
 import io.pypub.core.notify.IndexLinks;
@@ -25,7 +24,6 @@ import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.storage.ArtifactStore;
 import io.pypub.core.storage.FileDigest;
-import io.pypub.core.storage.PublishLease;
 import io.pypub.core.storage.ReleaseExistsException;
 import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.storage.VersionTable;
@@ -41,15 +39,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Build, inspect, upload, record. Objects go to S3 first and are verified; only then is the
- * release written, in one DynamoDB transaction. A failure before the transaction leaves at most
- * unreferenced objects under the release's own keys, which a re-run overwrites.
+ * Build, inspect, upload, record. Objects go to S3 first, under content-addressed keys, and are
+ * verified; only then is the release written, in one DynamoDB transaction conditioned on the
+ * release being absent (or, for an overwrite, on exactly the record read before uploading). A
+ * failure at any point leaves at most unreferenced objects, which the collector removes.
  */
 public final class PublishPipeline {
-    private static final String DIST_CONTENT_TYPE = "application/octet-stream";
-    private static final String METADATA_CONTENT_TYPE = "text/plain; charset=utf-8";
-    /** Long enough for any upload; a publisher that died holds a version at most this long. */
-    private static final java.time.Duration LEASE_TTL = java.time.Duration.ofMinutes(15);
 
     private final PackageBuilder builder;
     private final DocsGenerator docsGenerator;
@@ -176,11 +171,45 @@ public final class PublishPipeline {
             }
             log.info("Built " + display + " " + version + ": "
                     + String.join(", ", dists.stream().map(d -> d.filename().filename()).toList()));
+            return publishInspected(request, dists, outDir, log, warnings);
+        } finally {
+            FileTrees.deleteQuietly(outDir);
+        }
+    }
 
+    /**
+     * Publishes distributions that are already built (an upload API, tests): the same inspection,
+     * upload and conditional record as after a build. {@code request.projectDir()} is not used.
+     */
+    public PublishResult publishFiles(PublishRequest request, List<Path> files, PublishLog log) {
+        if (files == null || files.isEmpty()) {
+            throw new IllegalArgumentException("No distribution files to publish");
+        }
+        Path work;
+        try {
+            work = Files.createTempDirectory("pypub-publish-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary folder: " + e.getMessage(), e);
+        }
+        try {
+            return publishInspected(request, inspectAll(files), work, log, new ArrayList<>());
+        } finally {
+            FileTrees.deleteQuietly(work);
+        }
+    }
+
+    private PublishResult publishInspected(PublishRequest request, List<InspectedDistribution> dists, Path outDir, PublishLog log,
+            List<String> warnings) {
+        {
+            InspectedDistribution first = dists.get(0);
+            String display = first.metadata().name();
+            String project = ProjectName.of(display).normalized();
+            Version version = Version.parse(first.metadata().version());
             checkPublicName(request, project, log, warnings);
-
             // PEP 440 equality, not the key: 1.2 is already published when 1.2.0 is.
-            if (!request.overwrite() && versions.releases(request.stage(), project).stream().anyMatch(r -> r.version().equals(version))) {
+            Release previous = versions.releases(request.stage(), project).stream().filter(r -> r.version().equals(version))
+                    .findFirst().orElse(null);
+            if (previous != null && !request.overwrite()) {
                 throw new ReleaseExistsException(project + " " + version + " is already published in stage '" + request.stage()
                         + "'. Releases are immutable: bump the version, or pass --overwrite (overwrite: true in Jenkins) "
                         + "to replace it deliberately. Nothing was uploaded.");
@@ -188,32 +217,29 @@ public final class PublishPipeline {
 
             GeneratedDocs docs = request.docs() ? generateDocs(request, dists, outDir.resolve("docs"), log) : null;
 
-            // From here on only this publish writes under the version's keys (see PublishLease).
-            PublishLease lease = versions.acquireLease(request.stage(), project, version, request.publishedBy(), LEASE_TTL);
-            boolean recorded = false;
-            try {
-                List<ReleaseFile> files = new ArrayList<>();
-                for (InspectedDistribution d : dists) {
-                    files.add(upload(request, project, version, d, log));
-                }
-                String docsPrefix = null;
-                if (docs != null) {
-                    docsPrefix = new DocsUploader(docsStore, layout).upload(docs.dir(), request.stage(), project, version, log).prefix();
-                }
-                Release release = new Release(request.stage(), project, display, version, files, docsPrefix, false, null,
-                        request.publishedBy(), request.sourceRevision(), first.metadata().summary(), Instant.now());
-                VersionTable.RecordOutcome outcome = versions.record(release, request.overwrite(), lease);
-                recorded = true;
-                log.info("Recorded " + display + " " + version + " in stage '" + request.stage() + "'.");
-                reportLatest(release, outcome, log);
-                return new PublishResult(release, outcome);
-            } finally {
-                if (!recorded) {
-                    versions.releaseLease(lease);
-                }
+            // New, content-addressed objects; nothing that a record references is ever replaced. Two publishes of
+            // one version race only at the record, which is conditioned on what this one read: the loser records
+            // nothing (see ReleaseWriter). No lease is needed.
+            ReleaseWriter writer = new ReleaseWriter(store, docsStore, versions, layout);
+            List<ReleaseFile> files = new ArrayList<>();
+            for (InspectedDistribution d : dists) {
+                files.add(writer.upload(d, Instant.now(), log));
             }
-        } finally {
-            FileTrees.deleteQuietly(outDir);
+            String docsPrefix = null;
+            if (docs != null) {
+                docsPrefix = writer.uploadDocs(docs.dir(), request.stage(), project, version, log);
+            }
+            if (previous != null && previous.docsPrefix() != null && docsPrefix == null) {
+                log.warn("The release being overwritten has docs (" + previous.docsPrefix() + "); this publish has none "
+                        + (request.docs() ? "(no wheel to document)" : "(docs are off)") + ", so " + project + " " + version
+                        + " will have no docs after it. Publish with docs to keep them.");
+            }
+            Release release = new Release(request.stage(), project, display, previous != null ? previous.version() : version,
+                    files, docsPrefix, false, null, request.publishedBy(), request.sourceRevision(), first.metadata().summary(),
+                    Instant.now());
+            VersionTable.RecordOutcome outcome = writer.record(release, previous, log);
+            reportLatest(release, outcome, log);
+            return new PublishResult(release, outcome);
         }
     }
 
@@ -289,19 +315,6 @@ public final class PublishPipeline {
         } catch (IllegalArgumentException e) {
             throw new InvalidDistributionException(d.filename().filename() + ": " + e.getMessage(), e);
         }
-    }
-
-    private ReleaseFile upload(PublishRequest request, String project, Version version, InspectedDistribution d, PublishLog log) {
-        String filename = d.filename().filename();
-        String key = layout.fileKey(request.stage(), project, version, filename);
-        String metadataSha = null;
-        if (d.servesMetadata()) {
-            metadataSha = store.put(StorageLayout.metadataKey(key), d.metadata().raw(), METADATA_CONTENT_TYPE).sha256();
-        }
-        FileDigest digest = store.put(key, d.file(), DIST_CONTENT_TYPE);
-        log.info("Uploaded " + filename + " (" + digest.size() + " bytes, sha256 " + digest.sha256() + ")");
-        return new ReleaseFile(filename, key, digest.sha256(), digest.size(), d.metadata().requiresPython(), Instant.now(),
-                metadataSha, d.filename().type());
     }
 
 }

@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Removes old releases of a stage (typically dev) by a {@link PrunePolicy}, never touching a
  * project's {@code latest} (pinned or not) or a release that was promoted: one whose version
  * also lives in another stage with the same bytes, or that came into this stage by promotion.
- * The record goes first, in its own transaction; the objects after it, so a failure part way
- * leaves at most unreferenced objects, never a record pointing at nothing.
+ * Only records are deleted, each in its own transaction: the objects are shared (promotion, equal
+ * bytes) and may still be served from a page cached before the delete, so {@link ObjectCollector}
+ * removes them later, once no record references them and the grace period has passed.
  */
 public final class ReleasePruner {
     private final VersionTable versions;
@@ -98,55 +99,33 @@ public final class ReleasePruner {
                 .equals(b.files().stream().map(ReleaseFile::sha256).sorted().toList());
     }
 
+    /** Deletes the record only: its objects become unreferenced (unless another record shares them) and the collector removes them. */
     private int delete(Release r, String actor) {
-        int[] count = {0};
+        int objects = countObjects(r);
         audit.run(AuditTrail.Event.of("prune", actor).with("stage", r.stage()).with("project", r.project())
                 .with("version", r.version().normalized()), () -> {
                     versions.deleteRelease(r.stage(), r.project(), r.version());
-                    for (String key : objectKeys(r)) {
-                        s3.deleteObject(b -> b.bucket(bucket).key(key));
-                        count[0]++;
-                    }
-                    if (r.docsPrefix() != null) {
-                        count[0] += deletePrefix(docsBucket, r.docsPrefix());
-                    }
                     return new AuditTrail.Outcome() {
                         public boolean changed() {
                             return true;
                         }
 
                         public String message() {
-                            return "Deleted the record and " + count[0] + " objects";
+                            return "Deleted the record; its " + objects + " objects go with the next `pypub gc` once nothing references them";
                         }
                     };
                 });
-        return count[0];
+        return objects;
     }
 
+    /** The objects the record references: files, metadata files, and docs (counted under its prefix). */
     private int countObjects(Release r) {
-        int n = objectKeys(r).size();
+        int n = 0;
+        for (ReleaseFile f : r.files()) {
+            n += StorageLayout.metadataKey(f) == null ? 1 : 2;
+        }
         if (r.docsPrefix() != null) {
             n += s3.listObjectsV2Paginator(b -> b.bucket(docsBucket).prefix(r.docsPrefix())).contents().stream().mapToInt(o -> 1).sum();
-        }
-        return n;
-    }
-
-    private static List<String> objectKeys(Release r) {
-        List<String> keys = new ArrayList<>();
-        for (ReleaseFile f : r.files()) {
-            keys.add(f.objectKey());
-            if (f.metadataSha256() != null) {
-                keys.add(StorageLayout.metadataKey(f.objectKey()));
-            }
-        }
-        return keys;
-    }
-
-    private int deletePrefix(String inBucket, String prefix) {
-        int n = 0;
-        for (var o : s3.listObjectsV2Paginator(b -> b.bucket(inBucket).prefix(prefix)).contents()) {
-            s3.deleteObject(b -> b.bucket(inBucket).key(o.key()));
-            n++;
         }
         return n;
     }

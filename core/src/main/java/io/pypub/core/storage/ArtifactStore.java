@@ -18,4 +18,16 @@ public interface ArtifactStore {
     InputStream open(String key);
 
     void delete(String key);
+
+    /** Every object below {@code prefix} with size and last-modified time (no user metadata). */
+    java.util.List<StoredObject> list(String prefix);
+
+    /**
+     * Rewrites an existing object's last-modified time without changing its bytes or metadata (a
+     * server-side copy onto itself), so the collector sees it as new: done by writers that add a
+     * reference to bytes that may have been unreferenced (restore). False if the object is gone.
+     */
+    default boolean touch(String key) {
+        throw new UnsupportedOperationException("touch");
+    }
 }

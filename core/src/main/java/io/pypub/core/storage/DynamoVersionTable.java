@@ -49,9 +49,12 @@ public final class DynamoVersionTable implements VersionTable {
     static final String SK = "sk";
     private static final String LATEST_SK = "latest";
     private static final String RELEASE_SK_PREFIX = "v#";
-    private static final String LEASE_SK_PREFIX = "lease#";
+    static final String LEASE_SK_PREFIX = "lease#";
+    static final String REVISION = "revision";
     private static final String PROMOTED_FROM = "promoted_from";
     private static final int MAX_ATTEMPTS = 8;
+    /** Publishes of different versions of one project contend on its registry item: more room than lifecycle changes. */
+    private static final int MAX_RECORD_ATTEMPTS = 16;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -105,84 +108,84 @@ public final class DynamoVersionTable implements VersionTable {
 
     @Override
     public RecordOutcome record(Release release, boolean overwrite) {
-        return record(release, overwrite, null, null);
+        return record(release, overwrite, null, null, null);
     }
 
     @Override
-    public PublishLease acquireLease(Stage stage, String project, Version version, String holder, Duration ttl) {
-        Instant now = Instant.now();
-        PublishLease lease = new PublishLease(stage, project, version, UUID.randomUUID().toString(),
-                holder == null ? "unknown" : holder, now.plus(ttl));
-        Map<String, AttributeValue> item = new HashMap<>(leaseKey(lease));
-        item.put("owner", AttributeValue.fromS(lease.owner()));
-        item.put("holder", AttributeValue.fromS(lease.holder()));
-        item.put("expires", AttributeValue.fromN(Long.toString(lease.expires().getEpochSecond())));
-        item.put("ttl", AttributeValue.fromN(Long.toString(lease.expires().getEpochSecond() + 86_400)));
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(pk) OR expires < :now")
-                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())))));
-            return lease;
-        } catch (ConditionalCheckFailedException e) {
-            var held = getItem(projectPk(stage, project), LEASE_SK_PREFIX + version.normalized());
-            String by = held.map(i -> s(i, "holder")).orElse("another publisher");
-            String until = held.map(i -> Instant.ofEpochSecond(Long.parseLong(i.get("expires").n())).toString()).orElse("soon");
-            throw new PublishConflictException("Another publish of " + project + " " + version + " to stage '" + stage
-                    + "' is in progress (" + by + "); its lease runs until " + until
-                    + ". Wait for it to finish, then publish a new version if needed. Nothing was uploaded.");
-        } catch (SdkException e) {
-            throw new StorageException("Reading DynamoDB table " + table + " failed: " + e.getMessage(), e);
-        }
+    public RecordOutcome recordReplacing(Release release, Release expected) {
+        return record(release, false, expected, null, null);
     }
 
     @Override
-    public void releaseLease(PublishLease lease) {
-        try {
-            dynamo.deleteItem(b -> b.tableName(table).key(leaseKey(lease))
-                    .conditionExpression("#o = :o")
-                    .expressionAttributeNames(Map.of("#o", "owner"))
-                    .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(lease.owner()))));
-        } catch (SdkException e) {
-            // Not ours any more, or DynamoDB is down: the lease expires on its own.
-        }
-    }
-
-    private static Map<String, AttributeValue> leaseKey(PublishLease lease) {
-        return Map.of(PK, AttributeValue.fromS(projectPk(lease.stage(), lease.project())),
-                SK, AttributeValue.fromS(LEASE_SK_PREFIX + lease.version().normalized()));
+    public RecordOutcome recordPromotion(Release release, Stage promotedFrom) {
+        return record(release, false, null, Objects.requireNonNull(promotedFrom, "promotedFrom"), null);
     }
 
     @Override
-    public RecordOutcome record(Release release, boolean overwrite, PublishLease lease) {
-        return record(release, overwrite, lease, null);
+    public RecordOutcome recordPromotion(Release release, Release source) {
+        return record(release, false, null, source.stage(), source);
     }
 
-    private RecordOutcome record(Release release, boolean overwrite, PublishLease lease, Stage promotedFrom) {
+    /**
+     * The one record transaction of publish, overwrite, import and promote. Reads the project (registry
+     * revision, latest, releases), decides, and writes the release item, {@code latest} and the registry
+     * item in one transaction conditioned on everything it read:
+     * <ul>
+     *   <li>the release item: absent, or (replacing) exactly the record read, by its revision;</li>
+     *   <li>the registry item's {@code updated} (the project's revision) as read, so any concurrent change
+     *       to the project (another version, a yank, a pin, a delete) forces a fresh read;</li>
+     *   <li>{@code latest} as read; for a promotion, the source record still as read and not yanked.</li>
+     * </ul>
+     * A cancelled transaction is retried from a fresh read, which then decides again: the loser of a race
+     * for the same version fails there, having written nothing.
+     *
+     * @param replaceAny replace whatever record the version has when recording (tools and tests)
+     * @param expected the record to replace (an overwrite), or null when the version must be absent
+     */
+    private RecordOutcome record(Release release, boolean replaceAny, Release expected, Stage promotedFrom, Release promotionSource) {
         for (int attempt = 1; ; attempt++) {
+            Optional<Map<String, AttributeValue>> registry = getItem(release.stage().name(), release.project());
             Optional<LatestPointer> current = latest(release.stage(), release.project());
             List<Release> existing = releases(release.stage(), release.project());
-            boolean exists = existing.stream().anyMatch(r -> r.version().equals(release.version()));
-            if (exists && !overwrite) {
-                throw alreadyPublished(release);
+            // PEP 440 equality: 1.2 is already published when 1.2.0 is.
+            Optional<Release> same = existing.stream().filter(r -> r.version().equals(release.version())).findFirst();
+            if (!replaceAny) {
+                if (expected == null && same.isPresent()) {
+                    throw alreadyPublished(release);
+                }
+                if (expected != null && (same.isEmpty() || !sameRecord(same.get(), expected))) {
+                    throw new PublishConflictException(release.project() + " " + release.version() + " in stage '" + release.stage()
+                            + "' was " + (same.isEmpty() ? "removed" : "replaced by another publish") + " after this "
+                            + "overwrite read it; nothing was recorded (its uploads stay unreferenced). Look at what is "
+                            + "there now, then overwrite again if you still mean to.");
+                }
             }
+            // An overwrite keeps the version as recorded (the key), so 1.2 replaces 1.2.0 instead of adding 1.2.
+            Release toWrite = same.map(r -> withVersion(release, r.version())).orElse(release);
             boolean pinned = current.map(LatestPointer::pinned).orElse(false);
             // latest = the highest version that is not yanked (the new release replaces its namesake).
-            Release newest = release.yanked() ? null : release;
+            Release newest = toWrite.yanked() ? null : toWrite;
             for (Release r : existing) {
-                if (!r.yanked() && !r.version().equals(release.version())) {
+                if (!r.yanked() && !r.version().equals(toWrite.version())) {
                     newest = higher(newest, r);
                 }
             }
             String latestVersion = pinned ? current.get().version() : (newest == null ? null : newest.version().normalized());
 
             List<TransactWriteItem> writes = new ArrayList<>();
-            Map<String, AttributeValue> releaseItem = toItem(release);
+            Map<String, AttributeValue> releaseItem = toItem(toWrite);
+            releaseItem.put(REVISION, AttributeValue.fromS(UUID.randomUUID().toString()));
             if (promotedFrom != null) {
                 releaseItem.put(PROMOTED_FROM, AttributeValue.fromS(promotedFrom.name()));
             }
             Put.Builder putRelease = Put.builder().tableName(table).item(releaseItem);
-            if (!overwrite) {
+            if (same.isEmpty()) {
                 putRelease.conditionExpression("attribute_not_exists(pk)");
+            } else {
+                Map<String, String> names = new HashMap<>();
+                Map<String, AttributeValue> values = new HashMap<>();
+                putRelease.conditionExpression(recordAsRead(same.get(), names, values))
+                        .expressionAttributeNames(names).expressionAttributeValues(values);
             }
             writes.add(TransactWriteItem.builder().put(putRelease.build()).build());
 
@@ -202,6 +205,16 @@ public final class DynamoVersionTable implements VersionTable {
                     putLatest.conditionExpression("attribute_not_exists(pk)");
                 }
                 writes.add(TransactWriteItem.builder().put(putLatest.build()).build());
+            } else if (pinned && current.get().version().equals(toWrite.version().normalized())) {
+                // Overwriting (or extending) the pinned version: the pin stays, and its object_key follows the new
+                // record, or it would name an object that nothing references any more.
+                writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+                        .item(latestItem(toWrite, true, current.get().pinReason()))
+                        .conditionExpression("#v = :v AND #pin = :t")
+                        .expressionAttributeNames(Map.of("#v", "version", "#pin", "pinned"))
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(current.get().version()),
+                                ":t", AttributeValue.fromBool(true)))
+                        .build()).build());
             } else if (pinned) {
                 // Leaving a pin in place is only right if it is still there: an unpin or another
                 // rollback in between must force a re-read, or the registry would get a stale latest.
@@ -213,14 +226,32 @@ public final class DynamoVersionTable implements VersionTable {
                                 ":t", AttributeValue.fromBool(true)))
                         .build()).build());
             }
-            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(registryItem(release, latestVersion)).build()).build());
-            if (lease != null) {
-                // Still ours? If it expired and another publisher took it, its uploads may have replaced ours.
-                writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(leaseKey(lease))
-                        .conditionExpression("#o = :o")
-                        .expressionAttributeNames(Map.of("#o", "owner"))
-                        .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(lease.owner())))
-                        .build()).build());
+            // The project's revision as read: nothing else in the project changed since (see the class comment).
+            Put.Builder putRegistry = Put.builder().tableName(table).item(registryItem(toWrite, latestVersion));
+            String readUpdated = registry.map(r -> s(r, "updated")).orElse(null);
+            if (registry.isEmpty()) {
+                putRegistry.conditionExpression("attribute_not_exists(pk)");
+            } else if (readUpdated == null) {
+                putRegistry.conditionExpression("attribute_exists(pk) AND attribute_not_exists(#upd)")
+                        .expressionAttributeNames(Map.of("#upd", "updated"));
+            } else {
+                putRegistry.conditionExpression("#upd = :u").expressionAttributeNames(Map.of("#upd", "updated"))
+                        .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(readUpdated)));
+            }
+            writes.add(TransactWriteItem.builder().put(putRegistry.build()).build());
+            int sourceCheck = -1;
+            if (promotionSource != null) {
+                // The promoted objects are the source record's: it must still be there, as read and not yanked.
+                Map<String, String> names = new HashMap<>();
+                Map<String, AttributeValue> values = new HashMap<>();
+                String asRead = recordAsRead(promotionSource, names, values);
+                names.put("#yk", "yanked");
+                values.put(":nf", AttributeValue.fromBool(false));
+                sourceCheck = writes.size();
+                writes.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+                        .key(key(projectPk(promotionSource.stage(), promotionSource.project()), releaseSk(promotionSource.version())))
+                        .conditionExpression(asRead + " AND (attribute_not_exists(#yk) OR #yk = :nf)")
+                        .expressionAttributeNames(names).expressionAttributeValues(values).build()).build());
             }
 
             try {
@@ -228,20 +259,16 @@ public final class DynamoVersionTable implements VersionTable {
                 return new RecordOutcome(latestVersion, moves, pinned, pinned ? current.get().pinReason() : null);
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
-                if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-                    throw alreadyPublished(release);
+                if (sourceCheck >= 0 && reasons.size() > sourceCheck && "ConditionalCheckFailed".equals(reasons.get(sourceCheck).code())) {
+                    throw new ReleaseStateException(promotionSource.project() + " " + promotionSource.version() + " changed in stage '"
+                            + promotionSource.stage() + "' (replaced, yanked or deleted) while it was promoted; nothing was recorded.");
                 }
-                if (lease != null && reasons.size() == writes.size()
-                        && "ConditionalCheckFailed".equals(reasons.get(reasons.size() - 1).code())) {
-                    throw new PublishConflictException("The upload lease of " + release.project() + " " + release.version()
-                            + " expired before the release was recorded, and another publish took it over. "
-                            + "Nothing was recorded; publish again.");
-                }
-                if (attempt >= MAX_ATTEMPTS) {
+                if (attempt >= MAX_RECORD_ATTEMPTS) {
                     throw new StorageException("Recording " + release.project() + " " + release.version()
                             + " in " + table + " failed after " + attempt + " attempts: the transaction was cancelled ("
                             + reasons.stream().map(CancellationReason::code).toList() + ")", e);
                 }
+                // Something changed since the read: read again and decide again (the loser of a race fails there).
                 backOff(attempt, "Recording " + release.project() + " " + release.version());
             } catch (SdkException e) {
                 throw new StorageException("Recording " + release.project() + " " + release.version()
@@ -250,9 +277,29 @@ public final class DynamoVersionTable implements VersionTable {
         }
     }
 
-    @Override
-    public RecordOutcome recordPromotion(Release release, Stage promotedFrom) {
-        return record(release, false, null, Objects.requireNonNull(promotedFrom, "promotedFrom"));
+    /** Whether two reads are the same record (a revision, or for records older than revisions, their publish time and files). */
+    public static boolean sameRecord(Release a, Release b) {
+        if (a.revision() != null || b.revision() != null) {
+            return Objects.equals(a.revision(), b.revision());
+        }
+        return Objects.equals(a.publishedAt(), b.publishedAt()) && a.files().equals(b.files());
+    }
+
+    /** A condition that holds while a release item is still the record read. */
+    private static String recordAsRead(Release read, Map<String, String> names, Map<String, AttributeValue> values) {
+        names.put("#rev", REVISION);
+        if (read.revision() != null) {
+            values.put(":rev", AttributeValue.fromS(read.revision()));
+            return "#rev = :rev";
+        }
+        names.put("#pat", "published_at");
+        values.put(":pat", AttributeValue.fromS(read.publishedAt().toString()));
+        return "attribute_exists(pk) AND attribute_not_exists(#rev) AND #pat = :pat";
+    }
+
+    private static Release withVersion(Release r, Version v) {
+        return new Release(r.stage(), r.project(), r.displayName(), v, r.files(), r.docsPrefix(), r.yanked(), r.yankReason(),
+                r.publishedBy(), r.sourceRevision(), r.summary(), r.publishedAt(), r.revision());
     }
 
     @Override
@@ -365,6 +412,205 @@ public final class DynamoVersionTable implements VersionTable {
             commit(state, delete, null, false, null, false);
             return null;
         });
+    }
+
+    /** What {@link #restoreProject} did (or, in a dry run, would do) to a project's {@code latest}. */
+    public record RestoredProject(Stage stage, String project, int releases, String latestBefore, boolean pinnedBefore,
+            String latestAfter, boolean pinnedAfter) {}
+
+    /**
+     * Puts release items from a backup back into a project (verbatim, replacing records of the same
+     * version) and recomputes {@code latest} and the registry item from the releases that exist
+     * afterwards: the restored ones and those written after the backup. A pin survives if its version
+     * is there and not yanked (the backup's pin first, else the current one); otherwise {@code latest}
+     * is the highest version that is not yanked. Each transaction (up to 90 releases) is conditioned
+     * on the project's revision as read, and retried from a fresh read if a writer got in between.
+     * When the project is empty in the table and the result is the backup's own state, the backup's
+     * latest and registry items are written verbatim, so a restore into an empty table is exact.
+     */
+    public RestoredProject restoreProject(Stage stage, String project, List<Map<String, AttributeValue>> releaseItems,
+            Map<String, AttributeValue> backupLatest, Map<String, AttributeValue> backupRegistry, boolean dryRun) {
+        String pk = projectPk(stage, project);
+        List<List<Map<String, AttributeValue>>> chunks = new ArrayList<>();
+        for (int i = 0; i < releaseItems.size(); i += 90) {
+            chunks.add(releaseItems.subList(i, Math.min(i + 90, releaseItems.size())));
+        }
+        if (chunks.isEmpty()) {
+            chunks.add(List.of());
+        }
+        RestoredProject result = null;
+        String firstLatest = null;
+        boolean firstPinned = false;
+        for (int c = 0; c < chunks.size(); c++) {
+            List<Map<String, AttributeValue>> chunk = chunks.get(c);
+            if (dryRun) {
+                // A dry run writes nothing: compute the end state from all the backup's releases at once.
+                chunk = releaseItems;
+            }
+            final List<Map<String, AttributeValue>> items = chunk;
+            RestoredProject step = withRetries("Restoring " + project + " in stage '" + stage + "'", () -> {
+                Optional<Map<String, AttributeValue>> registry = getItem(stage.name(), project);
+                Optional<LatestPointer> current = latest(stage, project);
+                List<Release> existing = releases(stage, project);
+                Map<String, Release> merged = new java.util.TreeMap<>();
+                existing.forEach(r -> merged.put(r.version().normalized(), r));
+                for (var item : items) {
+                    Release r = toRelease(stage, item);
+                    merged.put(r.version().normalized(), r);
+                }
+                List<Release> after = new ArrayList<>(merged.values());
+                LatestPointer backupPointer = backupLatest == null ? null : toLatest(backupLatest);
+                Release pinnedTo = null;
+                String pinReason = null;
+                for (LatestPointer pin : new LatestPointer[] {backupPointer, current.orElse(null)}) {
+                    if (pinnedTo == null && pin != null && pin.pinned()) {
+                        Release candidate = merged.get(Version.isValid(pin.version()) ? Version.parse(pin.version()).normalized() : "");
+                        if (candidate != null && !candidate.yanked()) {
+                            pinnedTo = candidate;
+                            pinReason = pin.pinReason();
+                        }
+                    }
+                }
+                Release newLatest = pinnedTo != null ? pinnedTo : highestNotYanked(after);
+                boolean pinnedAfter = pinnedTo != null;
+                RestoredProject outcome = new RestoredProject(stage, project, items.size(), current.map(LatestPointer::version).orElse(null),
+                        current.map(LatestPointer::pinned).orElse(false), versionOf(newLatest), pinnedAfter);
+                if (dryRun) {
+                    return outcome;
+                }
+                boolean sameReleases = items.stream().allMatch(item -> {
+                    Release r = toRelease(stage, item);
+                    return existing.stream().anyMatch(r::equals);
+                });
+                boolean sameLatest = Objects.equals(outcome.latestBefore(), outcome.latestAfter())
+                        && outcome.pinnedBefore() == outcome.pinnedAfter()
+                        && Objects.equals(registry.map(r -> s(r, "latest")).orElse(null), versionOf(newLatest));
+                if (registry.isPresent() && sameReleases && sameLatest) {
+                    return outcome; // already as the backup has it: restoring again writes nothing
+                }
+                boolean emptyBefore = registry.isEmpty() && current.isEmpty() && existing.isEmpty();
+                boolean verbatim = emptyBefore && chunks.size() == 1 && backupLatest != null && backupRegistry != null
+                        && backupPointer != null && Objects.equals(backupPointer.version(), versionOf(newLatest))
+                        && backupPointer.pinned() == pinnedAfter
+                        && Objects.equals(s(backupRegistry, "latest"), versionOf(newLatest));
+                List<TransactWriteItem> writes = new ArrayList<>();
+                for (var item : items) {
+                    writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build());
+                }
+                Map<String, String> names = new HashMap<>();
+                Map<String, AttributeValue> values = new HashMap<>();
+                String latestCondition = latestAsRead(current, names, values);
+                if (newLatest != null) {
+                    Map<String, AttributeValue> latestItem = verbatim ? backupLatest : latestItem(newLatest, pinnedAfter, pinReason);
+                    writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(latestItem)
+                            .conditionExpression(latestCondition).expressionAttributeNames(names.isEmpty() ? null : names)
+                            .expressionAttributeValues(values.isEmpty() ? null : values).build()).build());
+                } else if (current.isPresent()) {
+                    writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(pk, LATEST_SK))
+                            .conditionExpression(latestCondition).expressionAttributeNames(names.isEmpty() ? null : names)
+                            .expressionAttributeValues(values.isEmpty() ? null : values).build()).build());
+                }
+                Map<String, AttributeValue> registryItem;
+                if (verbatim) {
+                    registryItem = backupRegistry;
+                } else {
+                    registryItem = new HashMap<>();
+                    registryItem.put(PK, AttributeValue.fromS(stage.name()));
+                    registryItem.put(SK, AttributeValue.fromS(project));
+                    String name = registry.map(r -> s(r, "name")).orElse(backupRegistry == null ? null : s(backupRegistry, "name"));
+                    if (name == null) {
+                        name = after.isEmpty() ? project : after.get(after.size() - 1).displayName();
+                    }
+                    registryItem.put("name", AttributeValue.fromS(name));
+                    putIfPresent(registryItem, "latest", versionOf(newLatest));
+                    registryItem.put("updated", AttributeValue.fromS(Instant.now().toString()));
+                }
+                Put.Builder putRegistry = Put.builder().tableName(table).item(registryItem);
+                String readUpdated = registry.map(r -> s(r, "updated")).orElse(null);
+                if (registry.isEmpty()) {
+                    putRegistry.conditionExpression("attribute_not_exists(pk)");
+                } else if (readUpdated == null) {
+                    putRegistry.conditionExpression("attribute_exists(pk) AND attribute_not_exists(#upd)")
+                            .expressionAttributeNames(Map.of("#upd", "updated"));
+                } else {
+                    putRegistry.conditionExpression("#upd = :u").expressionAttributeNames(Map.of("#upd", "updated"))
+                            .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(readUpdated)));
+                }
+                writes.add(TransactWriteItem.builder().put(putRegistry.build()).build());
+                dynamo.transactWriteItems(b -> b.transactItems(writes));
+                return outcome;
+            });
+            if (c == 0) {
+                firstLatest = step.latestBefore();
+                firstPinned = step.pinnedBefore();
+            }
+            result = new RestoredProject(stage, project, releaseItems.size(), firstLatest, firstPinned, step.latestAfter(), step.pinnedAfter());
+            if (dryRun) {
+                break;
+            }
+        }
+        return result;
+    }
+
+    // ---- the collector's marks: pk="#gc", sk="{bucket}/{key}", since = when a sweep first found the object
+    // unreferenced. A pk that starts with '#' is no stage and no project, so no other reader sees them.
+
+    static final String GC_PK = "#gc";
+
+    /** Every object a sweep found unreferenced, by "{bucket}/{key}", with when it first did. */
+    public Map<String, Instant> collectorMarks() {
+        Map<String, Instant> out = new HashMap<>();
+        for (var item : query(GC_PK, null)) {
+            out.put(s(item, SK), instant(item, "since"));
+        }
+        return out;
+    }
+
+    /** Records that a sweep found an object unreferenced at {@code since} (kept if already marked). */
+    public void markUnreferenced(String bucketAndKey, Instant since) {
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(Map.of(PK, AttributeValue.fromS(GC_PK), SK, AttributeValue.fromS(bucketAndKey),
+                    "since", AttributeValue.fromS(since.toString()))).conditionExpression("attribute_not_exists(pk)"));
+        } catch (ConditionalCheckFailedException e) {
+            // marked before: the earlier time counts
+        } catch (SdkException e) {
+            throw new StorageException("Writing DynamoDB table " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets a mark (the object is referenced again, was written again, or is deleted). */
+    public void clearMark(String bucketAndKey) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(key(GC_PK, bucketAndKey)));
+        } catch (SdkException e) {
+            throw new StorageException("Writing DynamoDB table " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses a release item (of a backup, say) of a stage. */
+    public static Release releaseOf(Stage stage, Map<String, AttributeValue> item) {
+        return toRelease(stage, item);
+    }
+
+    /**
+     * Every release record of every stage, for maintenance (the collector, restore): one paginated,
+     * consistent scan, never on a hot path.
+     */
+    public List<Release> allReleases() {
+        List<Release> out = new ArrayList<>();
+        try {
+            dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(item -> {
+                String pk = s(item, PK);
+                String sk = s(item, SK);
+                int hash = pk == null ? -1 : pk.indexOf('#');
+                if (hash > 0 && sk != null && sk.startsWith(RELEASE_SK_PREFIX)) {
+                    out.add(toRelease(Stage.of(pk.substring(0, hash)), item));
+                }
+            });
+        } catch (SdkException e) {
+            throw new StorageException("Reading DynamoDB table " + table + " failed: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     @Override
@@ -527,8 +773,7 @@ public final class DynamoVersionTable implements VersionTable {
     }
 
     private static Release withYank(Release r, boolean yanked, String reason) {
-        return new Release(r.stage(), r.project(), r.displayName(), r.version(), r.files(), r.docsPrefix(), yanked, reason,
-                r.publishedBy(), r.sourceRevision(), r.summary(), r.publishedAt());
+        return r.withYanked(yanked, reason);
     }
 
     private static String versionOf(Release r) {
@@ -625,6 +870,7 @@ public final class DynamoVersionTable implements VersionTable {
         putIfPresent(item, "source_revision", r.sourceRevision());
         putIfPresent(item, "summary", r.summary());
         item.put("published_at", AttributeValue.fromS(r.publishedAt().toString()));
+        putIfPresent(item, REVISION, r.revision());
         return item;
     }
 
@@ -642,7 +888,7 @@ public final class DynamoVersionTable implements VersionTable {
         return new Release(stage, s(item, "project"), s(item, "name"), Version.parse(s(item, "version")), files,
                 s(item, "docs_prefix"), item.containsKey("yanked") && Boolean.TRUE.equals(item.get("yanked").bool()),
                 s(item, "yank_reason"), s(item, "published_by"), s(item, "source_revision"), s(item, "summary"),
-                instant(item, "published_at"));
+                instant(item, "published_at"), s(item, REVISION));
     }
 
     private static Map<String, AttributeValue> latestItem(Release newest, boolean pinned, String pinReason) {

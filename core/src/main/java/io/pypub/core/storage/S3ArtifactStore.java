@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -66,18 +67,29 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     @Override
     public Optional<StoredObject> head(String key) {
-        try {
+        return ifExists("Reading", key, () -> {
             HeadObjectResponse r = s3.headObject(b -> b.bucket(bucket).key(key));
-            return Optional.of(new StoredObject(key, r.contentLength(), r.metadata().get(SHA256_METADATA), r.contentType()));
+            return new StoredObject(key, r.contentLength(), r.metadata().get(SHA256_METADATA), r.contentType(), r.lastModified());
+        });
+    }
+
+    /**
+     * One rule for every call on a single object: "no such key" (also as a bare 404, which HEAD
+     * answers without a body) is an empty result; anything else S3 or the network says is a
+     * {@link StorageException} naming the object and what was being done.
+     */
+    private <T> Optional<T> ifExists(String doing, String key, java.util.function.Supplier<T> call) {
+        try {
+            return Optional.of(call.get());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
             }
-            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
+            throw new StorageException(doing + " s3://" + bucket + "/" + key + " failed: " + reason(e), e);
         } catch (SdkException e) {
-            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
+            throw new StorageException(doing + " s3://" + bucket + "/" + key + " failed: " + reason(e), e);
         }
     }
 
@@ -101,19 +113,10 @@ public final class S3ArtifactStore implements ArtifactStore {
      * cannot be read.
      */
     public Optional<OpenObject> openIfExists(String key) {
-        try {
+        return ifExists("Reading", key, () -> {
             var in = s3.getObject(b -> b.bucket(bucket).key(key));
-            return Optional.of(new OpenObject(in, in.response().contentLength()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
-        } catch (SdkException e) {
-            throw new StorageException("Reading s3://" + bucket + "/" + key + " failed: " + reason(e), e);
-        }
+            return new OpenObject(in, in.response().contentLength());
+        });
     }
 
     @Override
@@ -123,6 +126,39 @@ public final class S3ArtifactStore implements ArtifactStore {
         } catch (SdkException e) {
             throw new StorageException("Deleting s3://" + bucket + "/" + key + " failed: " + reason(e), e);
         }
+    }
+
+    @Override
+    public boolean touch(String key) {
+        Optional<StoredObject> current = head(key);
+        if (current.isEmpty()) {
+            return false;
+        }
+        StoredObject o = current.get();
+        // S3 refuses a copy onto itself unless something changes: REPLACE with the same metadata
+        // and type is that "change", and it gives the object a new last-modified time.
+        return ifExists("Refreshing", key, () -> s3.copyObject(b -> {
+            b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
+                    .metadataDirective(MetadataDirective.REPLACE)
+                    .metadata(o.sha256() == null ? Map.of() : Map.of(SHA256_METADATA, o.sha256()));
+            if (o.contentType() != null) {
+                b.contentType(o.contentType());
+            }
+        })).isPresent();
+    }
+
+    /** Every object below {@code prefix}, with size and last-modified time (no user metadata: LIST does not return it). */
+    @Override
+    public java.util.List<StoredObject> list(String prefix) {
+        java.util.List<StoredObject> out = new java.util.ArrayList<>();
+        try {
+            for (var o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+                out.add(new StoredObject(o.key(), o.size(), null, null, o.lastModified()));
+            }
+        } catch (SdkException e) {
+            throw new StorageException("Listing s3://" + bucket + "/" + prefix + " failed: " + reason(e), e);
+        }
+        return out;
     }
 
     static String reason(SdkException e) {

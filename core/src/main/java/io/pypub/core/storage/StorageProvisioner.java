@@ -12,6 +12,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Creates the bucket(s) and tables of a deployment when they are missing (`pypub init`, demo, tests). */
 public final class StorageProvisioner {
+    /** The access table's TTL attribute: usage counters expire (io.pypub.core.access.DownloadQuota). */
+    public static final String ACCESS_TTL_ATTRIBUTE = "ttl";
+
     private final AwsClients aws;
 
     public StorageProvisioner(AwsClients aws) {
@@ -28,7 +31,7 @@ public final class StorageProvisioner {
         }
         done.add(ensureTable(s.versionTable()));
         done.add(ensureTable(s.accessTable()));
-        done.add(ensureTimeToLive(s.accessTable(), "ttl")); // usage counters expire (io.pypub.core.access.DownloadQuota)
+        done.add(ensureTimeToLive(s.accessTable(), ACCESS_TTL_ATTRIBUTE));
         return done;
     }
 
@@ -65,6 +68,22 @@ public final class StorageProvisioner {
         }
     }
 
+    /**
+     * The CreateTable of both tables (same key schema). deploy/aws/pypub.yaml declares the same;
+     * TableSchemaDriftTest fails when the two differ.
+     */
+    public static software.amazon.awssdk.services.dynamodb.model.CreateTableRequest tableDefinition(String table) {
+        return software.amazon.awssdk.services.dynamodb.model.CreateTableRequest.builder().tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName(DynamoVersionTable.PK).attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName(DynamoVersionTable.SK).attributeType(ScalarAttributeType.S).build())
+                .keySchema(
+                        KeySchemaElement.builder().attributeName(DynamoVersionTable.PK).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(DynamoVersionTable.SK).keyType(KeyType.RANGE).build())
+                .build();
+    }
+
     public String ensureTable(String table) {
         try {
             aws.dynamo().describeTable(b -> b.tableName(table));
@@ -73,14 +92,7 @@ public final class StorageProvisioner {
             // create below
         }
         try {
-            aws.dynamo().createTable(b -> b.tableName(table)
-                    .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName(DynamoVersionTable.PK).attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName(DynamoVersionTable.SK).attributeType(ScalarAttributeType.S).build())
-                    .keySchema(
-                            KeySchemaElement.builder().attributeName(DynamoVersionTable.PK).keyType(KeyType.HASH).build(),
-                            KeySchemaElement.builder().attributeName(DynamoVersionTable.SK).keyType(KeyType.RANGE).build()));
+            aws.dynamo().createTable(tableDefinition(table));
             aws.dynamo().waiter().waitUntilTableExists(b -> b.tableName(table));
         } catch (ResourceInUseException e) {
             return "table " + table + ": exists";

@@ -23,26 +23,21 @@ public interface VersionTable {
     /**
      * Records a release, its project entry and the {@code latest} pointer in one transaction.
      *
+     * @param overwrite false: the version must not be recorded yet; true: replace whatever record the
+     *     version has when the transaction runs (tools and tests; publishes use {@link #recordReplacing})
      * @throws ReleaseExistsException if the version is already recorded and {@code overwrite} is false
      */
     RecordOutcome record(Release release, boolean overwrite);
 
     /**
-     * As {@link #record(Release, boolean)}, and gives up {@code lease} in the same transaction; fails
-     * if the lease expired and another publisher took it.
-     */
-    RecordOutcome record(Release release, boolean overwrite, PublishLease lease);
-
-    /**
-     * Takes the upload lease of a version for {@code ttl}.
+     * Records a release in place of exactly {@code expected} (the record an overwrite read before it
+     * uploaded), or, when {@code expected} is null, only if the version is not recorded. Publish,
+     * overwrite and import all record through here.
      *
-     * @param holder who publishes, shown to a competing publisher (e.g. the build URL)
-     * @throws PublishConflictException if another publisher holds an unexpired lease
+     * @throws ReleaseExistsException if {@code expected} is null and the version is recorded (a lost race)
+     * @throws PublishConflictException if the record is no longer {@code expected} (replaced or removed)
      */
-    PublishLease acquireLease(Stage stage, String project, Version version, String holder, java.time.Duration ttl);
-
-    /** Gives a lease back after a failed publish (best effort: an expired lease frees itself). */
-    void releaseLease(PublishLease lease);
+    RecordOutcome recordReplacing(Release release, Release expected);
 
     /** What {@link #record} did to {@code latest}. */
     record RecordOutcome(String latestVersion, boolean latestMoved, boolean pinned, String pinReason) {}
@@ -68,8 +63,16 @@ public interface VersionTable {
     RecordOutcome recordPromotion(Release release, Stage promotedFrom);
 
     /**
-     * Deletes a release record (prune). Refused for the current {@code latest}, pinned or not; the
-     * caller deletes the objects afterwards, once nothing points at them.
+     * As {@link #recordPromotion(Release, Stage)}, conditioned on {@code source} (the record whose objects
+     * the new one references) still being exactly as read and not yanked.
+     *
+     * @throws ReleaseStateException if the source record changed
+     */
+    RecordOutcome recordPromotion(Release release, Release source);
+
+    /**
+     * Deletes a release record (prune). Refused for the current {@code latest}, pinned or not. The
+     * objects stay: the collector deletes them once no record references them (ObjectCollector).
      */
     void deleteRelease(Stage stage, String project, Version version);
 

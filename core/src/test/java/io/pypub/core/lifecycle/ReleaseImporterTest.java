@@ -131,7 +131,7 @@ class ReleaseImporterTest {
                 try (InputStream in = deployment.store().open(f.objectKey())) {
                     assertThat(FileDigest.of(in).sha256()).isEqualTo(f.sha256());
                 }
-                assertThat(f.objectKey()).isEqualTo("legacy/hello-package/" + r.version() + "/" + f.filename());
+                assertThat(f.objectKey()).isEqualTo(deployment.settings().layout().blobKey(f.sha256()));
                 assertThat(f.metadataSha256()).isNotNull(); // static metadata: PEP 658 for sdist and wheel
             }
         }

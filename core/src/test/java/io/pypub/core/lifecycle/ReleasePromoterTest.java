@@ -69,19 +69,20 @@ class ReleasePromoterTest {
         List<ReleaseFile> files = new ArrayList<>();
         for (PackageType type : PackageType.values()) {
             String filename = type == PackageType.SDIST ? "hello_package-" + v + ".tar.gz" : "hello_package-" + v + "-py3-none-any.whl";
-            String key = layout.fileKey(stage, PROJECT, v, filename);
-            FileDigest d = store.put(key, (flavour + " bytes of " + filename).getBytes(StandardCharsets.UTF_8), "application/octet-stream");
+            byte[] bytes = (flavour + " bytes of " + filename).getBytes(StandardCharsets.UTF_8);
+            String key = layout.blobKey(FileDigest.of(bytes).sha256());
+            FileDigest d = store.put(key, bytes, "application/octet-stream");
             String metadataSha = null;
             if (type == PackageType.WHEEL) {
                 byte[] metadata = ("Metadata-Version: 2.1\nName: hello-package\nVersion: " + v + "\n").getBytes(StandardCharsets.UTF_8);
-                metadataSha = store.put(StorageLayout.metadataKey(key), metadata, "text/plain; charset=utf-8").sha256();
+                metadataSha = store.put(layout.blobKey(FileDigest.of(metadata).sha256()), metadata, "text/plain; charset=utf-8").sha256();
             }
             files.add(new ReleaseFile(filename, key, d.sha256(), d.size(), ">=3.9", Instant.parse("2024-05-01T10:00:00Z"),
                     metadataSha, type));
         }
         String docsPrefix = null;
         if (withDocs) {
-            docsPrefix = layout.docsPrefix(stage, PROJECT, v);
+            docsPrefix = layout.newDocsPrefix(stage, PROJECT, v);
             store.put(docsPrefix + "index.html", "<html>docs</html>".getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
             store.put(docsPrefix + "hello_package.html", "<html>module</html>".getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
             store.put(docsPrefix + "search.js", "var x;".getBytes(StandardCharsets.UTF_8), "text/javascript");
@@ -99,18 +100,21 @@ class ReleasePromoterTest {
     }
 
     @Test
-    void copiesTheExactFilesMetadataAndDocsThenRecordsTheReleaseInTheTargetStage() throws Exception {
+    void recordsTheReleaseInTheTargetStageOverTheVeryObjectsOfTheSourceCopyingNothing() throws Exception {
         Release source = published(TEST, "1.2.0", "tested", true);
         RecordingLog log = new RecordingLog();
+        Map<String, String> s3Before = deployment.s3Snapshot();
 
         PromotionResult result = promoter.promote("Hello.Package", "1.2", TEST, PROD, "https://jenkins/job/release/3/", log);
 
         assertThat(result.changed()).isTrue();
         assertThat(result.docsFiles()).isEqualTo(3);
+        // Nothing was written to S3: the target record references the source record's objects.
+        assertThat(deployment.s3Snapshot()).isEqualTo(s3Before);
         Release promoted = deployment.versions().release(PROD, PROJECT, Version.parse("1.2.0")).orElseThrow();
-        assertThat(promoted.files()).extracting(ReleaseFile::objectKey).containsExactly(
-                "team-a/prod/hello-package/1.2.0/hello_package-1.2.0.tar.gz",
-                "team-a/prod/hello-package/1.2.0/hello_package-1.2.0-py3-none-any.whl");
+        assertThat(promoted.files()).extracting(ReleaseFile::objectKey)
+                .containsExactlyElementsOf(source.files().stream().map(ReleaseFile::objectKey).toList())
+                .allSatisfy(k -> assertThat(k).matches("team-a/blobs/sha256/[0-9a-f]{2}/[0-9a-f]{64}"));
         for (int i = 0; i < source.files().size(); i++) {
             ReleaseFile from = source.files().get(i);
             ReleaseFile to = promoted.files().get(i);
@@ -120,13 +124,12 @@ class ReleasePromoterTest {
             assertThat(sha256Of(to.objectKey())).isEqualTo(from.sha256());
             assertThat(store.head(to.objectKey()).map(StoredObject::sha256)).contains(from.sha256());
             if (from.metadataSha256() != null) {
-                assertThat(sha256Of(StorageLayout.metadataKey(to.objectKey()))).isEqualTo(from.metadataSha256());
+                assertThat(sha256Of(StorageLayout.metadataKey(to))).isEqualTo(from.metadataSha256());
             }
         }
-        assertThat(promoted.docsPrefix()).isEqualTo("team-a/docs/prod/hello-package/1.2.0/");
-        assertThat(store.head("team-a/docs/prod/hello-package/1.2.0/search.js").orElseThrow().contentType())
-                .isEqualTo("text/javascript");
-        assertThat(store.head("team-a/docs/prod/hello-package/1.2.0/index.html").orElseThrow().contentType())
+        assertThat(promoted.docsPrefix()).isEqualTo(source.docsPrefix()).startsWith("team-a/docs/test/hello-package/1.2.0/");
+        assertThat(store.head(promoted.docsPrefix() + "search.js").orElseThrow().contentType()).isEqualTo("text/javascript");
+        assertThat(store.head(promoted.docsPrefix() + "index.html").orElseThrow().contentType())
                 .isEqualTo("text/html; charset=utf-8");
         assertThat(promoted.publishedBy()).isEqualTo("https://jenkins/job/release/3/");
         assertThat(promoted.sourceRevision()).isEqualTo("abc123");
@@ -134,7 +137,8 @@ class ReleasePromoterTest {
         assertThat(deployment.versions().promotedFrom(PROD, PROJECT, Version.parse("1.2.0"))).contains(TEST);
         assertThat(deployment.versions().promotedFrom(TEST, PROJECT, Version.parse("1.2.0"))).isEmpty();
         assertThat(deployment.versions().latest(PROD, PROJECT).orElseThrow().version()).isEqualTo("1.2.0");
-        assertThat(log.text()).contains("Copied hello_package-1.2.0.tar.gz").contains("copied 3/3 docs files");
+        assertThat(log.text()).contains("the target record references the same objects");
+        assertThat(result.message()).contains("the same objects (nothing copied)");
         assertThat(audit.last()).containsEntry("operation", "promote").containsEntry("from", "test").containsEntry("to", "prod")
                 .containsEntry("actor", "https://jenkins/job/release/3/").containsEntry("outcome", "ok");
     }
@@ -198,7 +202,7 @@ class ReleasePromoterTest {
     @Test
     void aSourceObjectThatNoLongerMatchesItsRecordIsNotPromoted() {
         Release source = published(TEST, "1.0", "tested", false);
-        // Someone replaced the tested sdist in place: its bytes no longer match what the release recorded.
+        // Someone replaced the tested sdist in place, outside pypub: its bytes no longer match what the release recorded.
         store.put(source.files().get(0).objectKey(), "tampered".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
 
         assertThatThrownBy(() -> promoter.promote(PROJECT, "1.0", TEST, PROD, "alice", new RecordingLog()))

@@ -8,6 +8,7 @@ import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.FileDigest;
+import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.storage.ReleaseExistsException;
 import io.pypub.core.testing.Deployment;
 import io.pypub.core.testing.RecordingLog;
@@ -52,9 +53,9 @@ class PublishPipelineTest {
         assertThat(release.version()).isEqualTo(Version.parse("0.1.0"));
         assertThat(release.files()).extracting(ReleaseFile::filename)
                 .containsExactly("hello_package-0.1.0.tar.gz", "hello_package-0.1.0-py3-none-any.whl");
-        assertThat(release.files()).extracting(ReleaseFile::objectKey)
-                .containsExactly("dev/hello-package/0.1.0/hello_package-0.1.0.tar.gz",
-                        "dev/hello-package/0.1.0/hello_package-0.1.0-py3-none-any.whl");
+        // Content-addressed keys: blobs/sha256/{first two hex digits}/{sha256}.
+        assertThat(release.files()).allSatisfy(f ->
+                assertThat(f.objectKey()).isEqualTo("blobs/sha256/" + f.sha256().substring(0, 2) + "/" + f.sha256()));
 
         // What DynamoDB says matches, byte for byte, what S3 holds.
         Release recorded = deployment.versions().release(DEV, "hello-package", Version.parse("0.1.0")).orElseThrow();
@@ -67,7 +68,9 @@ class PublishPipelineTest {
             assertThat(f.requiresPython()).isEqualTo(">=3.9");
         }
         ReleaseFile wheel = recorded.files().stream().filter(f -> f.packageType() == PackageType.WHEEL).findFirst().orElseThrow();
-        try (InputStream in = deployment.store().open(wheel.objectKey() + ".metadata")) {
+        assertThat(StorageLayout.metadataKey(wheel)).isEqualTo("blobs/sha256/" + wheel.metadataSha256().substring(0, 2) + "/"
+                + wheel.metadataSha256());
+        try (InputStream in = deployment.store().open(StorageLayout.metadataKey(wheel))) {
             byte[] metadata = in.readAllBytes();
             assertThat(new String(metadata)).contains("Name: hello-package").contains("Version: 0.1.0");
             assertThat(FileDigest.sha256Hex(metadata)).isEqualTo(wheel.metadataSha256());
@@ -76,7 +79,7 @@ class PublishPipelineTest {
 
         assertThat(deployment.versions().latest(DEV, "hello-package").orElseThrow().version()).isEqualTo("0.1.0");
         assertThat(deployment.versions().latest(DEV, "hello-package").orElseThrow().objectKey())
-                .isEqualTo("dev/hello-package/0.1.0/hello_package-0.1.0.tar.gz");
+                .isEqualTo(release.files().get(0).objectKey());
         assertThat(deployment.versions().projects(DEV)).singleElement()
                 .satisfies(p -> assertThat(p.latestVersion()).isEqualTo("0.1.0"));
         assertThat(log.text()).contains("latest of hello-package in 'dev' is now 0.1.0");

@@ -63,7 +63,9 @@ class ReleasePrunerTest {
         FileDigest w = d.store().put(wheelKey, ("wheel " + v).getBytes(StandardCharsets.UTF_8), "application/octet-stream");
         FileDigest m = d.store().put(wheelKey + ".metadata", ("Name: hello-package\nVersion: " + v + "\n").getBytes(StandardCharsets.UTF_8),
                 "text/plain; charset=utf-8");
-        String docs = layout.docsPrefix(DEV, PROJECT, v);
+        // The legacy layout (per-release keys), as a table from before content addressing has it: prune and
+        // the collector handle both.
+        String docs = layout.legacyDocsPrefix(DEV, PROJECT, v);
         d.store().put(docs + "index.html", "<html></html>".getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
         d.versions().record(new Release(DEV, PROJECT, "hello-package", v, List.of(
                 new ReleaseFile(sdist, sdistKey, s.sha256(), s.size(), ">=3.9", publishedAt, null, PackageType.SDIST),
@@ -92,13 +94,26 @@ class ReleasePrunerTest {
         assertThat(remaining()).hasSize(32).contains("1.0.10", "1.0.20").doesNotContain("1.0.9", "1.0.19");
         assertThat(pruned).allSatisfy(p -> assertThat(p.objects()).isEqualTo(4)); // sdist, wheel, .metadata, docs page
 
+        // Prune removed records only: a page cached before it may still link the files, so they stay...
+        assertThat(d.s3Snapshot().keySet()).contains("dev/hello-package/1.0.9/hello_package-1.0.9.tar.gz",
+                "docs/dev/hello-package/1.0.19/index.html");
+        // ...until the collector finds them unreferenced and older than its grace period.
+        var gc = ObjectCollector.on(d.clients());
+        assertThat(gc.sweep(Duration.ofHours(1), false, List.of(), "test", PublishLog.SILENT).collected()).isEmpty();
+        var swept = gc.sweep(Duration.ZERO, false, List.of(), "test", PublishLog.SILENT);
+        assertThat(swept.collected()).hasSize(18 * 4);
+
         // The objects of pruned releases are gone; those of kept ones are all there.
         var keys = d.s3Snapshot().keySet();
         assertThat(keys).noneMatch(k -> k.contains("/1.0.9/") || k.contains("/1.0.19/"));
         assertThat(keys).contains("dev/hello-package/1.0.10/hello_package-1.0.10.tar.gz",
                 "dev/hello-package/1.0.20/hello_package-1.0.20-py3-none-any.whl.metadata",
                 "docs/dev/hello-package/1.0.21/index.html",
-                "prod/hello-package/1.0.20/hello_package-1.0.20.tar.gz");
+                "dev/hello-package/1.0.20/hello_package-1.0.20.tar.gz");
+        // Promotion copied nothing: prod's record references dev's objects.
+        assertThat(d.versions().release(PROD, PROJECT, Version.parse("1.0.20")).orElseThrow().files().get(0).objectKey())
+                .isEqualTo("dev/hello-package/1.0.20/hello_package-1.0.20.tar.gz");
+        assertThat(keys).noneMatch(k -> k.startsWith("prod/"));
         assertThat(d.versions().latest(DEV, PROJECT).orElseThrow().version()).isEqualTo("1.0.10");
 
         // A second prune finds nothing more to do.

@@ -140,7 +140,14 @@ public final class TestEnvironment {
         String id = "t" + ProcessHandle.current().pid() + "-" + n;
         AwsSettings settings = aws.settings("pypub-" + id, "", "versions-" + id, "access-" + id);
         AwsClients clients = aws.clients(settings);
-        new StorageProvisioner(clients).ensureAll();
+        // Buckets as `pypub init` makes them; tables exactly as the CloudFormation template defines them.
+        StorageProvisioner provisioner = new StorageProvisioner(clients);
+        provisioner.ensureBucket(settings.bucket());
+        if (!settings.effectiveDocsBucket().equals(settings.bucket())) {
+            provisioner.ensureBucket(settings.effectiveDocsBucket());
+        }
+        TemplateTables.create(clients.dynamo(), TemplateTables.VERSION_TABLE, settings.versionTable());
+        TemplateTables.create(clients.dynamo(), TemplateTables.ACCESS_TABLE, settings.accessTable());
         return new Deployment(settings, clients);
     }
 }

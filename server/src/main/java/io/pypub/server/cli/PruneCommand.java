@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 /** Deletes old releases of a stage, sparing latest, pinned and promoted ones. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
-        description = "Delete old releases of a stage (records first, then their objects). Never touches a project's "
-                + "latest (pinned or not) or a promoted release.")
+        description = "Delete the records of old releases of a stage. Never touches a project's latest (pinned or not) or a "
+                + "promoted release. Their objects stay until `pypub gc` finds nothing references them.")
 final class PruneCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws;

@@ -21,8 +21,8 @@ import picocli.CommandLine.Command;
         description = "Publish Python packages to S3 + DynamoDB and serve them to pip, uv and poetry.",
         subcommands = {PublishCommand.class, ServeCommand.class, InitCommand.class, DemoCommand.class,
             RollbackCommand.class, UnpinCommand.class, YankCommand.class, UnyankCommand.class, PromoteCommand.class,
-            ImportCommand.class, PruneCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class,
-            ConfigCommand.class, NamesCommand.class})
+            ImportCommand.class, PruneCommand.class, GcCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class,
+            UsersCommand.class, AuditCommand.class, ConfigCommand.class, NamesCommand.class})
 public final class PypubCli {
     private final Map<String, String> env;
 

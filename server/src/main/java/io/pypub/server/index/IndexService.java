@@ -217,9 +217,9 @@ public final class IndexService implements AutoCloseable {
             if (f.metadataSha256() == null) {
                 return notFound();
             }
-            return serveObject(store, StorageLayout.metadataKey(f.objectKey()), "text/plain; charset=utf-8", -1, null, request);
+            return serveObject(store, StorageLayout.metadataKey(f), "text/plain; charset=utf-8", -1, null, request);
         }
-        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), null, request);
+        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), f.filename(), request);
     }
 
     /**

@@ -62,30 +62,36 @@ class FullPublishTest {
                     .publishedBy("https://jenkins.example.com/job/acme/42/")
                     .build(), log);
 
-            // S3: the storage contract's keys, each with its real content type.
-            Map<String, String> types = new TreeMap<>();
-            for (String key : d.s3Snapshot().keySet()) {
-                if (key.contains("acme-utils")) {
-                    types.put(key, d.clients().s3().headObject(b -> b.bucket(d.settings().bucket()).key(key)).contentType());
-                }
-            }
-            assertThat(types).containsEntry("dev/acme-utils/1.0.0/acme_utils-1.0.0.tar.gz", "application/octet-stream")
-                    .containsEntry("dev/acme-utils/1.0.0/acme_utils-1.0.0-py3-none-any.whl", "application/octet-stream")
-                    .containsEntry("dev/acme-utils/1.0.0/acme_utils-1.0.0-py3-none-any.whl.metadata", "text/plain; charset=utf-8")
-                    .containsEntry("docs/dev/acme-utils/1.0.0/index.html", "text/html; charset=utf-8")
-                    .containsEntry("docs/dev/acme-utils/1.0.0/acme_text.html", "text/html; charset=utf-8")
-                    .containsEntry("docs/dev/acme-utils/1.0.0/acme_math.html", "text/html; charset=utf-8")
-                    .containsEntry("docs/dev/acme-utils/1.0.0/search.js", "text/javascript; charset=utf-8");
-
             // DynamoDB: the release, with hashes that match the stored bytes.
             Release recorded = d.versions().release(DEV, "acme-utils", Version.parse("1.0.0")).orElseThrow();
-            assertThat(recorded.docsPrefix()).isEqualTo("docs/dev/acme-utils/1.0.0/");
+            assertThat(recorded.docsPrefix()).matches("docs/dev/acme-utils/1\\.0\\.0/[0-9a-f]{16}/");
             assertThat(recorded.files()).hasSize(2);
             for (ReleaseFile f : recorded.files()) {
                 try (InputStream in = d.store().open(f.objectKey())) {
                     assertThat(FileDigest.of(in).sha256()).isEqualTo(f.sha256());
                 }
             }
+            ReleaseFile sdist = recorded.files().get(0);
+            ReleaseFile wheel = recorded.files().get(1);
+            assertThat(sdist.filename()).isEqualTo("acme_utils-1.0.0.tar.gz");
+            assertThat(wheel.filename()).isEqualTo("acme_utils-1.0.0-py3-none-any.whl");
+
+            // S3: the storage contract's keys (content-addressed files and metadata, docs under a per-publish
+            // prefix), each with its real content type, and nothing else.
+            Map<String, String> types = new TreeMap<>();
+            for (String key : d.s3Snapshot().keySet()) {
+                types.put(key, d.clients().s3().headObject(b -> b.bucket(d.settings().bucket()).key(key)).contentType());
+            }
+            String docs = recorded.docsPrefix();
+            assertThat(types).containsEntry("blobs/sha256/" + sdist.sha256().substring(0, 2) + "/" + sdist.sha256(), "application/octet-stream")
+                    .containsEntry("blobs/sha256/" + wheel.sha256().substring(0, 2) + "/" + wheel.sha256(), "application/octet-stream")
+                    .containsEntry("blobs/sha256/" + wheel.metadataSha256().substring(0, 2) + "/" + wheel.metadataSha256(),
+                            "text/plain; charset=utf-8")
+                    .containsEntry(docs + "index.html", "text/html; charset=utf-8")
+                    .containsEntry(docs + "acme_text.html", "text/html; charset=utf-8")
+                    .containsEntry(docs + "acme_math.html", "text/html; charset=utf-8")
+                    .containsEntry(docs + "search.js", "text/javascript; charset=utf-8");
+            assertThat(types.keySet()).allMatch(k -> k.startsWith("blobs/sha256/") || k.startsWith("docs/dev/"));
 
             // Slack: exactly one well-formed success message, with links to the index and the docs.
             FakeSlack.Received message = slack.take();

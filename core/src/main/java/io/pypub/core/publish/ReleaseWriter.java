@@ -1,0 +1,132 @@
+package io.pypub.core.publish;
+
+import io.pypub.core.docs.DocsUploader;
+import io.pypub.core.inspect.InspectedDistribution;
+import io.pypub.core.release.Release;
+import io.pypub.core.release.ReleaseFile;
+import io.pypub.core.release.Stage;
+import io.pypub.core.storage.ArtifactStore;
+import io.pypub.core.storage.FileDigest;
+import io.pypub.core.storage.StorageException;
+import io.pypub.core.storage.StorageLayout;
+import io.pypub.core.storage.StoredObject;
+import io.pypub.core.storage.VersionTable;
+import io.pypub.core.version.Version;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one write path of a release, shared by publish, import (and an upload API): upload new,
+ * immutable, content-addressed objects, then point the record at them in one conditional
+ * transaction. Nothing is ever written to a key that a record references with other bytes (other
+ * bytes have another key), so a crash at any moment leaves at most unreferenced objects, which
+ * the collector removes; and the loser of a race fails at the record step having changed nothing
+ * anyone can see.
+ *
+ * <p>Use one writer per release write: it remembers the local bytes of what it uploaded, so that
+ * after recording it can check every referenced object is still there and put back one that a
+ * collector removed in the instant between its last check and the upload (see docs/ARCHITECTURE.md).
+ */
+public final class ReleaseWriter {
+    static final String DIST_CONTENT_TYPE = "application/octet-stream";
+    static final String METADATA_CONTENT_TYPE = "text/plain; charset=utf-8";
+
+    private final ArtifactStore store;
+    private final ArtifactStore docsStore;
+    private final VersionTable versions;
+    private final StorageLayout layout;
+    /** Object key -> how to put its bytes again. */
+    private final Map<String, Runnable> uploaded = new LinkedHashMap<>();
+
+    public ReleaseWriter(ArtifactStore store, ArtifactStore docsStore, VersionTable versions, StorageLayout layout) {
+        this.store = store;
+        this.docsStore = docsStore;
+        this.versions = versions;
+        this.layout = layout;
+    }
+
+    /**
+     * Uploads one distribution (and its PEP 658 metadata, when it has static metadata) to its
+     * content-addressed keys and verifies what landed. Uploading bytes that are already there is
+     * harmless (same key, same bytes) and refreshes the object's time, which keeps the collector off it.
+     */
+    public ReleaseFile upload(InspectedDistribution d, Instant uploadTime, PublishLog log) {
+        try {
+            return uploadOnce(d, uploadTime, log);
+        } catch (StorageException e) {
+            throw new StorageException("Uploading " + d.filename().filename() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ReleaseFile uploadOnce(InspectedDistribution d, Instant uploadTime, PublishLog log) {
+        String metadataSha = null;
+        if (d.servesMetadata()) {
+            byte[] raw = d.metadata().raw();
+            String metadataKey = layout.blobKey(FileDigest.of(raw).sha256());
+            Runnable putMetadata = () -> store.put(metadataKey, raw, METADATA_CONTENT_TYPE);
+            metadataSha = store.put(metadataKey, raw, METADATA_CONTENT_TYPE).sha256();
+            uploaded.put(metadataKey, putMetadata);
+        }
+        FileDigest local = FileDigest.of(d.file());
+        String key = layout.blobKey(local.sha256());
+        FileDigest landed = store.put(key, d.file(), DIST_CONTENT_TYPE);
+        if (!landed.sha256().equals(local.sha256())) {
+            throw new UncheckedIOException(new IOException(d.file() + " changed while it was uploaded; nothing was recorded. Run again."));
+        }
+        Path file = d.file();
+        uploaded.put(key, () -> store.put(key, file, DIST_CONTENT_TYPE));
+        log.info("Uploaded " + d.filename().filename() + " (" + landed.size() + " bytes, sha256 " + landed.sha256() + ")");
+        return new ReleaseFile(d.filename().filename(), key, landed.sha256(), landed.size(), d.metadata().requiresPython(),
+                uploadTime, metadataSha, d.filename().type());
+    }
+
+    /** Uploads a docs folder below a prefix no other publish uses; returns the prefix to record. */
+    public String uploadDocs(Path docsDir, Stage stage, String project, Version version, PublishLog log) {
+        return new DocsUploader(docsStore, layout).uploadTo(docsDir, layout.newDocsPrefix(stage, project, version), log).prefix();
+    }
+
+    /**
+     * Records {@code release} in place of exactly {@code expected} (null: the version must be absent),
+     * then checks that every object the record references is there (putting back what this writer
+     * uploaded if a collector removed it meanwhile).
+     */
+    public VersionTable.RecordOutcome record(Release release, Release expected, PublishLog log) {
+        log.info("Recording " + release.project() + " " + release.version() + " in stage '" + release.stage() + "'"
+                + (expected == null ? "" : " in place of the release published " + expected.publishedAt()) + " ...");
+        VersionTable.RecordOutcome outcome = versions.recordReplacing(release, expected);
+        log.info("Recorded " + release.displayName() + " " + release.version() + " in stage '" + release.stage() + "'.");
+        checkReferencedObjects(release, log);
+        return outcome;
+    }
+
+    private void checkReferencedObjects(Release release, PublishLog log) {
+        List<String> keys = new ArrayList<>();
+        for (ReleaseFile f : release.files()) {
+            keys.add(f.objectKey());
+            String metadata = StorageLayout.metadataKey(f);
+            if (metadata != null) {
+                keys.add(metadata);
+            }
+        }
+        for (String key : keys) {
+            Optional<StoredObject> there = store.head(key);
+            if (there.isPresent()) {
+                continue;
+            }
+            Runnable again = uploaded.get(key);
+            if (again == null) {
+                throw new StorageException("The release is recorded but s3 object " + key + " is missing; restore it from a "
+                        + "backup of the bucket or overwrite the release.");
+            }
+            log.warn("Object " + key + " was removed by a collector right after it was uploaded; putting it back.");
+            again.run();
+        }
+    }
+}
