@@ -93,7 +93,9 @@ final class IndexBenchmark {
             Version last = Version.parse("1.0." + (RELEASES - 1));
             String downloadKey = settings.layout().fileKey(STAGE, PROJECT, last, sdistName(last));
             List<Target> targets = List.of(new Target("simple page", "/dev/simple/" + PROJECT + "/"),
-                    new Target("100 KB download", "/dev/files/" + PROJECT + "/" + last + "/" + sdistName(last)));
+                    new Target("100 KB download", "/dev/files/" + PROJECT + "/" + last + "/" + sdistName(last)),
+                    // Issue 16: the project page for people, measured in the same run as the simple page it must not slow.
+                    new Target("project page", "/dev/-/project/" + PROJECT + "/"));
 
             int serverPort = Tools.freePort();
             Path auditLog = out.resolve("logs/index-audit.log");

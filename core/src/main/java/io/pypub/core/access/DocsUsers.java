@@ -103,6 +103,11 @@ public final class DocsUsers {
         return Optional.ofNullable(login.user());
     }
 
+    /** The stored user, through the record cache (a signed-in session is re-checked against it on every request). */
+    public Optional<DocsUser> current(String name) {
+        return isPlausibleName(name) ? lookup(name) : Optional.empty();
+    }
+
     /** How a login check ended. */
     public enum Outcome {
         /** Name and password are right. */

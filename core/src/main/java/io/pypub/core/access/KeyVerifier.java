@@ -167,6 +167,15 @@ public final class KeyVerifier {
         return diff == 0;
     }
 
+    /**
+     * The stored key of an id this index issued a session for, through the same cache as
+     * {@link #verify}: a revoked, rotated or expired key is seen within the cache interval.
+     */
+    public Optional<ApiKey> current(String keyId) {
+        Optional<ApiKey> key = lookup(keyId, true);
+        return key == null ? Optional.empty() : key;
+    }
+
     /** How many times the table was read (for metrics and tests). */
     public long reads() {
         return reads.get();

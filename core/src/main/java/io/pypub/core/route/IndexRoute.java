@@ -19,7 +19,13 @@ import java.util.List;
  *   Health              /healthz                                          nothing    healthz
  *   Ready               /readyz                                           nothing    readyz
  *   Metrics             /metrics                                          nothing    metrics
- *   StagePage           /{stage}/                                         key        stage_page
+ *   SignIn              /-/signin                                         (checks what it is sent)  sign_in
+ *   SignOut             /-/signout                                        (clears the session)      sign_out
+ *   StagePage           /{stage}/                                         page       stage_page
+ *   ProjectPage         /{stage}/-/project/{project}/                     page       project_page
+ *   VersionPage         /{stage}/-/project/{project}/{version}/           page       version_page
+ *   JsonProject         /{stage}/pypi/{project}/json                      key        json_project
+ *   JsonRelease         /{stage}/pypi/{project}/{version}/json            key        json_release
  *   SimpleIndex         /{stage}/simple/                                  key        simple_index
  *   SimpleProject       /{stage}/simple/{project}/                        key        simple_project
  *   File                /{stage}/files/{project}/{version}/{filename}     key, counted  file
@@ -35,6 +41,12 @@ import java.util.List;
  * {@code /{stage}/simple/{name}/} with the slash, so that is the project page, while without the
  * slash a {@code latest} or PEP 440 version is the direct download of a project named {@code simple}
  * and anything else is the project page (redirected to its slash form).
+ *
+ * <p>Pages for people live under the segment {@code -}, which can be neither a stage nor a project
+ * (PEP 503 names start and end with a letter or digit), so {@code /{stage}/-/...} never shadows a
+ * direct download or docs, whatever projects are called; sign-in is {@code /-/signin} (no stage).
+ * The JSON API is {@code /{stage}/pypi/{project}/json} (four segments, ending in {@code json}) and
+ * {@code /{stage}/pypi/{project}/{version}/json} (five), shapes no other route has.
  */
 public sealed interface IndexRoute {
 
@@ -48,8 +60,12 @@ public sealed interface IndexRoute {
         DOWNLOAD,
         /** PEP 658 metadata: an API key; resolvers read it before downloading, so it is not counted. */
         METADATA,
-        /** pdoc HTML: a docs login. */
-        DOCS
+        /** pdoc HTML: a docs login, or a signed-in person (a key's session for the key's stages, a docs user's). */
+        DOCS,
+        /** Pages for people: a key, or a signed-in person (a key's or a docs user's session). */
+        PAGE,
+        /** The sign-in form and sign-out: no credentials needed to reach them; a sign-in checks the ones it is sent. */
+        SIGN_IN
     }
 
     Access access();
@@ -103,8 +119,20 @@ public sealed interface IndexRoute {
         public String path() { return "/metrics"; }
     }
 
+    record SignIn() implements IndexRoute {
+        public Access access() { return Access.SIGN_IN; }
+        public String metricName() { return "sign_in"; }
+        public String path() { return "/-/signin"; }
+    }
+
+    record SignOut() implements IndexRoute {
+        public Access access() { return Access.SIGN_IN; }
+        public String metricName() { return "sign_out"; }
+        public String path() { return "/-/signout"; }
+    }
+
     record StagePage(Stage stage) implements IndexRoute {
-        public Access access() { return Access.KEY; }
+        public Access access() { return Access.PAGE; }
         public String metricName() { return "stage_page"; }
         public String path() { return "/" + stage + "/"; }
     }
@@ -192,6 +220,51 @@ public sealed interface IndexRoute {
         public String metricName() { return "upstream_metadata"; }
         public String path() { return new UpstreamFile(stage, project, file).path() + ".metadata"; }
     }
+    /** The page of a project for people (summary, README, versions, install lines). */
+    record ProjectPage(Stage stage, String project) implements IndexRoute {
+        public ProjectPage {
+            project = normalized(project);
+        }
+        public Access access() { return Access.PAGE; }
+        public String metricName() { return "project_page"; }
+        public String path() { return "/" + stage + "/-/project/" + project + "/"; }
+    }
+
+    /** The page of one release for people (files, hashes, promotion). */
+    record VersionPage(Stage stage, String project, String version) implements IndexRoute {
+        public VersionPage {
+            project = normalized(project);
+            if (!Version.isValid(version)) {
+                throw new IllegalArgumentException("not a version: " + ProjectName.printable(version));
+            }
+        }
+        public Access access() { return Access.PAGE; }
+        public String metricName() { return "version_page"; }
+        public String path() { return "/" + stage + "/-/project/" + project + "/" + version + "/"; }
+    }
+
+    /** PyPI's JSON API for a project (all releases). */
+    record JsonProject(Stage stage, String project) implements IndexRoute {
+        public JsonProject {
+            project = normalized(project);
+        }
+        public Access access() { return Access.KEY; }
+        public String metricName() { return "json_project"; }
+        public String path() { return "/" + stage + "/pypi/" + project + "/json"; }
+    }
+
+    /** PyPI's JSON API for one release. */
+    record JsonRelease(Stage stage, String project, String version) implements IndexRoute {
+        public JsonRelease {
+            project = normalized(project);
+            if (!Version.isValid(version)) {
+                throw new IllegalArgumentException("not a version: " + ProjectName.printable(version));
+            }
+        }
+        public Access access() { return Access.KEY; }
+        public String metricName() { return "json_release"; }
+        public String path() { return "/" + stage + "/pypi/" + project + "/" + version + "/json"; }
+    }
 
     /** Anything else: a key is still needed (no probing without one), then it is a 404. */
     record Unknown(Stage stage, String path) implements IndexRoute {
@@ -212,6 +285,13 @@ public sealed interface IndexRoute {
                 case "healthz": return new Health();
                 case "readyz": return new Ready();
                 case "metrics": return new Metrics();
+                default: break;
+            }
+        }
+        if (s.size() == 2 && s.get(0).equals("-")) {
+            switch (s.get(1)) {
+                case "signin": return new SignIn();
+                case "signout": return new SignOut();
                 default: break;
             }
         }
@@ -248,6 +328,18 @@ public sealed interface IndexRoute {
                 return new UpstreamMetadata(stage, s.get(2), file.substring(0, file.length() - ".metadata".length()));
             }
             return new UpstreamFile(stage, s.get(2), file);
+        }
+        if ((n == 4 || n == 5) && second.equals("-") && s.get(2).equals("project") && ProjectName.isValid(s.get(3))) {
+            if (n == 4) {
+                return new ProjectPage(stage, s.get(3));
+            }
+            return Version.isValid(s.get(4)) ? new VersionPage(stage, s.get(3), s.get(4)) : new Unknown(stage, path);
+        }
+        if ((n == 4 || n == 5) && second.equals("pypi") && s.get(n - 1).equals("json") && ProjectName.isValid(s.get(2))) {
+            if (n == 4) {
+                return new JsonProject(stage, s.get(2));
+            }
+            return Version.isValid(s.get(3)) ? new JsonRelease(stage, s.get(2), s.get(3)) : new Unknown(stage, path);
         }
         if (n >= 4 && second.equals("docs") && ProjectName.isValid(s.get(2)) && isDirectVersion(s.get(3))) {
             return new Docs(stage, s.get(2), s.get(3), s.subList(4, n));

@@ -100,7 +100,7 @@ public final class DynamoVersionTable implements VersionTable {
     public List<ProjectEntry> projects(Stage stage) {
         List<ProjectEntry> out = new ArrayList<>();
         for (var item : query(stage.name(), null)) {
-            out.add(new ProjectEntry(s(item, SK), s(item, "name"), s(item, "latest"), instant(item, "updated")));
+            out.add(new ProjectEntry(s(item, SK), s(item, "name"), s(item, "latest"), instant(item, "updated"), s(item, "summary")));
         }
         out.sort(Comparator.comparing(ProjectEntry::name));
         return out;
@@ -917,6 +917,7 @@ public final class DynamoVersionTable implements VersionTable {
         item.put(SK, AttributeValue.fromS(r.project()));
         item.put("name", AttributeValue.fromS(r.displayName()));
         putIfPresent(item, "latest", latestVersion);
+        putIfPresent(item, "summary", r.summary()); // the stage page lists and searches projects from the registry alone
         item.put("updated", AttributeValue.fromS(Instant.now().toString()));
         return item;
     }

@@ -118,7 +118,11 @@ class IndexRouteTest {
                 new IndexRoute.Docs(DEV, project, "latest", List.of()),
                 new IndexRoute.Docs(DEV, project, "1.0", List.of(project, "index.html")),
                 new IndexRoute.UpstreamFile(DEV, project, project + "-1.0-py3-none-any.whl"),
-                new IndexRoute.UpstreamMetadata(DEV, project, project + "-1.0-py3-none-any.whl"));
+                new IndexRoute.UpstreamMetadata(DEV, project, project + "-1.0-py3-none-any.whl"),
+                new IndexRoute.ProjectPage(DEV, project),
+                new IndexRoute.VersionPage(DEV, project, "1.0"),
+                new IndexRoute.JsonProject(DEV, project),
+                new IndexRoute.JsonRelease(DEV, project, "2.0rc1"));
         for (IndexRoute route : routes) {
             assertThat(parse(route.path())).as(route.path()).isEqualTo(route);
         }
@@ -128,5 +132,41 @@ class IndexRouteTest {
     void linksFromTheStagePageAreRelativeToIt() {
         assertThat(new IndexRoute.SimpleProject(DEV, "Hello_Package").pathFromStage()).isEqualTo("simple/hello-package/");
         assertThat(new IndexRoute.File(DEV, "p", "1.0", "p-1.0.tar.gz").pathFromStage()).isEqualTo("files/p/1.0/p-1.0.tar.gz");
+    }
+
+    @Test
+    void pagesForPeopleLiveUnderADashThatNoProjectOrStageCanBe() {
+        assertThat(parse("/-/signin")).isEqualTo(new IndexRoute.SignIn());
+        assertThat(parse("/-/signin").access()).isEqualTo(Access.SIGN_IN);
+        assertThat(parse("/-/signout")).isEqualTo(new IndexRoute.SignOut());
+        assertThat(parse("/dev/-/project/Hello_Package/")).isEqualTo(new IndexRoute.ProjectPage(DEV, "hello-package"));
+        assertThat(parse("/dev/-/project/p/1.0/")).isEqualTo(new IndexRoute.VersionPage(DEV, "p", "1.0"));
+        assertThat(parse("/dev/-/project/p/").access()).isEqualTo(Access.PAGE);
+        assertThat(parse("/dev/").access()).isEqualTo(Access.PAGE);
+        assertThat(parse("/dev/-/project/p/not-a-version/")).isInstanceOf(IndexRoute.Unknown.class);
+        assertThat(parse("/dev/-/signin")).isInstanceOf(IndexRoute.Unknown.class); // three segments: never a project page
+        assertThat(parse("/dev/-/signin").access()).isEqualTo(Access.KEY);
+        assertThat(parse("/-/other")).isInstanceOf(IndexRoute.Unknown.class);
+    }
+
+    @Test
+    void theJsonApiHasShapesNoOtherRouteHas() {
+        assertThat(parse("/dev/pypi/Hello_Package/json")).isEqualTo(new IndexRoute.JsonProject(DEV, "hello-package"));
+        assertThat(parse("/dev/pypi/p/1.0/json")).isEqualTo(new IndexRoute.JsonRelease(DEV, "p", "1.0"));
+        assertThat(parse("/dev/pypi/p/json").access()).isEqualTo(Access.KEY);
+        assertThat(parse("/dev/pypi/p/bad!/json")).isInstanceOf(IndexRoute.Unknown.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"project", "pypi", "json", "signin", "signout"})
+    void theNewRouteWordsAsProjectsKeepTheirRoutesAndCredentials(String project) {
+        // Three segments stay a direct download (counted, a key), docs stay docs, whatever the new words are.
+        assertThat(parse("/dev/" + project + "/latest")).isEqualTo(new IndexRoute.Direct(DEV, project, "latest"));
+        assertThat(parse("/dev/" + project + "/1.0").access()).isEqualTo(Access.DOWNLOAD);
+        assertThat(parse("/dev/docs/" + project + "/latest/")).isEqualTo(new IndexRoute.Docs(DEV, project, "latest", List.of()));
+        assertThat(parse("/dev/simple/" + project + "/")).isEqualTo(new IndexRoute.SimpleProject(DEV, project));
+        assertThat(parse("/dev/files/" + project + "/1.0/" + project + "-1.0.tar.gz").access()).isEqualTo(Access.DOWNLOAD);
+        assertThat(parse("/dev/pypi/" + project + "/json")).isEqualTo(new IndexRoute.JsonProject(DEV, project));
+        assertThat(parse("/dev/-/project/" + project + "/")).isEqualTo(new IndexRoute.ProjectPage(DEV, project));
     }
 }

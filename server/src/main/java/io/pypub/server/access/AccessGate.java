@@ -47,9 +47,18 @@ public final class AccessGate implements AutoCloseable {
     private final FailedAuthThrottle failures;
     /** Failed attempts per presented key id (unknown ids too, so the answer does not tell whether an id exists). */
     private final FailedAuthThrottle keyFailures;
+    /** Signed sign-in sessions (cookies), or null when access control is off. */
+    private final SessionTokens sessions;
 
     AccessGate(boolean enabled, KeyVerifier keys, DocsUsers users, RateLimiter rates, DownloadQuota quota,
             FailedAuthThrottle failures, FailedAuthThrottle keyFailures) {
+        this(enabled, keys, users, rates, quota, failures, keyFailures,
+                enabled ? SessionTokens.fromEnvironment(System.getenv()) : null);
+    }
+
+    AccessGate(boolean enabled, KeyVerifier keys, DocsUsers users, RateLimiter rates, DownloadQuota quota,
+            FailedAuthThrottle failures, FailedAuthThrottle keyFailures, SessionTokens sessions) {
+        this.sessions = sessions;
         this.enabled = enabled;
         this.keys = keys;
         this.users = users;
@@ -85,6 +94,11 @@ public final class AccessGate implements AutoCloseable {
         return enabled;
     }
 
+    /** The session tokens of sign-in, or null when access control is off. */
+    public SessionTokens sessions() {
+        return sessions;
+    }
+
     /** Writes the download counts still being added up. */
     @Override
     public void close() {
@@ -97,9 +111,20 @@ public final class AccessGate implements AutoCloseable {
         if (!enabled || target.access() == IndexRoute.Access.OPEN) {
             return Admission.anonymous();
         }
+        if (target.access() == IndexRoute.Access.SIGN_IN) {
+            return target instanceof IndexRoute.SignIn && request.method().equalsIgnoreCase("POST")
+                    ? signIn(request, target, clientAddress) : Admission.anonymous();
+        }
         Credentials credentials = Credentials.from(request);
         if (credentials instanceof Credentials.Malformed m) {
             return Admission.denied(Denials.badRequest(m.reason()), null, m.reason());
+        }
+        boolean forPeople = target.access() == IndexRoute.Access.PAGE || target.access() == IndexRoute.Access.DOCS;
+        if (credentials instanceof Credentials.None && forPeople && SignInForm.isBrowser(request)) {
+            return Admission.denied(Denials.signIn(request.path()), null, "not signed in");
+        }
+        if (credentials instanceof Credentials.Session session) {
+            return admitSession(session, target, request);
         }
         // Not a refusal by itself: an address over the limit only loses the costly checks (reads of
         // unknown key ids, password hashes); its valid keys and verified logins still get through.
@@ -107,6 +132,70 @@ public final class AccessGate implements AutoCloseable {
         return target.access() == IndexRoute.Access.DOCS
                 ? admitDocsUser(credentials, target, clientAddress, blocked)
                 : admitKey(credentials, target, clientAddress, blocked);
+    }
+
+    /**
+     * The sign-in form's POST: the same checks (and failure throttles) as a key or a docs login on
+     * any other request, after the form's origin is checked (the one state-changing form: SameSite
+     * cookies and this check keep other sites from posting it).
+     */
+    private Admission signIn(IndexRequest request, IndexRoute target, String clientAddress) {
+        if (!SignInForm.sameOrigin(request)) {
+            return Admission.denied(Denials.forbidden("the sign-in form must be sent from this index's own page"), null,
+                    "sign-in from another origin");
+        }
+        SignInForm form = SignInForm.parse(request.body());
+        if (form.secret().isEmpty()) {
+            return Admission.denied(Denials.unauthorized("enter an API key, or a user name and password", Denials.PACKAGES_REALM),
+                    null, "empty sign-in");
+        }
+        long blocked = failures.retryAfterSeconds(clientAddress);
+        if (form.user().isEmpty() || form.user().equals("__token__")) {
+            return admitKey(new Credentials.Key(form.secret(), Credentials.Source.BASIC), target, clientAddress, blocked);
+        }
+        return admitDocsUser(new Credentials.Basic(form.user(), form.secret()), target, clientAddress, blocked);
+    }
+
+    /**
+     * A signed-in person: the token must be this index's and unexpired, and its key or user is re-read
+     * through the record cache on every request, so revocation, expiry, rotation and password changes
+     * end the session within the cache interval. A key's session reads what the key may read, plus the
+     * docs of those stages; a docs user's session reads pages and docs of the user's stages, never files.
+     */
+    private Admission admitSession(Credentials.Session session, IndexRoute target, IndexRequest request) {
+        var claims = sessions.verify(session.token());
+        boolean forPeople = target.access() == IndexRoute.Access.PAGE || target.access() == IndexRoute.Access.DOCS;
+        if (claims.isEmpty()) {
+            return Admission.denied(forPeople && SignInForm.isBrowser(request) ? Denials.signIn(request.path())
+                    : Denials.unauthorized("session expired, sign in again", Denials.PACKAGES_REALM), null, "session expired");
+        }
+        if (claims.get().key()) {
+            String keyId = claims.get().subject();
+            ApiKey key = keys.current(keyId).orElse(null);
+            if (key == null || !SessionTokens.fingerprint(key.secretHash()).equals(claims.get().fingerprint())) {
+                return sessionEnded(request, forPeople, "session ended: the key was rotated or removed", keyId, "session key changed");
+            }
+            ApiKey.Status status = key.status(java.time.Instant.now());
+            if (status != ApiKey.Status.ACTIVE) {
+                String why = status == ApiKey.Status.REVOKED ? "key revoked" : "key expired";
+                return sessionEnded(request, forPeople, why, keyId, why);
+            }
+            return admitVerifiedKey(key, target, "");
+        }
+        DocsUser u = users.current(claims.get().subject()).orElse(null);
+        if (u == null || !SessionTokens.fingerprint(u.passwordHash()).equals(claims.get().fingerprint())) {
+            return sessionEnded(request, forPeople, "session ended: the password changed or the user was removed", null,
+                    "session user changed");
+        }
+        if (!forPeople) {
+            return new Admission(Denials.forbidden("a docs user's sign-in opens pages and docs; packages need an API key"), null, u,
+                    null, "docs user session", "");
+        }
+        if (target.stage() != null && !u.allowsStage(target.stage().name())) {
+            return new Admission(Denials.forbidden("user may not read stage '" + target.stage() + "'"), null, u, null,
+                    "stage not granted", "");
+        }
+        return new Admission(null, null, u, null, null, "");
     }
 
     private static Admission addressThrottled(long retryAfter, String keyId) {
@@ -148,7 +237,20 @@ public final class AccessGate implements AutoCloseable {
             }
             return Admission.denied(Denials.unauthorized(reason.message(), Denials.PACKAGES_REALM), result.keyId(), why);
         }
-        ApiKey key = result.key();
+        String linkQuery = credentials instanceof Credentials.Key k && k.source() == Credentials.Source.QUERY
+                ? "?key=" + URLEncoder.encode(k.value(), StandardCharsets.UTF_8) : "";
+        return admitVerifiedKey(result.key(), target, linkQuery);
+    }
+
+    /** A session that no longer holds: a browser on a page goes back to sign-in, anything else gets a 401. */
+    private static Admission sessionEnded(IndexRequest request, boolean forPeople, String why, String keyId, String auditReason) {
+        IndexResponse denial = forPeople && SignInForm.isBrowser(request) ? Denials.signIn(request.path())
+                : Denials.unauthorized(why, Denials.PACKAGES_REALM);
+        return Admission.denied(denial, keyId, auditReason);
+    }
+
+    /** A valid key: its stages and projects, then its rate. */
+    private Admission admitVerifiedKey(ApiKey key, IndexRoute target, String linkQuery) {
         if (target.stage() != null && !key.policy().allowsStage(target.stage().name())) {
             return Admission.denied(Denials.forbidden("this key is not valid for stage '" + target.stage() + "'"), key.keyId(),
                     "stage not granted");
@@ -161,8 +263,6 @@ public final class AccessGate implements AutoCloseable {
             return Admission.denied(Denials.tooManyRequests("rate limit of " + rate(key) + " requests per second", wait),
                     key.keyId(), "rate limited");
         }
-        String linkQuery = credentials instanceof Credentials.Key k && k.source() == Credentials.Source.QUERY
-                ? "?key=" + URLEncoder.encode(k.value(), StandardCharsets.UTF_8) : "";
         return new Admission(null, key, null, key.keyId(), null, linkQuery);
     }
 
@@ -186,7 +286,7 @@ public final class AccessGate implements AutoCloseable {
                 break;
         }
         DocsUser u = login.user();
-        if (!u.allowsStage(target.stage().name())) {
+        if (target.stage() != null && !u.allowsStage(target.stage().name())) {
             return new Admission(Denials.forbidden("user may not read docs of stage '" + target.stage() + "'"), null, u, null,
                     "stage not granted", "");
         }

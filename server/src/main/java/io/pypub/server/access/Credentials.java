@@ -36,6 +36,14 @@ public sealed interface Credentials {
 
     record Malformed(String reason) implements Credentials {}
 
+    /** The sign-in page's session cookie (used only when the request carries no other credentials). */
+    record Session(String token) implements Credentials {
+        @Override
+        public String toString() {
+            return "Session";
+        }
+    }
+
     /** The key id of a presented key (public, not a secret), for the audit line of a request that could not be checked. */
     static String presentedKeyId(IndexRequest request) {
         Credentials c = from(request);
@@ -58,7 +66,8 @@ public sealed interface Credentials {
         if (key != null) {
             return new Key(key, Source.QUERY);
         }
-        return new None();
+        String session = SessionTokens.fromCookieHeader(request.header("Cookie"));
+        return session != null ? new Session(session) : new None();
     }
 
     private static Credentials fromHeader(String auth) {

@@ -42,4 +42,10 @@ final class Denials {
     static IndexResponse tooManyRequests(String reason, long retryAfterSeconds) {
         return IndexResponse.text(429, "Too many requests: " + reason).header("Retry-After", Long.toString(retryAfterSeconds));
     }
+
+    /** A browser asking for a page without credentials: to the sign-in page, which brings it back afterwards. */
+    static IndexResponse signIn(String path) {
+        String location = "/-/signin?next=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8);
+        return IndexResponse.redirect(303, location);
+    }
 }

@@ -55,6 +55,21 @@ public final class RequestGuard implements AutoCloseable {
         return gate.enabled();
     }
 
+    /** Sign-in sessions, or null when access control is off. */
+    public SessionTokens sessions() {
+        return gate.sessions();
+    }
+
+    /** Whether the browser reached us over TLS: directly, or through a trusted proxy that says so. */
+    public boolean overTls(IndexRequest request) {
+        if (request.secure()) {
+            return true;
+        }
+        String proto = request.header("X-Forwarded-Proto");
+        return proto != null && proxies.isTrusted(request.remoteAddress())
+                && proto.strip().toLowerCase(java.util.Locale.ROOT).startsWith("https");
+    }
+
     /** Writes what the gate still holds (download counts); call when the server stops. */
     @Override
     public void close() {
@@ -93,6 +108,9 @@ public final class RequestGuard implements AutoCloseable {
                     if (audit.download && audit.file == null) {
                         audit.file = attachmentName(response);
                     }
+                } else if (route instanceof IndexRoute.SignIn) {
+                    response = router.route(request, admission); // the form again, saying what was wrong
+                    audit.reason = admission.reason();
                 } else {
                     response = admission.denial();
                     audit.reason = admission.reason();

@@ -9,9 +9,11 @@ public final class SecurityHeaders {
     }
 
     public static IndexResponse apply(IndexResponse response, boolean authenticated) {
-        response.header("X-Content-Type-Options", "nosniff")
-                .header("Referrer-Policy", "no-referrer")
-                .header("X-Frame-Options", "DENY");
+        response.header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY");
+        if (response.header("Referrer-Policy") == null) {
+            // Pages for people say same-origin: with no-referrer, browsers send "Origin: null" on their own form posts.
+            response.header("Referrer-Policy", "no-referrer");
+        }
         String cc = response.header("Cache-Control");
         if (response.status() >= 400) {
             response.header("Cache-Control", "no-store");

@@ -101,7 +101,17 @@ public final class JettyIndexHandler extends Handler.Abstract {
         if (raw != null && RequestRules.hasDotSegment(raw)) {
             path = raw; // Jetty resolved "/a/../b"; keep the dot segments so the index refuses them (400) instead
         }
-        return new IndexRequest(request.getMethod(), path == null || path.isEmpty() ? "/" : path, query, headers,
-                Request.getRemoteAddr(request));
+        String p = path == null || path.isEmpty() ? "/" : path;
+        byte[] body = new byte[0];
+        if (IndexRequest.wantsBody(request.getMethod(), p) && request.getLength() <= IndexRequest.MAX_FORM_BYTES) {
+            try {
+                ByteBuffer buffer = Content.Source.asByteBuffer(request); // the sign-in form: a few hundred bytes
+                body = new byte[Math.min(buffer.remaining(), IndexRequest.MAX_FORM_BYTES)];
+                buffer.get(body);
+            } catch (java.io.IOException e) {
+                body = new byte[0];
+            }
+        }
+        return new IndexRequest(request.getMethod(), p, query, headers, Request.getRemoteAddr(request), request.isSecure(), body);
     }
 }

@@ -22,8 +22,21 @@ public final class IndexRequest {
     private final String remoteAddress;
     private final List<String> segments;
     private final IndexRoute route;
+    private final boolean secure;
+    private final byte[] body;
 
     public IndexRequest(String method, String path, Map<String, String> query, Map<String, String> headers, String remoteAddress) {
+        this(method, path, query, headers, remoteAddress, false, new byte[0]);
+    }
+
+    /**
+     * @param secure whether the request reached this process over TLS (a proxy's {@code X-Forwarded-Proto} is judged elsewhere)
+     * @param body the request body; adapters read it only for the sign-in form (small, bounded), else empty
+     */
+    public IndexRequest(String method, String path, Map<String, String> query, Map<String, String> headers, String remoteAddress,
+            boolean secure, byte[] body) {
+        this.secure = secure;
+        this.body = body == null ? new byte[0] : body;
         this.method = method;
         this.path = path;
         Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -84,6 +97,24 @@ public final class IndexRequest {
     public IndexRoute route() {
         return route;
     }
+
+    /** Whether the request came over TLS to this process. */
+    public boolean secure() {
+        return secure;
+    }
+
+    /** The body (only the sign-in form's adapters read one), never null. */
+    public byte[] body() {
+        return body;
+    }
+
+    /** Whether adapters should read the body of this request: a POST to sign-in or sign-out, at most {@link #MAX_FORM_BYTES}. */
+    public static boolean wantsBody(String method, String path) {
+        return "POST".equalsIgnoreCase(method) && (path.equals("/-/signin") || path.equals("/-/signout"));
+    }
+
+    /** The largest form body read. */
+    public static final int MAX_FORM_BYTES = 8192;
 
     public boolean endsWithSlash() {
         return path.endsWith("/");

@@ -40,7 +40,11 @@ public final class IndexService implements AutoCloseable {
     private final S3ArtifactStore docsStore;
     private final SimplePages pages = new SimplePages();
     private final RenderedPages rendered = new RenderedPages();
-    private final StagePage stagePage = new StagePage();
+    private final io.pypub.server.pages.HumanPages humanPages;
+    private final io.pypub.server.pages.JsonApi jsonApi;
+    /** Core metadata of files, for project pages and the JSON API: immutable objects, read once. */
+    private final java.util.Map<String, io.pypub.server.pages.PackageMetadata> metadataCache =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final IndexMetrics metrics = new IndexMetrics();
     private final RequestGuard guard;
     private final Readiness readiness;
@@ -67,6 +71,8 @@ public final class IndexService implements AutoCloseable {
         this.upstream = new UpstreamIndex(upstreams, new io.pypub.core.upstream.UpstreamRecords(aws.dynamo(), aws.settings().versionTable()),
                 store, aws.settings().prefix(), (key, type, size, request) -> serveObject(store, key, type, size, null, request),
                 new UpstreamMetrics(metrics.registry()));
+        this.humanPages = new io.pypub.server.pages.HumanPages(settings.publicUrl());
+        this.jsonApi = new io.pypub.server.pages.JsonApi(settings.publicUrl());
     }
 
     public IndexResponse handle(IndexRequest request) {
@@ -79,6 +85,9 @@ public final class IndexService implements AutoCloseable {
     /** Serves a request the guard admitted. */
     private IndexResponse serve(IndexRequest request, Admission access) {
         try {
+            if (request.route() instanceof IndexRoute.SignIn || request.route() instanceof IndexRoute.SignOut) {
+                return Sessions.handle(request, access, guard, humanPagesOff());
+            }
             if (!request.isHeadOrGet()) {
                 return IndexResponse.text(405, "Method not allowed").header("Allow", "GET, HEAD");
             }
@@ -137,6 +146,18 @@ public final class IndexService implements AutoCloseable {
         }
         if (route instanceof IndexRoute.UpstreamMetadata r) {
             return inStage(r.stage(), r.project()) ? notFound() : upstream.file(request, r.stage(), r.project(), r.file(), true);
+        }
+        if (route instanceof IndexRoute.ProjectPage r) {
+            return canonical(request, r) ? humanProjectPage(request, r, access) : redirect(request, r.path());
+        }
+        if (route instanceof IndexRoute.VersionPage r) {
+            return canonical(request, r) ? humanVersionPage(request, r, access) : redirect(request, r.path());
+        }
+        if (route instanceof IndexRoute.JsonProject r) {
+            return canonical(request, r) ? jsonProject(request, r) : redirect(request, r.path());
+        }
+        if (route instanceof IndexRoute.JsonRelease r) {
+            return canonical(request, r) ? jsonRelease(request, r) : redirect(request, r.path());
         }
         return notFound();
     }
@@ -340,20 +361,164 @@ public final class IndexService implements AutoCloseable {
         return serveObject(docsStore, release.get().docsPrefix() + relative, ContentTypes.forFileName(relative), -1, null, request);
     }
 
-    /** {@code /{stage}/}: a page for people, listing projects, versions, install commands and docs. */
+    /** Whether sign-in has nothing to do (access control off). */
+    private boolean humanPagesOff() {
+        return !guard.authEnabled();
+    }
+
+    /**
+     * {@code /{stage}/}: the projects of a stage for people, searched ({@code q}: name and summary) and
+     * sorted ({@code sort=name|updated}) on the server, 50 a page. Built from the stage's registry
+     * alone (one cached query, whatever the number of projects), never from each project's releases.
+     */
     private IndexResponse stagePage(IndexRequest request, Stage stage, Admission access) {
-        List<StagePage.Entry> entries = new java.util.ArrayList<>();
-        for (ProjectEntry p : catalog.projects(stage)) {
-            if (!access.allowsProject(p.name())) {
-                continue;
-            }
-            List<Release> releases = catalog.releases(stage, p.name());
-            if (!releases.isEmpty()) {
-                entries.add(new StagePage.Entry(p, releases));
-            }
+        List<ProjectEntry> all = catalog.projects(stage);
+        List<ProjectEntry> visible = all.stream().filter(p -> access.allowsProject(p.name())).toList();
+        String q = clip(request.query().get("q"), 200);
+        String sort = "updated".equals(request.query().get("sort")) ? "updated" : "name";
+        int pageNumber = parsePage(request.query().get("page"));
+        var viewer = viewer(request, access);
+        java.util.function.Supplier<byte[]> render = () -> humanPages.stage(stage,
+                io.pypub.server.pages.HumanPages.list(visible, q, sort, pageNumber), q, sort, viewer);
+        if ((q == null || q.isBlank()) && visible.size() == all.size()) {
+            // Never the Host header in install lines: any client can set it (see HumanPages).
+            return htmlPage(request, rendered.get("stage " + stage + " " + sort + " " + pageNumber + " " + viewer, all, render));
         }
-        // Never the Host header: any client can set it, and the page would then tell others where to send their key.
-        return page(request, SimpleFormat.HTML, stagePage.render(stage, settings.publicUrl(), entries));
+        return htmlPage(request, RenderedPages.Page.of(render.get()));
+    }
+
+    private IndexResponse humanProjectPage(IndexRequest request, IndexRoute.ProjectPage route, Admission access) {
+        List<Release> releases = catalog.releases(route.stage(), route.project());
+        if (releases.isEmpty()) {
+            return notFound();
+        }
+        var latest = catalog.latest(route.stage(), route.project());
+        var viewer = viewer(request, access);
+        return htmlPage(request, rendered.get("ui-project " + route.stage() + " " + route.project() + " " + viewer, releases, () -> {
+            Release shown = shownRelease(releases, latest);
+            return humanPages.project(route.stage(), route.project(), releases, latest, metadataOf(shown), viewer);
+        }));
+    }
+
+    private IndexResponse humanVersionPage(IndexRequest request, IndexRoute.VersionPage route, Admission access) {
+        List<Release> releases = catalog.releases(route.stage(), route.project());
+        Version v = Version.parse(route.version());
+        Optional<Release> release = releases.stream().filter(r -> r.version().equals(v)).findFirst();
+        if (release.isEmpty()) {
+            return notFound();
+        }
+        if (!release.get().version().normalized().equals(route.version())) {
+            return redirect(request, new IndexRoute.VersionPage(route.stage(), route.project(), release.get().version().normalized()).path());
+        }
+        List<Stage> promotions = new java.util.ArrayList<>();
+        Stage at = route.stage();
+        for (int i = 0; i < 5; i++) { // the chain of promote hops (dev -> test -> prod), bounded
+            Optional<Stage> from = catalog.promotedFrom(at, route.project(), v);
+            if (from.isEmpty() || promotions.contains(from.get()) || from.get().equals(route.stage())) {
+                break;
+            }
+            promotions.add(0, from.get());
+            at = from.get();
+        }
+        var latest = catalog.latest(route.stage(), route.project());
+        return htmlPage(request, RenderedPages.Page.of(humanPages.version(route.stage(), route.project(), release.get(), latest,
+                promotions, metadataOf(release.get()), viewer(request, access))));
+    }
+
+    private IndexResponse jsonProject(IndexRequest request, IndexRoute.JsonProject route) {
+        List<Release> releases = catalog.releases(route.stage(), route.project());
+        if (releases.isEmpty()) {
+            return jsonNotFound();
+        }
+        var latest = catalog.latest(route.stage(), route.project());
+        return jsonPage(request, rendered.get("json " + route.stage() + " " + route.project(), releases, () ->
+                jsonApi.project(route.stage(), route.project(), releases, latest, metadataOf(shownRelease(releases, latest)))));
+    }
+
+    private IndexResponse jsonRelease(IndexRequest request, IndexRoute.JsonRelease route) {
+        List<Release> releases = catalog.releases(route.stage(), route.project());
+        Version v = Version.parse(route.version());
+        Optional<Release> release = releases.stream().filter(r -> r.version().equals(v)).findFirst();
+        if (release.isEmpty()) {
+            return jsonNotFound();
+        }
+        return jsonPage(request, rendered.get("json " + route.stage() + " " + route.project() + " " + v.normalized(), releases, () ->
+                jsonApi.release(route.stage(), route.project(), release.get(), releases, metadataOf(release.get()))));
+    }
+
+    private static Release shownRelease(List<Release> releases, Optional<io.pypub.core.release.LatestPointer> latest) {
+        Release newest = releases.stream().max(Comparator.comparing(Release::version)).orElseThrow();
+        return latest.flatMap(l -> releases.stream().filter(r -> r.version().normalized().equals(l.version())).findFirst())
+                .orElse(newest);
+    }
+
+    /**
+     * The core metadata of a release (a wheel's, else the sdist's), from its PEP 658 object in S3.
+     * Objects are immutable once recorded, so each is read once per process (bounded map). A release
+     * without one, or a read that fails, shows no README or dependencies rather than failing the page.
+     */
+    private io.pypub.server.pages.PackageMetadata metadataOf(Release release) {
+        ReleaseFile f = release.files().stream().filter(x -> x.metadataSha256() != null)
+                .min(Comparator.comparing(x -> x.packageType() == io.pypub.core.release.PackageType.WHEEL ? 0 : 1)).orElse(null);
+        if (f == null) {
+            return io.pypub.server.pages.PackageMetadata.NONE;
+        }
+        String key = StorageLayout.metadataKey(f);
+        var cached = metadataCache.get(key + " " + f.metadataSha256());
+        if (cached != null) {
+            return cached;
+        }
+        io.pypub.server.pages.PackageMetadata parsed;
+        var object = store.openIfExists(key);
+        if (object.isEmpty()) {
+            LOG.error("Integrity error: s3://{}/{} is missing", store.bucket(), key);
+            return io.pypub.server.pages.PackageMetadata.NONE;
+        }
+        try (InputStream in = object.get().body()) {
+            parsed = io.pypub.server.pages.PackageMetadata.parse(in.readNBytes(4 * 1024 * 1024));
+        } catch (java.io.IOException e) {
+            LOG.warn("Could not read {}: {}", key, e.getMessage());
+            return io.pypub.server.pages.PackageMetadata.NONE;
+        }
+        if (metadataCache.size() > 2_000) {
+            metadataCache.clear();
+        }
+        metadataCache.put(key + " " + f.metadataSha256(), parsed);
+        return parsed;
+    }
+
+    private io.pypub.server.pages.HumanPages.Viewer viewer(IndexRequest request, Admission access) {
+        boolean session = access.authenticated() && request.header("Authorization") == null && !request.query().containsKey("key")
+                && io.pypub.server.access.SessionTokens.fromCookieHeader(request.header("Cookie")) != null;
+        String who = access.key() != null ? "key " + access.key().keyId() + " (" + access.key().client() + ")"
+                : access.user() != null ? "user " + access.user().name() : null;
+        return new io.pypub.server.pages.HumanPages.Viewer(who, session, access.linkQuery(), guard.authEnabled());
+    }
+
+    private static IndexResponse htmlPage(IndexRequest request, RenderedPages.Page page) {
+        return page(request, SimpleFormat.HTML, page).header("Content-Type", "text/html; charset=utf-8")
+                .header("Content-Security-Policy", io.pypub.server.pages.HumanPages.CSP)
+                .header("Referrer-Policy", "same-origin").header("Vary", "Accept, Cookie");
+    }
+
+    private static IndexResponse jsonPage(IndexRequest request, RenderedPages.Page page) {
+        return page(request, SimpleFormat.HTML, page).header("Content-Type", "application/json");
+    }
+
+    private static IndexResponse jsonNotFound() {
+        return IndexResponse.bytes(404, "application/json", "{\"message\": \"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String clip(String s, int max) {
+        return s == null ? null : s.length() > max ? s.substring(0, max) : s;
+    }
+
+    private static int parsePage(String s) {
+        try {
+            return s == null ? 1 : Math.max(1, Integer.parseInt(s));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     private static String contentDisposition(String filename) {

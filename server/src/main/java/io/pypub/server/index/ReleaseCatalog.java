@@ -29,6 +29,8 @@ public final class ReleaseCatalog {
     private final Map<String, Entry<List<Release>>> releases = new ConcurrentHashMap<>();
     private final Map<String, Entry<Optional<LatestPointer>>> latest = new ConcurrentHashMap<>();
 
+    private final Map<String, Entry<Optional<Stage>>> promotedFrom = new ConcurrentHashMap<>();
+
     public ReleaseCatalog(VersionTable table, Duration ttl) {
         this.table = table;
         this.ttlNanos = ttl.toNanos();
@@ -41,6 +43,12 @@ public final class ReleaseCatalog {
     /** All releases of a project; empty when the project does not exist in that stage. */
     public List<Release> releases(Stage stage, String project) {
         return cached(releases, stage.name() + "#" + project, () -> table.releases(stage, project));
+    }
+
+    /** The stage a release was promoted from (its {@code promoted_from}), for version pages only. */
+    public Optional<Stage> promotedFrom(Stage stage, String project, io.pypub.core.version.Version version) {
+        return cached(promotedFrom, stage.name() + "#" + project + "#" + version.normalized(),
+                () -> table.promotedFrom(stage, project, version));
     }
 
     public Optional<LatestPointer> latest(Stage stage, String project) {

@@ -30,7 +30,8 @@ record HttpApiEvent(
         Map<String, String> headers,
         List<String> cookies,
         String sourceIp,
-        String requestId) {
+        String requestId,
+        byte[] body) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,7 +62,15 @@ record HttpApiEvent(
         List<String> cookies = new ArrayList<>();
         root.path("cookies").forEach(c -> cookies.add(c.asText()));
         return new HttpApiEvent(method, root.path("rawPath").asText("/"), root.path("rawQueryString").asText(""), headers,
-                cookies, http.path("sourceIp").asText(""), root.path("requestContext").path("requestId").asText(""));
+                cookies, http.path("sourceIp").asText(""), root.path("requestContext").path("requestId").asText(""), body(root));
+    }
+
+    /** The body of a sign-in form post (API Gateway sends it as text or base64); others are not read. */
+    private static byte[] body(JsonNode root) {
+        String text = root.path("body").asText("");
+        byte[] raw = root.path("isBase64Encoded").asBoolean(false)
+                ? java.util.Base64.getMimeDecoder().decode(text) : text.getBytes(StandardCharsets.UTF_8);
+        return raw.length > IndexRequest.MAX_FORM_BYTES ? new byte[0] : raw;
     }
 
     IndexRequest toIndexRequest() throws BadRequestException {
@@ -69,7 +78,10 @@ record HttpApiEvent(
         if (!cookies.isEmpty()) {
             h.put("cookie", String.join("; ", cookies)); // back into one header, as a server would see it
         }
-        return new IndexRequest(method, RequestPath.decode(rawPath), query(rawQueryString), h, sourceIp);
+        String path = RequestPath.decode(rawPath);
+        // API Gateway is reached over HTTPS only: session cookies from it are always Secure.
+        return new IndexRequest(method, path, query(rawQueryString), h, sourceIp, true,
+                IndexRequest.wantsBody(method, path) ? body : new byte[0]);
     }
 
     /** Query parameters, first value of each, as the Jetty adapter gives them. */

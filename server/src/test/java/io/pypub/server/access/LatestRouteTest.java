@@ -56,7 +56,9 @@ class LatestRouteTest {
         assertThat(get("/dev/steady/0.5.0rc1").headers().firstValue("Content-Disposition").orElse("")).contains("0.5.0rc1");
         // The page for people names the same latest.
         String page = new String(get("/dev/").body(), StandardCharsets.UTF_8);
-        assertThat(page).contains("steady <small>0.4.0</small>");
+        assertThat(page).contains("<a class=\"project\" href=\"-/project/steady/\">steady</a> <span class=\"badge\">0.4.0</span>");
+        assertThat(new String(get("/dev/-/project/steady/").body(), StandardCharsets.UTF_8))
+                .contains("<h1>steady <span class=\"badge\">0.4.0</span></h1>");
     }
 
     @Test
@@ -107,7 +109,8 @@ class LatestRouteTest {
         var server = new io.pypub.server.http.IndexServer(new io.pypub.server.index.IndexService(clients, settings,
                 RequestGuard.forDeployment(clients, index.settings)), "127.0.0.1", 0).start();
         index.servers.add(server);
-        String page = new String(index.get(server, "/dev/", "Authorization", "Bearer " + key).body(), StandardCharsets.UTF_8);
+        String page = new String(index.get(server, "/dev/-/project/steady/", "Authorization", "Bearer " + key).body(),
+                StandardCharsets.UTF_8);
         assertThat(page).contains("pip install --index-url https://pypi.example.com/dev/simple/ steady");
     }
 }

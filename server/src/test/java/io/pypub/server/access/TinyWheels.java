@@ -28,14 +28,19 @@ public final class TinyWheels {
 
     /** As above, declaring {@code requires} as its dependencies (Requires-Dist). */
     public static Path write(Path dir, String name, String version, java.util.List<String> requires) throws IOException {
+        return write(dir, name, version, "Summary: The project named " + name + "\nRequires-Python: >=3.8\n"
+                + requires.stream().map(r -> "Requires-Dist: " + r + "\n").collect(java.util.stream.Collectors.joining()), "");
+    }
+
+    /** The same with its own metadata headers (each line ending in a newline) and long description (the body). */
+    public static Path write(Path dir, String name, String version, String headers, String description) throws IOException {
         String dist = name.replace('-', '_');
         String module = dist + "_mod";
         String info = dist + "-" + version + ".dist-info/";
         Map<String, String> entries = new LinkedHashMap<>();
         entries.put(module + "/__init__.py", "VERSION = \"" + version + "\"\n");
-        entries.put(info + "METADATA", "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version
-                + "\nSummary: The project named " + name + "\nRequires-Python: >=3.8\n"
-                + requires.stream().map(r -> "Requires-Dist: " + r + "\n").collect(java.util.stream.Collectors.joining()) + "\n");
+        entries.put(info + "METADATA", "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n" + headers + "\n"
+                + description);
         entries.put(info + "WHEEL", "Wheel-Version: 1.0\nGenerator: pypub-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n\n");
         StringBuilder record = new StringBuilder();
         entries.forEach((path, text) -> {

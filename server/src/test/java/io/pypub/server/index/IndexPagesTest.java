@@ -53,9 +53,8 @@ class IndexPagesTest {
         assertThat(r.statusCode()).isEqualTo(200);
         String html = body(r);
         assertThat(html).contains("hello-package").contains("A tiny example library published with pypub")
-                .contains("pip install --index-url https://INDEX-HOST/dev/simple/ hello-package") // no public URL configured: never the Host header
-                .contains("href=\"docs/hello-package/latest/\"")
-                .contains("href=\"docs/hello-package/0.1.0/\"");
+                .contains("pip install --index-url https://INDEX-HOST/dev/simple/ PROJECT") // no public URL configured: never the Host header
+                .contains("href=\"-/project/hello-package/\"");
         assertThat(body(index.get("/prod/"))).contains("No packages published to this stage yet.");
     }
 

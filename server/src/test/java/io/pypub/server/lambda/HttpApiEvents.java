@@ -24,6 +24,8 @@ final class HttpApiEvents {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private List<String> cookies = List.of();
     private String version = "2.0";
+    private String body;
+    private boolean base64;
 
     private HttpApiEvents(String method, String rawPath) {
         this.method = method;
@@ -60,6 +62,14 @@ final class HttpApiEvents {
 
     HttpApiEvents cookies(String... cookies) {
         this.cookies = List.of(cookies);
+        return this;
+    }
+
+    /** A request body as API Gateway sends it: text, or base64 with {@code isBase64Encoded}. */
+    HttpApiEvents body(String body, boolean base64) {
+        this.body = base64 ? java.util.Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)) : body;
+        this.base64 = base64;
+        headers.put("content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
         return this;
     }
 
@@ -104,7 +114,10 @@ final class HttpApiEvents {
         ctx.put("stage", "$default");
         ctx.put("time", "10/Mar/2025:19:03:58 +0000");
         ctx.put("timeEpoch", 1741633438390L);
-        root.put("isBase64Encoded", false);
+        if (body != null) {
+            root.put("body", body);
+        }
+        root.put("isBase64Encoded", base64);
         try {
             return JSON.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
