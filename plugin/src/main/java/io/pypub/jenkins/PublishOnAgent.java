@@ -60,7 +60,10 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
             AwsClients aws = new AwsClients(target.toAwsSettings(), keys == null ? null : keys.provider());
             PublishResult result;
             try {
-                result = PublishPipeline.on(aws, new EnvCommandRunner(env), notices).publish(request, log);
+                result = PublishPipeline.on(aws, new EnvCommandRunner(env), notices)
+                        // Upstreams as `pypub serve` has them (PYPUB_UPSTREAM in the build's environment): core decides.
+                        .checkPublicNames(io.pypub.core.upstream.UpstreamSettings.fromEnvironment(env), options.failOnPublicName)
+                        .publish(request, log);
             } finally {
                 closeQuietly(aws, log); // a release that is recorded must not be reported as failed
             }
@@ -126,6 +129,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
         private String indexUrl;
         private int buildTimeoutMinutes;
         private HashMap<String, String> provenance = new HashMap<>();
+        private boolean failOnPublicName;
 
         Options(String stage) {
             this.stage = stage;
@@ -145,6 +149,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
             o.sourceRevision = sourceRevision;
             o.indexUrl = indexUrl;
             o.buildTimeoutMinutes = step.getBuildTimeout();
+            o.failOnPublicName = step.isFailOnPublicName();
             return o;
         }
 

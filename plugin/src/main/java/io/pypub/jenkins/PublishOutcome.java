@@ -89,8 +89,10 @@ final class PublishOutcome implements Serializable {
         private final boolean latestMoved;
         private final boolean latestPinned;
         private final String pinReason;
+        private final ArrayList<String> warnings;
 
         PublishedNotice(PublishNotice n) {
+            warnings = new ArrayList<>(n.warnings());
             project = n.project();
             displayName = n.displayName();
             version = n.version();
@@ -116,7 +118,8 @@ final class PublishOutcome implements Serializable {
                 infos.add(new PublishNotice.FileInfo(f.filename, f.sha256, f.size));
             }
             return new PublishNotice(project, displayName, version, stage, infos, indexUrl, docsUrl, publishedBy, sourceRevision,
-                    hasLatest ? new PublishNotice.Latest(latestVersion, latestMoved, latestPinned, pinReason) : null);
+                    hasLatest ? new PublishNotice.Latest(latestVersion, latestMoved, latestPinned, pinReason) : null,
+                    warnings == null ? List.of() : warnings);
         }
     }
 

@@ -50,6 +50,7 @@ public class PublishPythonPackageStep extends Step {
     private String docsModules;
     private String versionSuffix;
     private boolean overwrite;
+    private boolean failOnPublicName;
     private int buildTimeout = DEFAULT_BUILD_TIMEOUT_MINUTES;
     private String slackChannel;
     private boolean slack = true;
@@ -172,6 +173,16 @@ public class PublishPythonPackageStep extends Step {
     @DataBoundSetter
     public void setOverwrite(boolean overwrite) {
         this.overwrite = overwrite;
+    }
+
+    public boolean isFailOnPublicName() {
+        return failOnPublicName;
+    }
+
+    /** Fail instead of warning when the project's name also exists on the stage's upstream (core's check). */
+    @DataBoundSetter
+    public void setFailOnPublicName(boolean failOnPublicName) {
+        this.failOnPublicName = failOnPublicName;
     }
 
     public int getBuildTimeout() {

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param docsUrl      the release's docs, or null if none were published
  * @param publishedBy  who or what published: a Jenkins build URL, user@host
  * @param latest       what happened to {@code latest}, or null if unknown
+ * @param warnings     what the publish warned about that the channel should see too (e.g. a private name that
+ *                     also exists on the stage's upstream), or empty
  */
 public record PublishNotice(
         String project,
@@ -27,9 +29,17 @@ public record PublishNotice(
         String docsUrl,
         String publishedBy,
         String sourceRevision,
-        Latest latest) {
+        Latest latest,
+        List<String> warnings) {
+
+    /** A notice without warnings. */
+    public PublishNotice(String project, String displayName, String version, String stage, List<FileInfo> files, String indexUrl,
+            String docsUrl, String publishedBy, String sourceRevision, Latest latest) {
+        this(project, displayName, version, stage, files, indexUrl, docsUrl, publishedBy, sourceRevision, latest, List.of());
+    }
 
     public PublishNotice {
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
         Objects.requireNonNull(project, "project");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(stage, "stage");
@@ -39,10 +49,15 @@ public record PublishNotice(
 
     /** The notice for a pipeline result; the URLs come from the caller, who knows where the index lives. */
     public static PublishNotice of(PublishResult result, String indexUrl, String docsUrl) {
+        return of(result, indexUrl, docsUrl, List.of());
+    }
+
+    /** As above, with the publish's warnings for the channel. */
+    public static PublishNotice of(PublishResult result, String indexUrl, String docsUrl, List<String> warnings) {
         Release r = result.release();
         List<FileInfo> files = r.files().stream().map(f -> new FileInfo(f.filename(), f.sha256(), f.size())).toList();
         return new PublishNotice(r.project(), r.displayName(), r.version().toString(), r.stage().name(), files,
-                indexUrl, docsUrl, r.publishedBy(), r.sourceRevision(), Latest.of(result.latest()));
+                indexUrl, docsUrl, r.publishedBy(), r.sourceRevision(), Latest.of(result.latest()), warnings);
     }
 
     /** One uploaded distribution file. */

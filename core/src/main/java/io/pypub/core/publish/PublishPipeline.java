@@ -54,6 +54,8 @@ public final class PublishPipeline {
     private final VersionTable versions;
     private final StorageLayout layout;
     private final Notifier notifier;
+    private io.pypub.core.upstream.PublicNameCheck publicNames;
+    private boolean failOnPublicName;
 
     public PublishPipeline(CommandRunner runner, ArtifactStore store, ArtifactStore docsStore, VersionTable versions,
             StorageLayout layout, Notifier notifier) {
@@ -74,12 +76,50 @@ public final class PublishPipeline {
                 s.layout(), new io.pypub.core.audit.PublishAudit(io.pypub.core.audit.ChangeLog.on(aws), notifier));
     }
 
+    /**
+     * The dependency-confusion check (issue 14): a project published to a stage with an upstream that also has
+     * the name gets a warning in the publish output, or with {@code failOnPublicName} fails before any upload.
+     */
+    public PublishPipeline checkPublicNames(io.pypub.core.upstream.UpstreamSettings upstreams, boolean failOnPublicName) {
+        this.publicNames = upstreams == null || upstreams.isEmpty() ? null : new io.pypub.core.upstream.PublicNameCheck(upstreams);
+        this.failOnPublicName = failOnPublicName;
+        return this;
+    }
+
+    private void checkPublicName(PublishRequest request, String project, PublishLog log, List<String> warnings) {
+        if (publicNames == null) {
+            return;
+        }
+        var finding = publicNames.check(request.stage(), project);
+        if (finding.isEmpty()) {
+            return;
+        }
+        if (finding.get().problem() != null) {
+            log.warn("Could not check whether " + project + " also exists on the upstream of stage '" + request.stage() + "': "
+                    + finding.get().problem());
+            return;
+        }
+        if (!finding.get().existsUpstream()) {
+            return;
+        }
+        String what = project + " also exists on the upstream of stage '" + request.stage() + "' (" + finding.get().upstream()
+                + "): dependency confusion risk. The index serves only the private " + project + " (private names win), but "
+                + "any client that adds that upstream with --extra-index-url may install the public one.";
+        if (failOnPublicName) {
+            throw new PublishException(what + " Refused (--fail-on-public-name / failOnPublicName): rename the project. "
+                    + "Nothing was uploaded.");
+        }
+        log.warn(what + " Rename it, or pass --fail-on-public-name (failOnPublicName: true in Jenkins) to refuse such publishes.");
+        warnings.add(what); // for Slack too
+    }
+
     /** Publishes, then tells the notifier how it went; failures are rethrown after the notice. */
     public PublishResult publish(PublishRequest request, PublishLog log) {
         String[] project = new String[1];
+        List<String> warnings = new ArrayList<>();
         PublishResult result;
         try {
-            result = run(request, log, project);
+            result = run(request, log, project, warnings);
         } catch (RuntimeException e) {
             notifier.failed(FailureNotice.of(request, project[0], e), log);
             throw e;
@@ -88,11 +128,11 @@ public final class PublishPipeline {
         Release r = result.release();
         notifier.published(PublishNotice.of(result,
                 links == null ? null : links.projectPage(r.stage(), r.project()),
-                links == null || r.docsPrefix() == null ? null : links.docs(r.stage(), r.project(), r.version().normalized())), log);
+                links == null || r.docsPrefix() == null ? null : links.docs(r.stage(), r.project(), r.version().normalized()), warnings), log);
         return result;
     }
 
-    private PublishResult run(PublishRequest request, PublishLog log, String[] projectOut) {
+    private PublishResult run(PublishRequest request, PublishLog log, String[] projectOut, List<String> warnings) {
         Path projectDir = request.projectDir().toAbsolutePath().normalize();
         // Before building: a version stated statically (pyproject.toml [project], setup.cfg [metadata]) that
         // is already published is refused now, not after minutes of building. The check after the build stays.
@@ -131,7 +171,7 @@ public final class PublishPipeline {
             }
             log.info("Built " + display + " " + version + ": "
                     + String.join(", ", dists.stream().map(d -> d.filename().filename()).toList()));
-            return publishInspected(request, dists, outDir, log);
+            return publishInspected(request, dists, outDir, log, warnings);
         } finally {
             FileTrees.deleteQuietly(outDir);
         }
@@ -152,7 +192,7 @@ public final class PublishPipeline {
             throw new UncheckedIOException("Cannot create a temporary folder: " + e.getMessage(), e);
         }
         try {
-            return publishInspected(request, inspectAll(files), work, log);
+            return publishInspected(request, inspectAll(files), work, log, new ArrayList<>());
         } finally {
             FileTrees.deleteQuietly(work);
         }
@@ -248,12 +288,14 @@ public final class PublishPipeline {
         }
     }
 
-    private PublishResult publishInspected(PublishRequest request, List<InspectedDistribution> dists, Path outDir, PublishLog log) {
+    private PublishResult publishInspected(PublishRequest request, List<InspectedDistribution> dists, Path outDir, PublishLog log,
+            List<String> warnings) {
         {
             InspectedDistribution first = dists.get(0);
             String display = first.metadata().name();
             String project = ProjectName.of(display).normalized();
             Version version = Version.parse(first.metadata().version());
+            checkPublicName(request, project, log, warnings);
             // PEP 440 equality, not the key: 1.2 is already published when 1.2.0 is.
             Release previous = versions.releases(request.stage(), project).stream().filter(r -> r.version().equals(version))
                     .findFirst().orElse(null);

@@ -199,7 +199,8 @@ public final class ObjectCollector {
     /** {@code {stage}/{project}/{version}/{filename}} below the prefix: a file (or .metadata) of the legacy layout. */
     private boolean isLegacyReleaseObject(String key) {
         String rel = key.substring(layout.prefix().length());
-        if (rel.startsWith(StorageLayout.BLOBS) || rel.startsWith("docs/") || rel.startsWith("backups/")) {
+        // upstream/: files a stage cached from its upstream (issue 14), referenced by their own records, never collected here.
+        if (rel.startsWith(StorageLayout.BLOBS) || rel.startsWith("docs/") || rel.startsWith("backups/") || rel.startsWith("upstream/")) {
             return false;
         }
         String[] parts = rel.split("/", -1);

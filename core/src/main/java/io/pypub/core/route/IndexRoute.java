@@ -33,6 +33,8 @@ import java.util.List;
  *   Direct              /{stage}/{project}/{version|latest}               key, counted  direct_download
  *   Docs                /{stage}/docs/{project}/{version|latest}/{path}   docs login docs
  *   Upload              /{stage}/legacy/  (POST)                          publish key upload
+ *   UpstreamFile        /{stage}/upstream/{project}/{filename}            key, counted  upstream_file
+ *   UpstreamMetadata    /{stage}/upstream/{project}/{filename}.metadata   key        upstream_metadata
  *   Unknown             anything else                                     key        other
  * </pre>
  * Three segments are always a direct download ({@code /dev/docs/latest} is project {@code docs};
@@ -202,6 +204,28 @@ public sealed interface IndexRoute {
         }
     }
 
+    /**
+     * A file of a project the stage takes from its upstream (issue 14): four segments under the route word
+     * {@code upstream}, so it never collides with a direct download (three) or a private file (five under {@code files}).
+     */
+    record UpstreamFile(Stage stage, String project, String file) implements IndexRoute {
+        public UpstreamFile {
+            project = normalized(project);
+        }
+        public Access access() { return Access.DOWNLOAD; }
+        public String metricName() { return "upstream_file"; }
+        public String path() { return "/" + stage + "/upstream/" + project + "/" + file; }
+    }
+
+    /** The PEP 658 metadata of an upstream file; {@link #file()} is the distribution's name. */
+    record UpstreamMetadata(Stage stage, String project, String file) implements IndexRoute {
+        public UpstreamMetadata {
+            project = normalized(project);
+        }
+        public Access access() { return Access.METADATA; }
+        public String metricName() { return "upstream_metadata"; }
+        public String path() { return new UpstreamFile(stage, project, file).path() + ".metadata"; }
+    }
     /** The page of a project for people (summary, README, versions, install lines). */
     record ProjectPage(Stage stage, String project) implements IndexRoute {
         public ProjectPage {
@@ -316,6 +340,13 @@ public sealed interface IndexRoute {
                 return new Metadata(stage, s.get(2), s.get(3), file.substring(0, file.length() - ".metadata".length()));
             }
             return new File(stage, s.get(2), s.get(3), file);
+        }
+        if (n == 4 && second.equals("upstream") && ProjectName.isValid(s.get(2))) {
+            String file = s.get(3);
+            if (file.endsWith(".metadata") && file.length() > ".metadata".length()) {
+                return new UpstreamMetadata(stage, s.get(2), file.substring(0, file.length() - ".metadata".length()));
+            }
+            return new UpstreamFile(stage, s.get(2), file);
         }
         if ((n == 4 || n == 5) && second.equals("-") && s.get(2).equals("project") && ProjectName.isValid(s.get(3))) {
             if (n == 4) {

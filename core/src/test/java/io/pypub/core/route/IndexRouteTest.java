@@ -71,6 +71,29 @@ class IndexRouteTest {
     }
 
     @Test
+    void upstreamFilesAreFourSegmentsUnderTheRouteWordAndAProjectNamedUpstreamStaysAProject() {
+        IndexRoute f = parse("/dev/upstream/requests/requests-2.32.3-py3-none-any.whl");
+        assertThat(f).isEqualTo(new IndexRoute.UpstreamFile(DEV, "requests", "requests-2.32.3-py3-none-any.whl"));
+        assertThat(f.access()).isEqualTo(Access.DOWNLOAD);
+        assertThat(f.metricName()).isEqualTo("upstream_file");
+        IndexRoute m = parse("/dev/upstream/Requests/requests-2.32.3.tar.gz.metadata");
+        assertThat(m).isEqualTo(new IndexRoute.UpstreamMetadata(DEV, "requests", "requests-2.32.3.tar.gz"));
+        assertThat(m.access()).isEqualTo(Access.METADATA);
+        assertThat(new IndexRoute.UpstreamFile(DEV, "p", "p-1.0.tar.gz").pathFromStage()).isEqualTo("upstream/p/p-1.0.tar.gz");
+        // A project named 'upstream' keeps every route of its own.
+        assertThat(parse("/dev/upstream/latest")).isEqualTo(new IndexRoute.Direct(DEV, "upstream", "latest"));
+        assertThat(parse("/dev/upstream/1.0")).isEqualTo(new IndexRoute.Direct(DEV, "upstream", "1.0"));
+        assertThat(parse("/dev/simple/upstream/")).isEqualTo(new IndexRoute.SimpleProject(DEV, "upstream"));
+        assertThat(parse("/dev/files/upstream/1.0/upstream-1.0.tar.gz"))
+                .isEqualTo(new IndexRoute.File(DEV, "upstream", "1.0", "upstream-1.0.tar.gz"));
+        assertThat(parse("/dev/docs/upstream/latest/")).isEqualTo(new IndexRoute.Docs(DEV, "upstream", "latest", List.of()));
+        // Other shapes under the word are not files: a key, then 404.
+        for (String path : List.of("/dev/upstream/p/", "/dev/upstream/p/x/y", "/dev/upstream/-bad-/x.whl", "/dev/upstream/")) {
+            assertThat(parse(path)).as(path).isInstanceOf(IndexRoute.Unknown.class);
+        }
+    }
+
+    @Test
     void openRoutesAreOnlyTheOneSegmentNames() {
         assertThat(parse("/healthz").access()).isEqualTo(Access.OPEN);
         assertThat(parse("/readyz").access()).isEqualTo(Access.OPEN);
@@ -93,7 +116,7 @@ class IndexRouteTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"docs", "files", "simple", "latest", "metadata", "healthz", "readyz", "metrics", "legacy", "1.0", "dev"})
+    @ValueSource(strings = {"docs", "files", "simple", "latest", "metadata", "healthz", "readyz", "metrics", "legacy", "1.0", "dev", "upstream"})
     void everyRouteBuiltForAProjectParsesBackToItself(String project) {
         List<IndexRoute> routes = List.of(
                 new IndexRoute.StagePage(DEV),
@@ -105,6 +128,8 @@ class IndexRouteTest {
                 new IndexRoute.Direct(DEV, project, "2.0rc1"),
                 new IndexRoute.Docs(DEV, project, "latest", List.of()),
                 new IndexRoute.Docs(DEV, project, "1.0", List.of(project, "index.html")),
+                new IndexRoute.UpstreamFile(DEV, project, project + "-1.0-py3-none-any.whl"),
+                new IndexRoute.UpstreamMetadata(DEV, project, project + "-1.0-py3-none-any.whl"),
                 new IndexRoute.ProjectPage(DEV, project),
                 new IndexRoute.VersionPage(DEV, project, "1.0"),
                 new IndexRoute.JsonProject(DEV, project),

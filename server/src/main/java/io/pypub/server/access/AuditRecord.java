@@ -40,6 +40,8 @@ public final class AuditRecord {
     String version;
     String file;
     boolean download;
+    /** {@code upstream} when the page or file came through the stage's upstream (issue 14), else absent. */
+    String source;
     String reason;
     String userAgent;
 
@@ -89,6 +91,7 @@ public final class AuditRecord {
         if (download) {
             g.writeBooleanField("download", true);
         }
+        putIfPresent(g, "source", source);
         putIfPresent(g, "reason", reason);
         putIfPresent(g, "user_agent", userAgent);
         g.writeEndObject();

@@ -137,6 +137,7 @@ public final class RequestGuard implements AutoCloseable {
         SecurityHeaders.apply(response, admission.authenticated());
         response.header("X-Request-Id", audit.requestId);
         audit.status = response.status();
+        audit.source = "upstream".equals(response.header("X-Pypub-Source")) ? "upstream" : null;
         return withAudit(request, response, audit, start);
     }
 

@@ -75,6 +75,13 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
     @Option(names = "--json", description = "Print the result as JSON on stdout (progress stays on stderr).")
     boolean json;
 
+    @Mixin
+    UpstreamOptions upstream;
+
+    @Option(names = "--fail-on-public-name", description = "Fail (before any upload) when the project's name also exists on the "
+            + "stage's upstream (--upstream); without it that is a warning.")
+    boolean failOnPublicName;
+
     @Option(names = {"-v", "--verbose"}, description = "Show the build tools' output.")
     boolean verbose;
 
@@ -101,7 +108,8 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
             // With a bot token, the message's thread is kept with the release for later lifecycle notices.
             Notifier notifier = SlackOptions.notifier(config, noSlack,
                     new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()).releaseThreads());
-            PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), notifier);
+            PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), notifier)
+                    .checkPublicNames(upstream.settings(), failOnPublicName);
             PublishResult result = pipeline.publish(request, new ConsoleLog(System.err, verbose));
             Map<String, Object> summary = result.summary(indexUrl);
             if (json) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
         subcommands = {PublishCommand.class, ServeCommand.class, InitCommand.class, DemoCommand.class,
             RollbackCommand.class, UnpinCommand.class, YankCommand.class, UnyankCommand.class, PromoteCommand.class,
             ImportCommand.class, PruneCommand.class, GcCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class,
-            UsersCommand.class, AuditCommand.class, ConfigCommand.class, LsCommand.class, ShowCommand.class})
+            UsersCommand.class, AuditCommand.class, ConfigCommand.class, LsCommand.class, ShowCommand.class, NamesCommand.class})
 public final class PypubCli {
     private final Map<String, String> env;
 

@@ -28,6 +28,9 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
     @Mixin
     AwsOptions aws;
 
+    @Mixin
+    UpstreamOptions upstream;
+
     @Spec
     CommandSpec spec;
 
@@ -53,8 +56,9 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
         } else {
             AuditLog.toStdout();
         }
+        io.pypub.core.upstream.UpstreamSettings upstreams = upstream.settings();
         try (AwsClients clients = AwsOptions.clients(config);
-                IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access));
+                IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access), upstreams);
                 IndexServer server = new IndexServer(service, host, port, tls, maxThreads).start()) {
             // On SIGTERM (docker stop, Ctrl-C): finish the requests in flight, then write out the download counts and
             // the buffered audit lines.
@@ -67,6 +71,7 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
             System.err.println("Serving the index at " + server.localUrl() + "/{stage}/simple/ (Ctrl-C to stop)");
             System.err.println(noAuth ? "WARNING: authentication is OFF (--no-auth): anyone who can reach this port reads every stage"
                     : "API keys required for packages, docs users for docs (pypub keys / pypub users)");
+            upstreams.describe().forEach(line -> System.err.println("Upstream of " + line));
             System.err.println("Memory: heap up to " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"
                     + " (JVM options for a container: server/deploy/index-jvm.options)");
             server.join();

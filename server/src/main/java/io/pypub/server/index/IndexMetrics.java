@@ -35,6 +35,11 @@ public final class IndexMetrics {
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** The registry, for other meters of the index (the upstream's). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** The Prometheus text exposition format. */
     public String scrape() {
         return registry.scrape();

@@ -49,6 +49,7 @@ public final class IndexService implements AutoCloseable {
     private final RequestGuard guard;
     private final Readiness readiness;
     private final LegacyUpload upload;
+    private final UpstreamIndex upstream;
 
     /** An index without authentication (tests, embedding); {@code pypub serve} passes an enforcing guard. */
     public IndexService(AwsClients aws, IndexSettings settings) {
@@ -56,6 +57,11 @@ public final class IndexService implements AutoCloseable {
     }
 
     public IndexService(AwsClients aws, IndexSettings settings, RequestGuard guard) {
+        this(aws, settings, guard, io.pypub.core.upstream.UpstreamSettings.none());
+    }
+
+    /** With the stages' upstreams (issue 14): names not in a stage come from its upstream, see {@link UpstreamIndex}. */
+    public IndexService(AwsClients aws, IndexSettings settings, RequestGuard guard, io.pypub.core.upstream.UpstreamSettings upstreams) {
         this.guard = guard;
         this.aws = aws;
         this.settings = settings;
@@ -63,6 +69,9 @@ public final class IndexService implements AutoCloseable {
         this.docsStore = new S3ArtifactStore(aws.s3(), aws.settings().effectiveDocsBucket());
         this.readiness = new Readiness(store, aws.settings().prefix(), new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()));
         this.catalog = new ReleaseCatalog(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()), settings.cacheTtl());
+        this.upstream = new UpstreamIndex(upstreams, new io.pypub.core.upstream.UpstreamRecords(aws.dynamo(), aws.settings().versionTable()),
+                store, aws.settings().prefix(), (key, type, size, request) -> serveObject(store, key, type, size, null, request),
+                new UpstreamMetrics(metrics.registry()));
         this.humanPages = new io.pypub.server.pages.HumanPages(settings.publicUrl());
         this.jsonApi = new io.pypub.server.pages.JsonApi(settings.publicUrl());
         this.upload = LegacyUpload.on(aws, settings.publicUrl());
@@ -137,6 +146,12 @@ public final class IndexService implements AutoCloseable {
         if (route instanceof IndexRoute.Docs r) {
             return docs(request, r);
         }
+        if (route instanceof IndexRoute.UpstreamFile r) {
+            return inStage(r.stage(), r.project()) ? notFound() : upstream.file(request, r.stage(), r.project(), r.file(), false);
+        }
+        if (route instanceof IndexRoute.UpstreamMetadata r) {
+            return inStage(r.stage(), r.project()) ? notFound() : upstream.file(request, r.stage(), r.project(), r.file(), true);
+        }
         if (route instanceof IndexRoute.ProjectPage r) {
             return canonical(request, r) ? humanProjectPage(request, r, access) : redirect(request, r.path());
         }
@@ -184,7 +199,8 @@ public final class IndexService implements AutoCloseable {
         // A pinned latest shows newer releases as yanked, so installers get the pin (see ServedReleases).
         List<Release> releases = ServedReleases.of(catalog.releases(stage, normalized), catalog.latest(stage, normalized));
         if (releases.isEmpty()) {
-            return notFound();
+            // Private names win, whole project at a time: only a name the stage does not have may come from its upstream.
+            return upstream.enabled(stage) && !inStage(stage, normalized) ? upstream.page(request, route, format, linkQuery) : notFound();
         }
         return page(request, format, rendered.get("project " + stage + " " + normalized + " " + format + " " + linkQuery, releases, () -> {
             String display = releases.stream().max(Comparator.comparing(Release::version)).map(Release::displayName)
@@ -193,12 +209,17 @@ public final class IndexService implements AutoCloseable {
         }));
     }
 
+    /** Whether the stage has the project (registered or with releases): then its upstream is never asked about it. */
+    private boolean inStage(Stage stage, String project) {
+        return !catalog.releases(stage, project).isEmpty() || catalog.projects(stage).stream().anyMatch(p -> p.name().equals(project));
+    }
+
     /** Serves a rendered page with an ETag, answering 304 when the client has it already. */
     private static IndexResponse page(IndexRequest request, SimpleFormat format, byte[] body) {
         return page(request, format, RenderedPages.Page.of(body));
     }
 
-    private static IndexResponse page(IndexRequest request, SimpleFormat format, RenderedPages.Page page) {
+    static IndexResponse page(IndexRequest request, SimpleFormat format, RenderedPages.Page page) {
         String etag = page.etag();
         byte[] body = page.body();
         String ifNoneMatch = request.header("If-None-Match");

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * reaches a package file), and pip and uv install them.
  */
 class RouteWordsTest {
-    static final List<String> WORDS = List.of("docs", "files", "simple", "latest", "metadata", "healthz", "readyz", "metrics");
+    static final List<String> WORDS = List.of("docs", "files", "simple", "latest", "metadata", "healthz", "readyz", "metrics",
+            "upstream");
     static final String VERSION = "0.1.0";
     static final String ALICE = "docs reader password";
     private static AccessFixture index;

@@ -66,7 +66,7 @@ class SettingsCatalogueTest {
 
     /** Step and target fields that are no deployment setting: per-run switches (the CLI has them as flags) or Jenkins' own. */
     static final Set<String> JENKINS_ONLY = Set.of("name", "credentialsId", "target", "path", "wheel", "buildIsolation", "docs",
-            "docsModules", "overwrite", "slack");
+            "docsModules", "overwrite", "slack", "failOnPublicName");
 
     @Test
     void everySettingHasSamples() {

@@ -25,12 +25,15 @@ import java.util.Locale;
 public final class SlackMessageFormatter {
     public static final String COLOR_SUCCESS = "good";
     public static final String COLOR_FAILURE = "danger";
+    /** A publish that succeeded with a warning (e.g. its name also exists on the stage's upstream). */
+    public static final String COLOR_WARNING = "warning";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SHORT_SHA = 12;
 
     public SlackMessage published(PublishNotice n) {
         String headline = n.displayName() + " " + n.version() + " published to " + n.stage();
-        ObjectNode a = attachment(headline, COLOR_SUCCESS);
+        String color = n.warnings().isEmpty() ? COLOR_SUCCESS : COLOR_WARNING;
+        ObjectNode a = attachment(headline, color);
         if (isWebUrl(n.indexUrl())) {
             a.put("title_link", scrub(n.indexUrl()));
         }
@@ -41,6 +44,9 @@ public final class SlackMessageFormatter {
         if (n.latest() != null) {
             field(fields, "Latest", latest(n), true);
         }
+        if (!n.warnings().isEmpty()) {
+            field(fields, "Warning", safe(String.join("\n", n.warnings())), false);
+        }
         if (!n.files().isEmpty()) {
             field(fields, "Files", files(n.files()), false);
         }
@@ -50,7 +56,7 @@ public final class SlackMessageFormatter {
             field(fields, "Links", links, false);
         }
         return new SlackMessage(safe("Published " + n.displayName() + " " + n.version() + " to " + n.stage()),
-                COLOR_SUCCESS, a);
+                color, a);
     }
 
     public SlackMessage failed(FailureNotice n) {
@@ -63,8 +69,6 @@ public final class SlackMessageFormatter {
         whoAndRevision(fields, n.publishedBy(), n.sourceRevision());
         return new SlackMessage(safe(headline), COLOR_FAILURE, a);
     }
-
-    public static final String COLOR_WARNING = "warning";
 
     /** A promote, yank, unyank, rollback or unpin: core's sentence, the release, who did it and why. */
     public SlackMessage lifecycle(LifecycleNotice n) {

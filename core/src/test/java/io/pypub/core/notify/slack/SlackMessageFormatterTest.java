@@ -69,6 +69,18 @@ class SlackMessageFormatterTest {
     }
 
     @Test
+    void aPublishWithAWarningSaysSoInAWarningColouredMessage() {
+        PublishNotice n = new PublishNotice("acme-utils", "acme-utils", "1.0", "dev", List.of(), null, null, null, null, null,
+                List.of("acme-utils also exists on the upstream of stage 'dev' (https://pypi.org/simple/): dependency confusion risk."));
+
+        SlackMessage m = formatter.published(n);
+
+        assertThat(m.color()).isEqualTo(SlackMessageFormatter.COLOR_WARNING);
+        assertThat(fields(m.attachment()).get("Warning")).contains("dependency confusion risk");
+        assertThat(formatter.published(Notices.published(null, null, null)).color()).isEqualTo(SlackMessageFormatter.COLOR_SUCCESS);
+    }
+
+    @Test
     void linkTargetsCannotBreakOutOfTheLinkSyntax() {
         assertThat(SlackText.link("https://h.example/a?x=1&y=2|z>w", "Docs & more"))
                 .isEqualTo("<https://h.example/a?x=1&amp;y=2%7Cz%3Ew|Docs &amp; more>");
