@@ -10,10 +10,7 @@ import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.testing.Deployment;
 import io.pypub.core.testing.TestEnvironment;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -56,25 +53,7 @@ class ChangeAuditTest {
     }
 
     int pypubIn(String stdin, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--bucket", d.settings().bucket(), "--version-table", d.settings().versionTable(),
-                "--access-table", d.settings().accessTable(), "--s3-endpoint", d.settings().s3Endpoint().toString(),
-                "--dynamodb-endpoint", d.settings().dynamoEndpoint().toString()));
-        out.reset();
-        err.reset();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        InputStream oldIn = System.in;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setIn(new ByteArrayInputStream((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8)));
-        try {
-            return PypubCli.run(all.toArray(String[]::new));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            System.setIn(oldIn);
-        }
+        return InProcessCli.run(out, err, stdin, InProcessCli.on(d, args));
     }
 
     String out() {

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pypub.core.testing.Deployment;
 import io.pypub.core.testing.TestEnvironment;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,26 +39,11 @@ class CliErrorsTest {
     }
 
     private int pypub(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--bucket", d.settings().bucket(), "--version-table", d.settings().versionTable(),
-                "--access-table", d.settings().accessTable(), "--s3-endpoint", d.settings().s3Endpoint().toString(),
-                "--dynamodb-endpoint", d.settings().dynamoEndpoint().toString()));
-        return run(all.toArray(String[]::new));
+        return run(InProcessCli.on(d, args));
     }
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            return PypubCli.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return InProcessCli.run(out, err, null, args);
     }
 
     /** Exactly one line, starting with "error: ", and no stack trace. */

@@ -9,7 +9,6 @@ import io.pypub.core.testing.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,24 +41,11 @@ class CliTest {
     }
 
     private int pypub(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--bucket", d.settings().bucket(), "--version-table", d.settings().versionTable(),
-                "--access-table", d.settings().accessTable(), "--s3-endpoint", d.settings().s3Endpoint().toString(),
-                "--dynamodb-endpoint", d.settings().dynamoEndpoint().toString()));
-        return run(all);
+        return run(List.of(InProcessCli.on(d, args)));
     }
 
     private int run(List<String> all) {
-        out.reset();
-        err.reset();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            return PypubCli.run(all.toArray(String[]::new));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return InProcessCli.run(out, err, null, all.toArray(String[]::new));
     }
 
     @Test

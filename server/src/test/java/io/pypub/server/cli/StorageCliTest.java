@@ -9,11 +9,9 @@ import io.pypub.core.testing.Deployment;
 import io.pypub.core.testing.TestEnvironment;
 import io.pypub.core.version.Version;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,22 +38,7 @@ class StorageCliTest {
     }
 
     private int pypub(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--bucket", d.settings().bucket(), "--version-table", d.settings().versionTable(),
-                "--access-table", d.settings().accessTable(), "--s3-endpoint", d.settings().s3Endpoint().toString(),
-                "--dynamodb-endpoint", d.settings().dynamoEndpoint().toString()));
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        out.reset();
-        err.reset();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            return PypubCli.run(all.toArray(String[]::new));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return InProcessCli.run(out, err, null, InProcessCli.on(d, args));
     }
 
     private String stdout() {
