@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.storage.FileDigest;
 import io.pypub.core.testing.TestEnvironment;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -73,7 +71,7 @@ class DemoTest {
         demoProcess.environment().put("PYPUB_CONFIG", config.toString());
         Process demo = demoProcess.start();
         try {
-            String output = CompletableFuture.supplyAsync(() -> readUntil(demo, "press Ctrl-C to stop")).get(5, TimeUnit.MINUTES);
+            String output = CompletableFuture.supplyAsync(() -> ProcessOutput.readUntil(demo, "press Ctrl-C to stop")).get(5, TimeUnit.MINUTES);
             assertThat(output).contains("press Ctrl-C to stop");
             Matcher servers = Pattern.compile("S3 at http://127\\.0\\.0\\.1:(\\d+), DynamoDB at http://127\\.0\\.0\\.1:(\\d+)").matcher(output);
             assertThat(servers.find()).as(output).isTrue();
@@ -140,24 +138,5 @@ class DemoTest {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static String readUntil(Process p, String marker) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        try {
-            for (String line; (line = in.readLine()) != null; ) {
-                seen.append(line).append('\n');
-                if (line.contains(marker)) {
-                    Thread drain = new Thread(() -> in.lines().forEach(l -> { }));
-                    drain.setDaemon(true);
-                    drain.start();
-                    return seen.toString();
-                }
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return seen.toString();
     }
 }

@@ -9,8 +9,6 @@ import io.pypub.core.python.LocalCommandRunner;
 import io.pypub.core.release.Stage;
 import io.pypub.core.testing.Deployment;
 import io.pypub.core.testing.TestEnvironment;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +59,7 @@ class LargeUploadTest {
                     "AWS_EC2_METADATA_DISABLED", "true", "PYPUB_MAX_UPLOAD_BYTES", Long.toString(300_000_000L)));
             Process server = pb.start();
             try {
-                CompletableFuture<String> started = CompletableFuture.supplyAsync(() -> readUntil(server, "Serving the index at"));
+                CompletableFuture<String> started = CompletableFuture.supplyAsync(() -> ProcessOutput.readUntil(server, "Serving the index at"));
                 assertThat(started.get(60, TimeUnit.SECONDS)).contains("Serving the index at");
                 String before = rss(server.pid());
                 StringBuilder out = new StringBuilder();
@@ -116,24 +114,5 @@ class LargeUploadTest {
         String status = Files.readString(Path.of("/proc/" + pid + "/status"));
         return String.join(", ", status.lines().filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM"))
                 .map(l -> l.replaceAll("\\s+", " ")).toList());
-    }
-
-    private static String readUntil(Process p, String marker) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        try {
-            StringBuilder seen = new StringBuilder();
-            for (String line; (line = in.readLine()) != null; ) {
-                seen.append(line).append('\n');
-                if (line.contains(marker)) {
-                    Thread drain = new Thread(() -> in.lines().forEach(l -> { }));
-                    drain.setDaemon(true);
-                    drain.start();
-                    return seen.toString();
-                }
-            }
-            return seen.toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pypub.core.testing.Deployment;
 import io.pypub.core.testing.TestEnvironment;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,7 +44,7 @@ class ServeShutdownTest {
                     "AWS_EC2_METADATA_DISABLED", "true"));
             Process server = pb.start();
             try {
-                CompletableFuture<String> started = CompletableFuture.supplyAsync(() -> readUntil(server, "Serving the index at"));
+                CompletableFuture<String> started = CompletableFuture.supplyAsync(() -> ProcessOutput.readUntil(server, "Serving the index at"));
                 assertThat(started.get(60, TimeUnit.SECONDS)).contains("Serving the index at");
 
                 HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -61,26 +59,6 @@ class ServeShutdownTest {
             } finally {
                 server.destroyForcibly();
             }
-        }
-    }
-
-    private static String readUntil(Process p, String marker) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        try {
-            StringBuilder seen = new StringBuilder();
-            for (String line; (line = in.readLine()) != null; ) {
-                seen.append(line).append('\n');
-                if (line.contains(marker)) {
-                    // Keep draining the output so the server never blocks on a full pipe.
-                    Thread drain = new Thread(() -> in.lines().forEach(l -> { }));
-                    drain.setDaemon(true);
-                    drain.start();
-                    return seen.toString();
-                }
-            }
-            return seen.toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }
