@@ -13,7 +13,7 @@ import time
 
 import boto3
 
-SERVE = os.path.join(os.path.dirname(__file__), "..", "..", "core", "src", "main", "resources", "io", "pypub", "core",
+SERVE = os.path.join(os.path.dirname(__file__), "..", "..", "embedded", "src", "main", "resources", "io", "pypub",
                      "embedded", "serve_moto.py")
 
 

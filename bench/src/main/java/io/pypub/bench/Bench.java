@@ -1,6 +1,5 @@
 package io.pypub.bench;
 
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.python.PythonEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,7 @@ public final class Bench {
         Files.createDirectories(out);
         PythonEnvironment python = PythonEnvironment.ensure(root.resolve("target/pyenv"), PythonEnvironment.toolsRequirements(),
                 line -> System.out.println("[bench] " + line));
-        try (EmbeddedAws aws = EmbeddedAws.start(python, out.resolve("logs"))) {
+        try (EmbeddedDeployments aws = EmbeddedDeployments.start(python, out.resolve("logs"))) {
             for (String name : selected) {
                 Report report = switch (name) {
                     case "upload" -> new UploadBenchmark(root, out, aws).run();

@@ -3,7 +3,6 @@ package io.pypub.bench;
 import io.pypub.core.access.ApiKeyTable;
 import io.pypub.core.access.ApiKeys;
 import io.pypub.core.access.KeyPolicy;
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
@@ -52,10 +51,10 @@ final class IndexBenchmark {
 
     private final Path root;
     private final Path out;
-    private final EmbeddedAws aws;
+    private final EmbeddedDeployments aws;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    IndexBenchmark(Path root, Path out, EmbeddedAws aws) {
+    IndexBenchmark(Path root, Path out, EmbeddedDeployments aws) {
         this.root = root;
         this.out = out;
         this.aws = aws;

@@ -3,7 +3,6 @@ package io.pypub.bench;
 import io.pypub.core.access.ApiKeyTable;
 import io.pypub.core.access.ApiKeys;
 import io.pypub.core.access.KeyPolicy;
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
@@ -39,9 +38,9 @@ final class LambdaColdStartBenchmark {
 
     private final Path root;
     private final Path out;
-    private final EmbeddedAws aws;
+    private final EmbeddedDeployments aws;
 
-    LambdaColdStartBenchmark(Path root, Path out, EmbeddedAws aws) {
+    LambdaColdStartBenchmark(Path root, Path out, EmbeddedDeployments aws) {
         this.root = root;
         this.out = out;
         this.aws = aws;

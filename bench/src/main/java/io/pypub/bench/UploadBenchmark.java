@@ -1,7 +1,6 @@
 package io.pypub.bench;
 
 import io.pypub.core.docs.DocsUploader;
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.inspect.DistributionInspector;
 import io.pypub.core.inspect.InspectedDistribution;
 import io.pypub.core.publish.PublishLog;
@@ -40,9 +39,9 @@ final class UploadBenchmark {
 
     private final Path root;
     private final Path out;
-    private final EmbeddedAws aws;
+    private final EmbeddedDeployments aws;
 
-    UploadBenchmark(Path root, Path out, EmbeddedAws aws) {
+    UploadBenchmark(Path root, Path out, EmbeddedDeployments aws) {
         this.root = root;
         this.out = out;
         this.aws = aws;
@@ -159,7 +158,7 @@ final class UploadBenchmark {
     }
 
     private double awsSync(Path awsCommand, Path tree, String destination) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(awsCommand.toString(), "--endpoint-url", aws.s3Server().endpoint().toString(),
+        ProcessBuilder pb = new ProcessBuilder(awsCommand.toString(), "--endpoint-url", aws.s3Endpoint().toString(),
                 "s3", "sync", "--no-progress", "--only-show-errors", tree.toString(), destination)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.resolve("logs/awscli.log").toFile()));

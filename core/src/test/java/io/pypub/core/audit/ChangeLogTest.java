@@ -3,7 +3,6 @@ package io.pypub.core.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.lifecycle.ReleaseImporter;
 import io.pypub.core.lifecycle.ReleaseLifecycle;
 import io.pypub.core.lifecycle.ReleasePromoter;
@@ -15,6 +14,7 @@ import io.pypub.core.retention.ReleasePruner;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
 import io.pypub.core.storage.StorageException;
+import io.pypub.core.testing.EmbeddedBackends;
 import io.pypub.core.testing.Deployment;
 import io.pypub.core.testing.ExampleVersions;
 import io.pypub.core.testing.RecordingLog;
@@ -101,7 +101,7 @@ class ChangeLogTest {
         }
         URI nowhere = URI.create("http://127.0.0.1:" + closed);
         AwsSettings settings = new AwsSettings("us-east-1", "b", "", null, "v", "a", nowhere, nowhere);
-        try (AwsClients down = new AwsClients(settings, EmbeddedAws.credentials())) {
+        try (AwsClients down = new AwsClients(settings, EmbeddedBackends.credentials())) {
             ChangeLog log = ChangeLog.on(down);
             String result = log.run(AuditEvent.of("users.remove", "me").user("alice"), () -> "done", r -> r);
             assertThat(result).isEqualTo("done");

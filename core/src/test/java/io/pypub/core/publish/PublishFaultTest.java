@@ -3,7 +3,6 @@ package io.pypub.core.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.python.LocalCommandRunner;
 import io.pypub.core.release.Release;
@@ -16,6 +15,7 @@ import io.pypub.core.storage.FileDigest;
 import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.storage.StorageException;
 import io.pypub.core.storage.StorageProvisioner;
+import io.pypub.core.testing.EmbeddedBackends;
 import io.pypub.core.testing.RecordingLog;
 import io.pypub.core.testing.TestEnvironment;
 import io.pypub.core.version.Version;
@@ -34,12 +34,12 @@ class PublishFaultTest {
     private static final Stage DEV = Stage.of("dev");
     private static final Version V010 = Version.parse("0.1.0");
     private final TestEnvironment env = TestEnvironment.get();
-    private EmbeddedAws aws;
+    private EmbeddedBackends aws;
     private AwsClients clients;
 
     @BeforeEach
     void startServers() throws Exception {
-        aws = EmbeddedAws.start(env.python(), TestEnvironment.tempDir("pypub-fault-logs-"));
+        aws = EmbeddedBackends.start(env.python(), TestEnvironment.tempDir("pypub-fault-logs-"));
         clients = aws.clients(aws.defaultSettings());
         new StorageProvisioner(clients).ensureAll();
     }
@@ -85,7 +85,7 @@ class PublishFaultTest {
 
         assertThatThrownBy(() -> pipeline().publish(request(project), log))
                 .isInstanceOf(StorageException.class)
-                .hasMessageContaining("Uploading hello_package-0.1.0-py3-none-any.whl: Upload of s3://" + EmbeddedAws.BUCKET
+                .hasMessageContaining("Uploading hello_package-0.1.0-py3-none-any.whl: Upload of s3://" + EmbeddedBackends.BUCKET
                         + "/blobs/sha256/");
         assertThat(versions().releases(DEV, "hello-package")).isEmpty();
         assertThat(versions().latest(DEV, "hello-package")).isEmpty();

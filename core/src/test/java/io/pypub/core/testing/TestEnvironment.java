@@ -1,6 +1,5 @@
 package io.pypub.core.testing;
 
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
@@ -31,9 +30,9 @@ public final class TestEnvironment {
 
     private final Path repoRoot;
     private final PythonEnvironment python;
-    private final EmbeddedAws aws;
+    private final EmbeddedBackends aws;
 
-    private TestEnvironment(Path repoRoot, PythonEnvironment python, EmbeddedAws aws) {
+    private TestEnvironment(Path repoRoot, PythonEnvironment python, EmbeddedBackends aws) {
         this.repoRoot = repoRoot;
         this.python = python;
         this.aws = aws;
@@ -43,7 +42,7 @@ public final class TestEnvironment {
         if (instance == null) {
             Path root = repoRoot();
             PythonEnvironment py = pythonEnvironment();
-            EmbeddedAws aws = EmbeddedAws.start(py, root.resolve("target/test-logs"));
+            EmbeddedBackends aws = EmbeddedBackends.start(py, root.resolve("target/test-logs"));
             instance = new TestEnvironment(root, py, aws);
             Runtime.getRuntime().addShutdownHook(new Thread(aws::close, "stop embedded AWS"));
         }
@@ -94,7 +93,7 @@ public final class TestEnvironment {
         return python;
     }
 
-    public EmbeddedAws aws() {
+    public EmbeddedBackends aws() {
         return aws;
     }
 

@@ -2,7 +2,6 @@ package io.pypub.server.cli;
 
 import io.pypub.core.audit.AuditEvent;
 import io.pypub.core.audit.ChangeLog;
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
@@ -12,6 +11,7 @@ import io.pypub.core.notify.Notifier;
 import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.AwsSettings;
 import io.pypub.core.storage.StorageProvisioner;
 import io.pypub.core.util.FileTrees;
 import io.pypub.core.access.IssuedKey;
@@ -22,6 +22,7 @@ import io.pypub.server.access.RequestGuard;
 import io.pypub.server.http.IndexServer;
 import io.pypub.server.index.IndexService;
 import io.pypub.server.index.IndexSettings;
+import io.pypub.embedded.EmbeddedAws;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The whole product on this machine with no AWS account: embedded S3 and DynamoDB servers, a
@@ -68,9 +71,9 @@ final class DemoCommand implements Callable<Integer> {
                 line -> System.out.println("    " + line));
 
         say("Starting embedded S3 and DynamoDB API servers on loopback (logs in " + dir.resolve("logs") + ")");
-        try (EmbeddedAws aws = EmbeddedAws.start(tools, dir.resolve("logs"));
-                AwsClients clients = aws.clients(aws.defaultSettings())) {
-            System.out.println("    S3 at " + aws.s3Server().endpoint() + ", DynamoDB at " + aws.dynamoServer().endpoint());
+        try (EmbeddedAws aws = EmbeddedAws.start(tools.python(), dir.resolve("logs"));
+                AwsClients clients = clients(aws)) {
+            System.out.println("    S3 at " + aws.s3Endpoint() + ", DynamoDB at " + aws.dynamoEndpoint());
             new StorageProvisioner(clients).ensureAll().forEach(line -> System.out.println("    " + line));
 
             // Builds write egg-info and build/ into the project: work on a copy, not the checkout.
@@ -145,22 +148,29 @@ final class DemoCommand implements Callable<Integer> {
      * an older one: the embedded servers' endpoints and keys (which they accept from anyone: not a secret worth
      * the name, but kept owner-only like any key), this index's URL and the demo's interpreter with the build tools. Other profiles and lines stay as they were.
      */
-    private Path writeProfile(EmbeddedAws aws, io.pypub.core.storage.AwsSettings settings, String indexUrl, PythonEnvironment tools) {
+    private Path writeProfile(EmbeddedAws aws, AwsSettings settings, String indexUrl, PythonEnvironment tools) {
         Path file = io.pypub.core.config.Profile.configFile(CliSettings.env(spec));
-        var credentials = EmbeddedAws.credentials().resolveCredentials();
         Map<io.pypub.core.config.Setting<?>, String> values = new java.util.LinkedHashMap<>();
         values.put(io.pypub.core.config.Settings.BUCKET, settings.bucket());
         values.put(io.pypub.core.config.Settings.VERSION_TABLE, settings.versionTable());
         values.put(io.pypub.core.config.Settings.ACCESS_TABLE, settings.accessTable());
         values.put(io.pypub.core.config.Settings.REGION, settings.region());
-        values.put(io.pypub.core.config.Settings.S3_ENDPOINT, aws.s3Server().endpoint().toString());
-        values.put(io.pypub.core.config.Settings.DYNAMODB_ENDPOINT, aws.dynamoServer().endpoint().toString());
-        values.put(io.pypub.core.config.Settings.AWS_ACCESS_KEY_ID, credentials.accessKeyId());
-        values.put(io.pypub.core.config.Settings.AWS_SECRET_ACCESS_KEY, credentials.secretAccessKey());
+        values.put(io.pypub.core.config.Settings.S3_ENDPOINT, aws.s3Endpoint().toString());
+        values.put(io.pypub.core.config.Settings.DYNAMODB_ENDPOINT, aws.dynamoEndpoint().toString());
+        values.put(io.pypub.core.config.Settings.AWS_ACCESS_KEY_ID, EmbeddedAws.ACCESS_KEY_ID);
+        values.put(io.pypub.core.config.Settings.AWS_SECRET_ACCESS_KEY, EmbeddedAws.SECRET_ACCESS_KEY);
         values.put(io.pypub.core.config.Settings.INDEX_URL, indexUrl);
         values.put(io.pypub.core.config.Settings.PYTHON, tools.python().toString()); // it has build and pdoc
         io.pypub.core.config.Profile.write(file, "demo", values, "written by pypub demo --keep-serving; valid while it runs");
         return file;
+    }
+
+    /** The default deployment (bucket and tables as {@code pypub init} names them) on the embedded servers. */
+    static AwsClients clients(EmbeddedAws aws) {
+        AwsSettings settings = new AwsSettings(AwsSettings.DEFAULT_REGION, EmbeddedAws.BUCKET, "", null,
+                AwsSettings.DEFAULT_VERSION_TABLE, AwsSettings.DEFAULT_ACCESS_TABLE, aws.s3Endpoint(), aws.dynamoEndpoint());
+        return new AwsClients(settings, StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(EmbeddedAws.ACCESS_KEY_ID, EmbeddedAws.SECRET_ACCESS_KEY)));
     }
 
     /** A fixed --port must be free on loopback; 0 means any. */

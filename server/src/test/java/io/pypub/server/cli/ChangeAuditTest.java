@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pypub.core.audit.AuditEvent;
 import io.pypub.core.audit.ChangeLog;
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.testing.Deployment;
+import io.pypub.core.testing.EmbeddedBackends;
 import io.pypub.core.testing.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +102,7 @@ class ChangeAuditTest {
 
         // Read back through other clients, as another machine would.
         List<AuditEvent> events;
-        try (AwsClients other = new AwsClients(d.settings(), EmbeddedAws.credentials())) {
+        try (AwsClients other = new AwsClients(d.settings(), EmbeddedBackends.credentials())) {
             events = ChangeLog.on(other).between(start, Instant.now().plusSeconds(1));
         }
         assertThat(events).extracting(e -> e.operation() + ":" + e.outcome()).containsExactly(

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pypub.core.config.Profile;
 import io.pypub.core.config.Setting;
 import io.pypub.core.config.Settings;
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.testing.Deployment;
+import io.pypub.core.testing.EmbeddedBackends;
 import io.pypub.core.testing.TestEnvironment;
 import io.pypub.server.config.SettingsCatalogueTest.Run;
 import java.nio.file.Files;
@@ -72,8 +72,8 @@ class ProfilesTest {
             values.put(Settings.ACCESS_TABLE, d.settings().accessTable());
             values.put(Settings.S3_ENDPOINT, d.settings().s3Endpoint().toString());
             values.put(Settings.DYNAMODB_ENDPOINT, d.settings().dynamoEndpoint().toString());
-            values.put(Settings.AWS_ACCESS_KEY_ID, EmbeddedAws.credentials().resolveCredentials().accessKeyId());
-            values.put(Settings.AWS_SECRET_ACCESS_KEY, EmbeddedAws.credentials().resolveCredentials().secretAccessKey());
+            values.put(Settings.AWS_ACCESS_KEY_ID, EmbeddedBackends.credentials().resolveCredentials().accessKeyId());
+            values.put(Settings.AWS_SECRET_ACCESS_KEY, EmbeddedBackends.credentials().resolveCredentials().secretAccessKey());
             Profile.write(file, "local", values, null);
             assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
@@ -89,7 +89,7 @@ class ProfilesTest {
             // config show masks the secret it read from the profile.
             Run shown = run(Map.of("PYPUB_CONFIG", file.toString()), "config", "show", "--profile", "local");
             assertThat(line(shown.out(), Settings.AWS_SECRET_ACCESS_KEY)).contains("******** (set)");
-            assertThat(shown.out()).doesNotContain(EmbeddedAws.credentials().resolveCredentials().secretAccessKey());
+            assertThat(shown.out()).doesNotContain(EmbeddedBackends.credentials().resolveCredentials().secretAccessKey());
         }
     }
 

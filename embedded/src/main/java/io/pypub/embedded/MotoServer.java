@@ -1,4 +1,4 @@
-package io.pypub.core.embedded;
+package io.pypub.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * speaking the S3 and DynamoDB APIs. State lives in its memory and ends with the process.
  */
 public final class MotoServer implements AutoCloseable {
-    private static final String LAUNCHER = "/io/pypub/core/embedded/serve_moto.py";
+    private static final String LAUNCHER = "/io/pypub/embedded/serve_moto.py";
 
     private final Path python;
     private final Path logFile;

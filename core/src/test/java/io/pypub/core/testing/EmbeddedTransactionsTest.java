@@ -1,10 +1,8 @@
-package io.pypub.core.embedded;
+package io.pypub.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pypub.core.testing.Deployment;
-import io.pypub.core.testing.TestEnvironment;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
