@@ -57,7 +57,7 @@ final class LifecycleSteps {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("operation", "promote");
         m.put("from", p.from().name());
-        m.putAll(new PublishResult(p.release(), latest).summary(indexUrl));
+        m.putAll(new PublishResult(p.release(), latest).summary(indexUrl).toMap());
         m.put("changed", p.changed());
         m.put("docsFiles", p.docsFiles());
         m.put("message", p.message());

@@ -12,6 +12,7 @@ import io.pypub.core.publish.PublishResult;
 import io.pypub.core.release.Provenance;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
+import io.pypub.core.storage.AwsSettings;
 import java.io.File;
 import java.io.Serializable;
 import java.time.Duration;
@@ -37,14 +38,15 @@ import jenkins.MasterToSlaveFileCallable;
 final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
     private static final long serialVersionUID = 1L;
 
-    private final TargetSettings target;
+    /** Core's record, sent as it is: the agent's class filter is remoting's blacklist (docs/ARCHITECTURE.md). */
+    private final AwsSettings settings;
     private final AwsKeys keys;
     private final Options options;
     private final HashMap<String, String> env;
     private final TaskListener listener;
 
-    PublishOnAgent(TargetSettings target, AwsKeys keys, Options options, Map<String, String> env, TaskListener listener) {
-        this.target = target;
+    PublishOnAgent(AwsSettings settings, AwsKeys keys, Options options, Map<String, String> env, TaskListener listener) {
+        this.settings = settings;
         this.keys = keys;
         this.options = options;
         this.env = new HashMap<>(env);
@@ -57,7 +59,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
         KeepNotice notices = new KeepNotice();
         try {
             PublishRequest request = options.toRequest(projectDir);
-            AwsClients aws = new AwsClients(target.toAwsSettings(), keys == null ? null : keys.provider());
+            AwsClients aws = new AwsClients(settings, keys == null ? null : keys.provider());
             PublishResult result;
             try {
                 result = PublishPipeline.on(aws, new EnvCommandRunner(env), notices)
@@ -67,7 +69,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
             } finally {
                 closeQuietly(aws, log); // a release that is recorded must not be reported as failed
             }
-            return PublishOutcome.success(PublishedPackage.of(result), summary(result, options.indexUrl), notices.published);
+            return PublishOutcome.success(PublishedPackage.of(result), result.summary(options.indexUrl), notices.published);
         } catch (RuntimeException e) {
             // Core's messages say what failed and what to do; a stack trace only helps for anything else.
             String message = io.pypub.core.error.UserError.messageOf(e); // core's one rule, as in the CLI
@@ -85,14 +87,6 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
         } catch (RuntimeException e) {
             log.warn("Could not close the AWS clients: " + e);
         }
-    }
-
-    /**
-     * Core's summary: with the index URL known, it links the project's and the release's pages ({@code projectUrl},
-     * {@code releaseUrl}) and, when docs were published, the docs ({@code docsUrl}).
-     */
-    static Map<String, Object> summary(PublishResult result, String indexUrl) {
-        return result.summary(indexUrl);
     }
 
     /** Keeps what the pipeline notifies, for the controller (see the class comment). */
@@ -115,7 +109,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
     static final class Options implements Serializable {
         private static final long serialVersionUID = 1L;
 
-        private final String stage;
+        private final Stage stage;
         private String python;
         private String docsPython;
         private boolean wheel = true;
@@ -131,11 +125,11 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
         private HashMap<String, String> provenance = new HashMap<>();
         private boolean failOnPublicName;
 
-        Options(String stage) {
+        Options(Stage stage) {
             this.stage = stage;
         }
 
-        static Options of(PublishPythonPackageStep step, String stage, String indexUrl, String publishedBy, String sourceRevision) {
+        static Options of(PublishPythonPackageStep step, Stage stage, String indexUrl, String publishedBy, String sourceRevision) {
             Options o = new Options(stage);
             o.python = step.getPython();
             o.docsPython = step.getDocsPython();
@@ -169,7 +163,7 @@ final class PublishOnAgent extends MasterToSlaveFileCallable<PublishOutcome> {
 
         /** Core validates here (e.g. the version suffix), before anything is built. */
         PublishRequest toRequest(File projectDir) {
-            return PublishRequest.builder(projectDir.toPath(), Stage.of(stage))
+            return PublishRequest.builder(projectDir.toPath(), stage)
                     .python(python)
                     .wheel(wheel)
                     .buildIsolation(buildIsolation)

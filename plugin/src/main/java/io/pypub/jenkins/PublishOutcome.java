@@ -2,42 +2,44 @@ package io.pypub.jenkins;
 
 import io.pypub.core.notify.FailureNotice;
 import io.pypub.core.notify.PublishNotice;
+import io.pypub.core.publish.PublishSummary;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What {@link PublishOnAgent} sends back to the controller: on success the release, core's
- * summary map and the notice core's pipeline handed to its notifier; on failure core's message and
+ * {@link PublishSummary} and the notice core's pipeline handed to its notifier; on failure core's message and
  * failure notice. A failure is a value, not an exception, so the controller can notify Slack after
  * it, and so no exception type of the agent side (AWS SDK exceptions in a cause chain, which need
  * not deserialize on the controller) travels over the channel.
  *
- * <p>Core's notices are records and not serializable; they travel as the plain fields below and
- * are rebuilt with their canonical constructors on the controller.
+ * <p>The controller's class filter (JEP-200) admits classes of plugin jars but not of a library jar in
+ * WEB-INF/lib such as pypub-core, nor the JDK's {@code List.of} serial form: {@link PublishSummary} is
+ * listed in META-INF/hudson.remoting.ClassFilter and holds only strings, primitives and an unmodifiable ArrayList.
+ * Core's notices and release are not made for that (immutable lists); they travel as the plain fields
+ * below and in {@link PublishedPackage}, rebuilt with their canonical constructors on the controller.
  */
 final class PublishOutcome implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final PublishedPackage published;
-    private final LinkedHashMap<String, Object> summary;
+    private final PublishSummary summary;
     private final PublishedNotice publishedNotice;
     private final String error;
     private final FailedNotice failedNotice;
 
-    private PublishOutcome(PublishedPackage published, Map<String, Object> summary, PublishedNotice publishedNotice, String error,
+    private PublishOutcome(PublishedPackage published, PublishSummary summary, PublishedNotice publishedNotice, String error,
             FailedNotice failedNotice) {
         this.published = published;
-        this.summary = summary == null ? null : new LinkedHashMap<>(summary);
+        this.summary = summary;
         this.publishedNotice = publishedNotice;
         this.error = error;
         this.failedNotice = failedNotice;
     }
 
     /** @param notice what the pipeline told its notifier, or null if it did not (it always does on success) */
-    static PublishOutcome success(PublishedPackage published, Map<String, Object> summary, PublishNotice notice) {
+    static PublishOutcome success(PublishedPackage published, PublishSummary summary, PublishNotice notice) {
         return new PublishOutcome(published, summary, notice == null ? null : new PublishedNotice(notice), null, null);
     }
 
@@ -54,8 +56,8 @@ final class PublishOutcome implements Serializable {
         return published;
     }
 
-    /** Core's summary (strings, numbers, booleans, lists, maps): the step's return value. */
-    Map<String, Object> summary() {
+    /** Core's summary: the build page's links and, as {@link PublishSummary#toMap()}, the step's return value. */
+    PublishSummary summary() {
         return summary;
     }
 

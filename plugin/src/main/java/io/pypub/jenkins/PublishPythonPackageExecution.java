@@ -10,7 +10,9 @@ import io.pypub.core.notify.FailureNotice;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
 import io.pypub.core.publish.PublishLog;
+import io.pypub.core.publish.PublishSummary;
 import io.pypub.core.release.Stage;
+import io.pypub.core.storage.AwsSettings;
 import io.pypub.jenkins.slack.SlackNotices;
 import java.io.IOException;
 import java.util.Map;
@@ -69,8 +71,8 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
 
         PublishTarget target = PythonPublisherConfiguration.get().resolve(step.getTarget());
         attempt.target = target.getName();
-        String stage = stage(target);
-        attempt.stage = stage;
+        Stage stage = stage(target);
+        attempt.stage = stage.name();
         String publishedBy = publishedBy(run);
         String sourceRevision = Util.fixEmptyAndTrim(env.get("GIT_COMMIT"));
         FilePath projectDir = workspace.child(step.getPath());
@@ -84,7 +86,15 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
             // parameter is reported as such, whatever state the workspace, credentials or agent are in.
             options.validate();
         } catch (IllegalArgumentException e) {
-            slack.failed(new FailureNotice(null, projectDir.getRemote(), stage, e.getMessage(), publishedBy, sourceRevision), log);
+            slack.failed(new FailureNotice(null, projectDir.getRemote(), stage.name(), e.getMessage(), publishedBy, sourceRevision), log);
+            throw new AbortException("Publishing failed: " + e.getMessage());
+        }
+        AwsSettings settings;
+        try {
+            // Checked here with core's catalogue (a missing bucket, a bad endpoint), then sent to the agent as it is.
+            settings = target.toSettings().toAwsSettings();
+        } catch (IllegalArgumentException e) {
+            slack.failed(new FailureNotice(null, projectDir.getRemote(), stage.name(), e.getMessage(), publishedBy, sourceRevision), log);
             throw new AbortException("Publishing failed: " + e.getMessage());
         }
 
@@ -95,12 +105,12 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
             listener.getLogger().println("[pypub] Publishing " + projectDir.getRemote() + " to stage '" + stage
                     + "' of target '" + target.getName() + "' (" + (keys == null
                             ? "AWS default credential chain of the agent" : keys.toString()) + ")");
-            outcome = projectDir.act(new PublishOnAgent(target.toSettings(), keys, options, env, listener));
+            outcome = projectDir.act(new PublishOnAgent(settings, keys, options, env, listener));
         } catch (InterruptedException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             // Before the pipeline ran (configuration, credentials, workspace) or the agent went away.
-            slack.failed(new FailureNotice(null, projectDir.getRemote(), stage, e.getMessage(), publishedBy, sourceRevision), log);
+            slack.failed(new FailureNotice(null, projectDir.getRemote(), stage.name(), e.getMessage(), publishedBy, sourceRevision), log);
             throw e;
         }
 
@@ -110,22 +120,21 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
                 attempt.project = notice.project();
             }
             slack.failed(notice != null ? notice
-                    : new FailureNotice(null, projectDir.getRemote(), stage, outcome.error(), publishedBy, sourceRevision), log);
+                    : new FailureNotice(null, projectDir.getRemote(), stage.name(), outcome.error(), publishedBy, sourceRevision), log);
             throw new AbortException("Publishing failed: " + outcome.error());
         }
 
-        Map<String, Object> summary = outcome.summary();
-        PythonPackageAction.record(run, target.getName(), outcome.published(), (String) summary.get("indexUrl"),
-                (String) summary.get("docsUrl"), (String) summary.get("installCommand"), sourceRevision,
-                Util.fixEmptyAndTrim(env.get("NODE_NAME")), (String) summary.get("releaseUrl"));
-        if (summary.get("installCommand") != null) {
-            listener.getLogger().println("[pypub] Install with: " + summary.get("installCommand"));
+        PublishSummary summary = outcome.summary();
+        PythonPackageAction.record(run, target.getName(), outcome.published(), summary.indexUrl(), summary.docsUrl(),
+                summary.installCommand(), sourceRevision, Util.fixEmptyAndTrim(env.get("NODE_NAME")), summary.releaseUrl());
+        if (summary.installCommand() != null) {
+            listener.getLogger().println("[pypub] Install with: " + summary.installCommand());
         }
         PublishNotice notice = outcome.publishedNotice();
         if (notice != null) {
             slack.published(notice, log);
         }
-        return summary;
+        return summary.toMap();
     }
 
     /**
@@ -146,14 +155,14 @@ final class PublishPythonPackageExecution extends SynchronousNonBlockingStepExec
                 + ": set path: to the folder of the Python project.");
     }
 
-    private String stage(PublishTarget target) throws AbortException {
+    private Stage stage(PublishTarget target) throws AbortException {
         String stage = step.getStage() != null ? step.getStage() : target.getDefaultStage();
         if (stage == null) {
             throw new AbortException("No stage: pass stage: 'dev' (or test, prod, ...) or set a default stage on target '"
                     + target.getName() + "'.");
         }
         try {
-            return Stage.of(stage).name();
+            return Stage.of(stage);
         } catch (IllegalArgumentException e) {
             throw new AbortException(e.getMessage());
         }

@@ -190,7 +190,7 @@ public class PublishTarget implements Describable<PublishTarget> {
         return (DescriptorImpl) Jenkins.get().getDescriptorOrDie(getClass());
     }
 
-    /** The storage part of this target in the form that travels to an agent. */
+    /** The storage fields of this target, for core's catalogue to check ({@link TargetSettings#toAwsSettings()}). */
     TargetSettings toSettings() {
         return new TargetSettings(region, bucket, prefix, docsBucket, versionTable, accessTable, s3Endpoint, dynamoEndpoint);
     }

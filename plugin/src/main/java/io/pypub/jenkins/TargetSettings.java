@@ -1,18 +1,15 @@
 package io.pypub.jenkins;
 
-import io.pypub.core.storage.AwsSettings;
-import java.io.Serializable;
 import io.pypub.core.config.Config;
+import io.pypub.core.storage.AwsSettings;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The storage settings of a {@link PublishTarget} as plain strings, so they can travel to an agent
- * (core's {@link AwsSettings} is a record, not serializable). Holds no secret.
+ * The storage fields of a {@link PublishTarget} (or of its form, for "Test connection") as entered, before
+ * core's catalogue checks them. Only {@link AwsSettings} travels to an agent. Holds no secret.
  */
-final class TargetSettings implements Serializable {
-    private static final long serialVersionUID = 1L;
-
+final class TargetSettings {
     private final String region;
     private final String bucket;
     private final String prefix;

@@ -1,12 +1,16 @@
 package io.pypub.core.release;
 
 import io.pypub.core.project.ProjectName;
+import java.io.Serializable;
 
 /**
  * A release stage such as {@code dev}, {@code test} or {@code prod}. Stages are path segments in
  * S3 keys and URLs, so they are restricted to lower-case letters, digits and '-'.
+ * Serializable: the Jenkins plugin sends it to the agent with the publish request (checked again there).
  */
-public record Stage(String name) {
+public record Stage(String name) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public Stage {
         if (!isValidName(name)) {
             throw new IllegalArgumentException("Invalid stage '" + ProjectName.printable(name)

@@ -2,12 +2,16 @@ package io.pypub.core.storage;
 
 import io.pypub.core.config.Config;
 import io.pypub.core.config.Settings;
+import java.io.Serializable;
 import java.net.URI;
 
 /**
  * Where a deployment keeps its data: bucket(s), tables, region and, for S3-compatible stores or
  * local servers, an endpoint override. Credentials are not part of it: they come from the AWS
  * default chain or are handed to {@link AwsClients} separately, so settings can be printed safely.
+ *
+ * <p>Serializable: the Jenkins plugin sends it to the agent that publishes (strings and URIs only; the
+ * compact constructor checks it again there).
  *
  * @param docsBucket bucket for pdoc HTML; null means the package bucket
  */
@@ -19,7 +23,8 @@ public record AwsSettings(
         String versionTable,
         String accessTable,
         URI s3Endpoint,
-        URI dynamoEndpoint) {
+        URI dynamoEndpoint) implements Serializable {
+    private static final long serialVersionUID = 1L;
 
     public static final String DEFAULT_REGION = Settings.REGION.defaultValue();
     public static final String DEFAULT_VERSION_TABLE = Settings.VERSION_TABLE.defaultValue();

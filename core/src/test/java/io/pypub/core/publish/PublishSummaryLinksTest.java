@@ -22,7 +22,7 @@ class PublishSummaryLinksTest {
     @Test
     void linksTheProjectAndReleasePagesAndTheDocsWhenThereAreDocs() {
         Map<String, Object> m = new PublishResult(release("docs/prod/hello-package/1.2.0/x/"),
-                new RecordOutcome("1.2.0", true, false, null)).summary("https://pypi.example.com/");
+                new RecordOutcome("1.2.0", true, false, null)).summary("https://pypi.example.com/").toMap();
         Stage prod = Stage.of("prod");
         assertThat(m).containsEntry("projectUrl", "https://pypi.example.com" + new IndexRoute.ProjectPage(prod, "hello-package").path())
                 .containsEntry("releaseUrl", "https://pypi.example.com" + new IndexRoute.VersionPage(prod, "hello-package", "1.2.0").path())
@@ -33,9 +33,9 @@ class PublishSummaryLinksTest {
 
     @Test
     void noDocsNoDocsLinkAndNoIndexUrlNoLinks() {
-        assertThat(new PublishResult(release(null), new RecordOutcome("1.2.0", true, false, null)).summary("https://pypi.example.com"))
+        assertThat(new PublishResult(release(null), new RecordOutcome("1.2.0", true, false, null)).summary("https://pypi.example.com").toMap())
                 .containsKeys("projectUrl", "releaseUrl").doesNotContainKey("docsUrl");
-        assertThat(new PublishResult(release(null), new RecordOutcome("1.2.0", true, false, null)).summary(null))
+        assertThat(new PublishResult(release(null), new RecordOutcome("1.2.0", true, false, null)).summary(null).toMap())
                 .doesNotContainKeys("projectUrl", "releaseUrl", "docsUrl", "indexUrl");
     }
 }

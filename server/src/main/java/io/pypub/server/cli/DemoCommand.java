@@ -100,9 +100,8 @@ final class DemoCommand implements Callable<Integer> {
                 String authed = "http://__token__:" + key.token().reveal() + "@" + server.localUrl().getAuthority() + "/dev/simple/";
                 say("Serving the index at " + simple + " (requests without the key get 401)");
                 // The demo's own throwaway key on a loopback index: fine to show, and the install line works when pasted.
-                Map<String, Object> summary = result.summary("http://__token__:" + key.token().reveal() + "@"
-                        + server.localUrl().getAuthority());
-                PublishCommand.printSummary(summary);
+                result.summary("http://__token__:" + key.token().reveal() + "@" + server.localUrl().getAuthority())
+                        .lines().forEach(System.out::println);
 
                 String project = result.release().project();
                 say("Installing " + project + " with pip into a fresh virtual environment");

@@ -1,10 +1,9 @@
 package io.pypub.server.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
+import io.pypub.core.publish.PublishSummary;
 import io.pypub.core.python.LocalCommandRunner;
 import io.pypub.core.release.Provenance;
 import io.pypub.core.notify.Notifier;
@@ -111,11 +110,11 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
             PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), notifier)
                     .checkPublicNames(upstream.settings(), failOnPublicName);
             PublishResult result = pipeline.publish(request, new ConsoleLog(System.err, verbose));
-            Map<String, Object> summary = result.summary(indexUrl);
+            PublishSummary summary = result.summary(indexUrl);
             if (json) {
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+                System.out.println(summary.toJson());
             } else {
-                printSummary(summary);
+                summary.lines().forEach(System.out::println);
             }
         }
         return 0;
@@ -138,24 +137,6 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
      * Slack from the environment or a profile only: webhook URLs and tokens are secrets and must not sit in
      * argv or shell history. Core's one rule picks the destination (as in Jenkins).
      */
-
-    @SuppressWarnings("unchecked")
-    static void printSummary(Map<String, Object> s) {
-        System.out.println("Published " + s.get("name") + " " + s.get("version") + " to stage '" + s.get("stage") + "'");
-        for (Map<String, Object> f : (List<Map<String, Object>>) s.get("files")) {
-            System.out.printf("  %-50s %8d bytes  sha256 %s%n", f.get("filename"), ((Number) f.get("size")).longValue(), f.get("sha256"));
-        }
-        System.out.println("  latest: " + s.get("latest") + (Boolean.TRUE.equals(s.get("latestPinned")) ? " (pinned)" : ""));
-        if (s.containsKey("installCommand")) {
-            System.out.println("  install: " + s.get("installCommand"));
-        }
-        if (s.containsKey("releaseUrl")) {
-            System.out.println("  release: " + s.get("releaseUrl"));
-        }
-        if (s.containsKey("docsUrl")) {
-            System.out.println("  docs:    " + s.get("docsUrl"));
-        }
-    }
 
     static String defaultPublisher() {
         String user = System.getProperty("user.name", "unknown");
