@@ -1,5 +1,8 @@
 package io.pypub.core.upstream;
 
+import io.pypub.core.config.Config;
+import io.pypub.core.config.ConfigException;
+import io.pypub.core.config.Settings;
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.release.Stage;
 import java.time.Duration;
@@ -12,18 +15,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Every upstream setting in one place (so it can move into the configuration catalogue as it is):
- * per stage the upstream simple indexes (in order), the mode, and the private name patterns; the
- * page TTL and the request timeout for all.
- *
- * <pre>
- *   serve option            env (serve and Lambda)          example
- *   --upstream STAGE=URL     PYPUB_UPSTREAM (';'-separated) dev=https://pypi.org/simple/
- *   --upstream-mode MODE     PYPUB_UPSTREAM_MODE             cache | redirect | dev=redirect
- *   --private-names S=PATS   PYPUB_PRIVATE_NAMES (';')       dev=acme-*,internal-*   (or acme-* for all stages)
- *   --upstream-page-seconds  PYPUB_UPSTREAM_PAGE_SECONDS     600
- *   --upstream-timeout-seconds PYPUB_UPSTREAM_TIMEOUT_SECONDS 5
- * </pre>
+ * The stages' upstreams as the index and the publish-time check use them: per stage the upstream
+ * simple indexes (in order), the mode, and the private name patterns; the page TTL and the request
+ * timeout for all. Read from the configuration catalogue ({@link Settings#UPSTREAM} and the settings
+ * after it: options of {@code serve}, the same environment variables on Lambda, profile keys).
  */
 public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, List<String>> privatePatterns, Duration pageTtl,
         Duration timeout) {
@@ -51,7 +46,8 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
         for (var e : stages.entrySet()) {
             if (e.getValue().mode() == Mode.REDIRECT && e.getValue().urls().stream().anyMatch(UpstreamUrl::hasCredentials)) {
                 throw new IllegalArgumentException("stage '" + e.getKey() + "': redirect mode would hand the upstream's "
-                        + "credentials to every client; use --upstream-mode cache for an upstream that needs a login");
+                        + "credentials to every client; set " + Settings.UPSTREAM_MODE.describe() + " to cache for an upstream "
+                        + "that needs a login");
             }
         }
     }
@@ -152,11 +148,25 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
                 Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
     }
 
-    /** The same settings from environment variables (the Lambda function, and serve's defaults). */
+    /** The effective upstream settings; a combination that cannot work is one clear error naming the settings. */
+    public static UpstreamSettings from(Config config) {
+        List<String> upstreams = config.get(Settings.UPSTREAM);
+        List<String> modes = config.get(Settings.UPSTREAM_MODE);
+        List<String> privateNames = config.get(Settings.PRIVATE_NAMES);
+        double pageSeconds = config.get(Settings.UPSTREAM_PAGE_SECONDS);
+        double timeoutSeconds = config.get(Settings.UPSTREAM_TIMEOUT_SECONDS);
+        try {
+            return parse(upstreams, modes, privateNames, pageSeconds, timeoutSeconds);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid upstream settings: " + UpstreamUrl.redact(e.getMessage()));
+        }
+    }
+
+    /** The same settings from environment variables only (the Lambda function; the Jenkins agent's build environment). */
     public static UpstreamSettings fromEnvironment(Map<String, String> env) {
-        return parse(split(env.get("PYPUB_UPSTREAM")), split(env.get("PYPUB_UPSTREAM_MODE")), split(env.get("PYPUB_PRIVATE_NAMES")),
-                number(env, "PYPUB_UPSTREAM_PAGE_SECONDS", DEFAULT_PAGE_TTL.toSeconds()),
-                number(env, "PYPUB_UPSTREAM_TIMEOUT_SECONDS", DEFAULT_TIMEOUT.toSeconds()));
+        return from(Config.fromEnvironment(env));
     }
 
     /** One line per stage for logs and banners, credentials redacted. */
@@ -173,10 +183,6 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
         return all;
     }
 
-    private static List<String> split(String value) {
-        return value == null || value.isBlank() ? List.of() : List.of(value.split(";"));
-    }
-
     private static List<String> nonBlank(List<String> values) {
         return values == null ? List.of() : values.stream().filter(v -> v != null && !v.isBlank()).map(String::strip).toList();
     }
@@ -190,18 +196,6 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
             return Mode.valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("upstream mode must be cache or redirect, got '" + ProjectName.printable(text) + "'");
-        }
-    }
-
-    private static double number(Map<String, String> env, String name, double fallback) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number of seconds, got '" + v + "'", e);
         }
     }
 }

@@ -28,9 +28,6 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
     @Mixin
     AwsOptions aws;
 
-    @Mixin
-    UpstreamOptions upstream;
-
     @Spec
     CommandSpec spec;
 
@@ -56,7 +53,7 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
         } else {
             AuditLog.toStdout();
         }
-        io.pypub.core.upstream.UpstreamSettings upstreams = upstream.settings();
+        io.pypub.core.upstream.UpstreamSettings upstreams = io.pypub.core.upstream.UpstreamSettings.from(config);
         try (AwsClients clients = AwsOptions.clients(config);
                 IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access), upstreams);
                 IndexServer server = new IndexServer(service, host, port, tls, maxThreads).start()) {
