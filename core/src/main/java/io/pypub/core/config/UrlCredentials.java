@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 public final class UrlCredentials {
     private UrlCredentials() {}
 
-    private static final Pattern USER_INFO = Pattern.compile("(?i)(https?://)[^/@\\s]+@");
+    private static final Pattern USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
 
-    /** {@code text} with the user-info part of every http(s) URL in it replaced by {@code ***}. */
+    /** {@code text} with the user-info part of every URL in it replaced by {@code ***}. */
     public static String redact(String text) {
         return text == null ? null : USER_INFO.matcher(text).replaceAll("$1***@");
     }

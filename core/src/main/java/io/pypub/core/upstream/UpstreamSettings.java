@@ -19,9 +19,13 @@ import java.util.regex.Pattern;
  * simple indexes (in order), the mode, and the private name patterns; the page TTL and the request
  * timeout for all. Read from the configuration catalogue ({@link Settings#UPSTREAM} and the settings
  * after it: options of {@code serve}, the same environment variables on Lambda, profile keys).
+ *
+ * @param stages the upstreams of each stage that has any, with the stage's mode
+ * @param modes the modes as configured, by stage, {@code *} for every other stage
+ * @param privatePatterns name patterns by stage, {@code *} for every stage
  */
-public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, List<String>> privatePatterns, Duration pageTtl,
-        Duration timeout) {
+public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, Mode> modes, Map<String, List<String>> privatePatterns,
+        Duration pageTtl, Duration timeout) {
 
     public enum Mode {
         /** Pull-through: fetched once, verified against the upstream's sha256, kept in S3, served from there. */
@@ -42,6 +46,7 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
 
     public UpstreamSettings {
         stages = Map.copyOf(stages);
+        modes = Map.copyOf(modes);
         privatePatterns = Map.copyOf(privatePatterns);
         for (var e : stages.entrySet()) {
             if (e.getValue().mode() == Mode.REDIRECT && e.getValue().urls().stream().anyMatch(UpstreamUrl::hasCredentials)) {
@@ -53,7 +58,7 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
     }
 
     public static UpstreamSettings none() {
-        return new UpstreamSettings(Map.of(), Map.of(), DEFAULT_PAGE_TTL, DEFAULT_TIMEOUT);
+        return new UpstreamSettings(Map.of(), Map.of("*", Mode.CACHE), Map.of(), DEFAULT_PAGE_TTL, DEFAULT_TIMEOUT);
     }
 
     public boolean isEmpty() {
@@ -144,7 +149,9 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
                 }
             }
         }
-        return new UpstreamSettings(stages, patterns, Duration.ofMillis(Math.round(pageSeconds * 1000)),
+        Map<String, Mode> configuredModes = new LinkedHashMap<>(stageModes);
+        configuredModes.put("*", defaultMode);
+        return new UpstreamSettings(stages, configuredModes, patterns, Duration.ofMillis(Math.round(pageSeconds * 1000)),
                 Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
     }
 
