@@ -5,7 +5,9 @@ import static io.pypub.server.config.SettingsCatalogueTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pypub.core.config.Config;
 import io.pypub.core.config.ConfigException;
+import io.pypub.core.config.Profile;
 import io.pypub.core.config.Settings;
 import io.pypub.core.release.Stage;
 import io.pypub.core.testing.TestEnvironment;
@@ -79,6 +81,13 @@ class UpstreamSettingsConfigTest {
         assertThat(line(fromProfile.out(), Settings.PRIVATE_NAMES)).contains("dev=acme-*,internal-*;corp-*");
         assertThat(line(fromProfile.out(), Settings.UPSTREAM_PAGE_SECONDS)).contains("120").contains("profile 'corp'");
         assertThat(fromProfile.out() + fromProfile.err()).doesNotContain(TOKEN);
+        // What `serve` and `publish` build from the same resolution.
+        UpstreamSettings built = UpstreamSettings.from(Config.resolve(Map.of(), env, Profile.select("corp", env)));
+        assertThat(built.forStage(Stage.of("dev")).orElseThrow().urls()).singleElement()
+                .satisfies(u -> assertThat(u.hasCredentials()).isTrue())
+                .satisfies(u -> assertThat(u.base().toString()).isEqualTo("https://mirror.example/simple/"));
+        assertThat(built.matchesPrivatePattern(Stage.of("prod"), "corp-tools")).isTrue();
+        assertThat(built.pageTtl().toSeconds()).isEqualTo(120);
     }
 
     @Test
