@@ -132,7 +132,7 @@ public record Profile(String name, Path file, Map<Setting<?>, String> values) {
             for (JsonNode item : node) {
                 items.add(text(item, setting, profile, file));
             }
-            return String.join(",", items);
+            return String.join(setting.repeatable() ? ";" : ",", items); // a repeatable setting's entries may hold commas
         }
         if (node.isValueNode() && !node.isNull()) {
             return node.asText();

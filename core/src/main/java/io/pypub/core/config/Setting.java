@@ -32,6 +32,8 @@ public final class Setting<T> {
     private final String help;
     private final boolean secret;
     private final boolean flag;
+    private final boolean repeatable;
+    private final boolean urlCredentials;
 
     private Setting(Builder<T> b) {
         this.name = b.name;
@@ -45,6 +47,8 @@ public final class Setting<T> {
         this.help = Objects.requireNonNull(b.help, "help of " + b.name);
         this.secret = b.secret;
         this.flag = b.flag;
+        this.repeatable = b.repeatable;
+        this.urlCredentials = b.urlCredentials;
         if (secret && !options.isEmpty()) {
             throw new IllegalStateException("Secret setting " + name + " must not have a command-line option");
         }
@@ -137,10 +141,15 @@ public final class Setting<T> {
     /** The value of {@code text} from {@code origin}; one clear error naming this setting and the origin otherwise. */
     public T parse(String text, Origin origin) {
         String stripped = text.strip();
+        if (urlCredentials && origin.kind() == Origin.Kind.OPTION && UrlCredentials.present(stripped)) {
+            throw new ConfigException("Invalid " + name + " (from " + origin + "): credentials in a URL are a secret and must not "
+                    + "be given on the command line, where every local user can see them; set " + env() + " or a profile instead");
+        }
         try {
             return parser.apply(stripped);
         } catch (IllegalArgumentException e) {
-            String shown = secret ? "" : " '" + ProjectName.printable(stripped.length() > 200 ? stripped.substring(0, 200) + "..." : stripped) + "'";
+            String visible = redact(stripped);
+            String shown = secret ? "" : " '" + ProjectName.printable(visible.length() > 200 ? visible.substring(0, 200) + "..." : visible) + "'";
             throw new ConfigException("Invalid " + name + shown + " (from " + origin + "): " + e.getMessage());
         }
     }
@@ -163,7 +172,26 @@ public final class Setting<T> {
         if (text == null) {
             return "(not set)";
         }
-        return secret ? "******** (set)" : text;
+        return secret ? "******** (set)" : redact(text);
+    }
+
+    /** An option that may be given more than once; its values are joined with ';', as in its environment variable. */
+    public boolean repeatable() {
+        return repeatable;
+    }
+
+    /**
+     * Its text may hold URLs with credentials ({@code https://user:token@host/}): they are a secret, so
+     * shown as {@code ***@} in output and messages, and refused from the command line (argv is visible
+     * to every local user); the environment, a profile or Jenkins may hold them.
+     */
+    public boolean urlCredentials() {
+        return urlCredentials;
+    }
+
+    /** {@code text} as output and messages may show it: credentials in URLs replaced by {@code ***}. */
+    public String redact(String text) {
+        return urlCredentials && text != null ? UrlCredentials.redact(text) : text;
     }
 
     @Override
@@ -183,6 +211,8 @@ public final class Setting<T> {
         private String help;
         private boolean secret;
         private boolean flag;
+        private boolean repeatable;
+        private boolean urlCredentials;
 
         private Builder(String name, Group group, Parser<T> parser) {
             this.name = name;
@@ -236,6 +266,16 @@ public final class Setting<T> {
 
         public Builder<T> flag() {
             this.flag = true;
+            return this;
+        }
+
+        public Builder<T> repeatable() {
+            this.repeatable = true;
+            return this;
+        }
+
+        public Builder<T> urlCredentials() {
+            this.urlCredentials = true;
             return this;
         }
 

@@ -131,6 +131,36 @@ public final class Settings {
     public static final Setting<String> TLS_KEYSTORE_PASSWORD = Setting.builder("tls-keystore-password", INDEX, Parser.text())
             .cli().env("PYPUB_TLS_KEYSTORE_PASSWORD").secret().help("Password of the TLS key store.").build();
 
+    // ---- upstreams and sign-in sessions (issue 14; pypub serve and the Lambda function, publish's public-name check)
+
+    public static final Setting<List<String>> UPSTREAM = Setting.builder("upstream", INDEX, UpstreamRules.upstreams())
+            .option("--upstream").repeatable().urlCredentials().env("PYPUB_UPSTREAM").lambda()
+            .help("Upstream simple indexes of stages, STAGE=URL, e.g. dev=https://pypi.org/simple/ (repeat the option or "
+                    + "separate with ';'; a stage's upstreams are asked in order). Projects the stage does not have come from "
+                    + "them. Credentials in a URL are a secret: give them in the environment or a profile; they are never shown.")
+            .build();
+    public static final Setting<List<String>> UPSTREAM_MODE = Setting.builder("upstream-mode", INDEX, UpstreamRules.modes())
+            .option("--upstream-mode").repeatable().env("PYPUB_UPSTREAM_MODE").lambda().defaultValue("cache")
+            .help("cache (fetch each upstream file once, verify its sha256, keep it in S3) or redirect (302 to the upstream; "
+                    + "not with credentials); STAGE=MODE for one stage.").build();
+    public static final Setting<List<String>> PRIVATE_NAMES = Setting.builder("private-names", INDEX, UpstreamRules.privateNames())
+            .option("--private-names").repeatable().env("PYPUB_PRIVATE_NAMES").lambda()
+            .help("Name patterns never looked up upstream, [STAGE=]PATTERN,PATTERN, e.g. dev=acme-*,internal-* (no STAGE=: "
+                    + "every stage). Names the stage has and reserved names (pypub names reserve) are private too.").build();
+    public static final Setting<Double> UPSTREAM_PAGE_SECONDS = Setting.builder("upstream-page-seconds", INDEX, Parser.seconds(0, 86400))
+            .option("--upstream-page-seconds").env("PYPUB_UPSTREAM_PAGE_SECONDS").lambda().defaultValue("600")
+            .help("Seconds an upstream project page is reused before it is fetched again; when the upstream fails, the last "
+                    + "good page is served, marked stale.").build();
+    public static final Setting<Double> UPSTREAM_TIMEOUT_SECONDS = Setting.builder("upstream-timeout-seconds", INDEX,
+                    Parser.seconds(0.1, 300))
+            .option("--upstream-timeout-seconds").env("PYPUB_UPSTREAM_TIMEOUT_SECONDS").lambda().defaultValue("5")
+            .help("Seconds to wait for an upstream before answering from the last good copy or 502.").build();
+    public static final Setting<String> SESSION_SECRET = Setting.builder("session-secret", INDEX,
+                    Parser.matching(Pattern.compile(".{32,}"), "at least 32 characters"))
+            .cli().env("PYPUB_SESSION_SECRET").lambda().secret()
+            .help("Key that signs sign-in cookies, the same on every instance (32+ random characters); without it each "
+                    + "process signs with its own random key, so sessions end when it restarts.").build();
+
     // ---- publishing (pypub publish, the publishPythonPackage step and its target)
 
     public static final Setting<Stage> STAGE = Setting.builder("stage", PUBLISH, stage())
@@ -170,6 +200,7 @@ public final class Settings {
             INDEX_URL, NO_AUTH, CACHE_SECONDS, PRESIGN_SECONDS, KEY_CACHE_SECONDS, FAILED_LOGIN_LIMIT, KEY_FAILURE_LIMIT,
             PASSWORD_CHECKS, HOST, PORT, DOWNLOAD_MODE, TRUSTED_PROXIES, AUDIT_LOG, USAGE_FLUSH_SECONDS, MAX_THREADS,
             TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
+            UPSTREAM, UPSTREAM_MODE, PRIVATE_NAMES, UPSTREAM_PAGE_SECONDS, UPSTREAM_TIMEOUT_SECONDS, SESSION_SECRET,
             STAGE, PYTHON, DOCS_PYTHON, VERSION_SUFFIX, BUILD_TIMEOUT, SLACK_CHANNEL, SLACK_WEBHOOK_URL, SLACK_TOKEN);
 
     /** How the index hands out files. */

@@ -1,5 +1,8 @@
 package io.pypub.core.upstream;
 
+import io.pypub.core.config.Config;
+import io.pypub.core.config.ConfigException;
+import io.pypub.core.config.Settings;
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.release.Stage;
 import java.time.Duration;
@@ -12,21 +15,17 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Every upstream setting in one place (so it can move into the configuration catalogue as it is):
- * per stage the upstream simple indexes (in order), the mode, and the private name patterns; the
- * page TTL and the request timeout for all.
+ * The stages' upstreams as the index and the publish-time check use them: per stage the upstream
+ * simple indexes (in order), the mode, and the private name patterns; the page TTL and the request
+ * timeout for all. Read from the configuration catalogue ({@link Settings#UPSTREAM} and the settings
+ * after it: options of {@code serve}, the same environment variables on Lambda, profile keys).
  *
- * <pre>
- *   serve option            env (serve and Lambda)          example
- *   --upstream STAGE=URL     PYPUB_UPSTREAM (';'-separated) dev=https://pypi.org/simple/
- *   --upstream-mode MODE     PYPUB_UPSTREAM_MODE             cache | redirect | dev=redirect
- *   --private-names S=PATS   PYPUB_PRIVATE_NAMES (';')       dev=acme-*,internal-*   (or acme-* for all stages)
- *   --upstream-page-seconds  PYPUB_UPSTREAM_PAGE_SECONDS     600
- *   --upstream-timeout-seconds PYPUB_UPSTREAM_TIMEOUT_SECONDS 5
- * </pre>
+ * @param stages the upstreams of each stage that has any, with the stage's mode
+ * @param modes the modes as configured, by stage, {@code *} for every other stage
+ * @param privatePatterns name patterns by stage, {@code *} for every stage
  */
-public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, List<String>> privatePatterns, Duration pageTtl,
-        Duration timeout) {
+public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, Mode> modes, Map<String, List<String>> privatePatterns,
+        Duration pageTtl, Duration timeout) {
 
     public enum Mode {
         /** Pull-through: fetched once, verified against the upstream's sha256, kept in S3, served from there. */
@@ -47,17 +46,19 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
 
     public UpstreamSettings {
         stages = Map.copyOf(stages);
+        modes = Map.copyOf(modes);
         privatePatterns = Map.copyOf(privatePatterns);
         for (var e : stages.entrySet()) {
             if (e.getValue().mode() == Mode.REDIRECT && e.getValue().urls().stream().anyMatch(UpstreamUrl::hasCredentials)) {
                 throw new IllegalArgumentException("stage '" + e.getKey() + "': redirect mode would hand the upstream's "
-                        + "credentials to every client; use --upstream-mode cache for an upstream that needs a login");
+                        + "credentials to every client; set " + Settings.UPSTREAM_MODE.describe() + " to cache for an upstream "
+                        + "that needs a login");
             }
         }
     }
 
     public static UpstreamSettings none() {
-        return new UpstreamSettings(Map.of(), Map.of(), DEFAULT_PAGE_TTL, DEFAULT_TIMEOUT);
+        return new UpstreamSettings(Map.of(), Map.of("*", Mode.CACHE), Map.of(), DEFAULT_PAGE_TTL, DEFAULT_TIMEOUT);
     }
 
     public boolean isEmpty() {
@@ -148,15 +149,31 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
                 }
             }
         }
-        return new UpstreamSettings(stages, patterns, Duration.ofMillis(Math.round(pageSeconds * 1000)),
+        Map<String, Mode> configuredModes = new LinkedHashMap<>(stageModes);
+        configuredModes.put("*", defaultMode);
+        return new UpstreamSettings(stages, configuredModes, patterns, Duration.ofMillis(Math.round(pageSeconds * 1000)),
                 Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
     }
 
-    /** The same settings from environment variables (the Lambda function, and serve's defaults). */
+    /** The effective upstream settings; a combination that cannot work is one clear error naming the settings. */
+    public static UpstreamSettings from(Config config) {
+        List<String> upstreams = config.get(Settings.UPSTREAM);
+        List<String> modes = config.get(Settings.UPSTREAM_MODE);
+        List<String> privateNames = config.get(Settings.PRIVATE_NAMES);
+        double pageSeconds = config.get(Settings.UPSTREAM_PAGE_SECONDS);
+        double timeoutSeconds = config.get(Settings.UPSTREAM_TIMEOUT_SECONDS);
+        try {
+            return parse(upstreams, modes, privateNames, pageSeconds, timeoutSeconds);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid upstream settings: " + UpstreamUrl.redact(e.getMessage()));
+        }
+    }
+
+    /** The same settings from environment variables only (the Lambda function; the Jenkins agent's build environment). */
     public static UpstreamSettings fromEnvironment(Map<String, String> env) {
-        return parse(split(env.get("PYPUB_UPSTREAM")), split(env.get("PYPUB_UPSTREAM_MODE")), split(env.get("PYPUB_PRIVATE_NAMES")),
-                number(env, "PYPUB_UPSTREAM_PAGE_SECONDS", DEFAULT_PAGE_TTL.toSeconds()),
-                number(env, "PYPUB_UPSTREAM_TIMEOUT_SECONDS", DEFAULT_TIMEOUT.toSeconds()));
+        return from(Config.fromEnvironment(env));
     }
 
     /** One line per stage for logs and banners, credentials redacted. */
@@ -173,10 +190,6 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
         return all;
     }
 
-    private static List<String> split(String value) {
-        return value == null || value.isBlank() ? List.of() : List.of(value.split(";"));
-    }
-
     private static List<String> nonBlank(List<String> values) {
         return values == null ? List.of() : values.stream().filter(v -> v != null && !v.isBlank()).map(String::strip).toList();
     }
@@ -190,18 +203,6 @@ public record UpstreamSettings(Map<String, StageUpstreams> stages, Map<String, L
             return Mode.valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("upstream mode must be cache or redirect, got '" + ProjectName.printable(text) + "'");
-        }
-    }
-
-    private static double number(Map<String, String> env, String name, double fallback) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number of seconds, got '" + v + "'", e);
         }
     }
 }

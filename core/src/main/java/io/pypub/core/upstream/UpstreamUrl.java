@@ -89,8 +89,18 @@ public final class UpstreamUrl {
         return redacted();
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof UpstreamUrl u && base.equals(u.base) && java.util.Objects.equals(authorization, u.authorization);
+    }
+
+    @Override
+    public int hashCode() {
+        return base.hashCode();
+    }
+
     /** Text that may hold a URL with credentials, with them replaced by {@code ***}. */
     public static String redact(String text) {
-        return text == null ? null : text.replaceAll("(?i)(https?://)[^/@\\s]+@", "$1***@");
+        return io.pypub.core.config.UrlCredentials.redact(text);
     }
 }

@@ -51,12 +51,6 @@ public final class AccessGate implements AutoCloseable {
     private final SessionTokens sessions;
 
     AccessGate(boolean enabled, KeyVerifier keys, DocsUsers users, RateLimiter rates, DownloadQuota quota,
-            FailedAuthThrottle failures, FailedAuthThrottle keyFailures) {
-        this(enabled, keys, users, rates, quota, failures, keyFailures,
-                enabled ? SessionTokens.fromEnvironment(System.getenv()) : null);
-    }
-
-    AccessGate(boolean enabled, KeyVerifier keys, DocsUsers users, RateLimiter rates, DownloadQuota quota,
             FailedAuthThrottle failures, FailedAuthThrottle keyFailures, SessionTokens sessions) {
         this.sessions = sessions;
         this.enabled = enabled;
@@ -70,7 +64,7 @@ public final class AccessGate implements AutoCloseable {
 
     /** Lets everything through: no credentials needed (demo, local use, embedding in tests). */
     public static AccessGate disabled() {
-        return new AccessGate(false, null, null, null, null, null, null);
+        return new AccessGate(false, null, null, null, null, null, null, null);
     }
 
     /** The gate over a deployment's access table. */
@@ -87,7 +81,8 @@ public final class AccessGate implements AutoCloseable {
                 new RateLimiter(),
                 new DownloadQuota(aws.dynamo(), table, clock, settings.usageFlushInterval()),
                 new FailedAuthThrottle(settings.failedAuthLimit(), settings.failedAuthWindow()),
-                new FailedAuthThrottle(settings.keyFailureLimit(), settings.failedAuthWindow()));
+                new FailedAuthThrottle(settings.keyFailureLimit(), settings.failedAuthWindow()),
+                SessionTokens.of(settings.sessionSecret()));
     }
 
     public boolean enabled() {

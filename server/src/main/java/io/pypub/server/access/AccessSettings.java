@@ -18,10 +18,11 @@ import java.util.List;
  *     failed attempts with that id get 429 (its right secret still passes)
  * @param passwordCheckPermits how many docs password checks (bcrypt) may run at once
  * @param passwordCheckWait how long a docs login waits for one of those permits before it gets 503
+ * @param sessionSecret the key that signs sign-in cookies (the session-secret setting), or null for a random one per process
  */
 public record AccessSettings(boolean enabled, List<String> trustedProxies, Duration cacheTtl, int failedAuthLimit,
         Duration failedAuthWindow, Duration usageFlushInterval, int keyFailureLimit, int passwordCheckPermits,
-        Duration passwordCheckWait) {
+        Duration passwordCheckWait, String sessionSecret) {
 
     public static final int DEFAULT_FAILED_AUTH_LIMIT = 20;
     public static final int DEFAULT_KEY_FAILURE_LIMIT = 20;
@@ -47,7 +48,8 @@ public record AccessSettings(boolean enabled, List<String> trustedProxies, Durat
                 .withUsageFlushInterval(flushUsage ? millis(c.get(io.pypub.core.config.Settings.USAGE_FLUSH_SECONDS)) : Duration.ZERO)
                 .withFailedAuthLimit(c.get(io.pypub.core.config.Settings.FAILED_LOGIN_LIMIT), Duration.ofMinutes(1))
                 .withKeyFailureLimit(c.get(io.pypub.core.config.Settings.KEY_FAILURE_LIMIT))
-                .withPasswordChecks(c.get(io.pypub.core.config.Settings.PASSWORD_CHECKS), Duration.ofMillis(250));
+                .withPasswordChecks(c.get(io.pypub.core.config.Settings.PASSWORD_CHECKS), Duration.ofMillis(250))
+                .withSessionSecret(c.get(io.pypub.core.config.Settings.SESSION_SECRET));
     }
 
     private static Duration millis(double seconds) {
@@ -56,7 +58,7 @@ public record AccessSettings(boolean enabled, List<String> trustedProxies, Durat
 
     public static AccessSettings enforcing() {
         return new AccessSettings(true, List.of(), Duration.ofSeconds(2), DEFAULT_FAILED_AUTH_LIMIT, Duration.ofMinutes(1),
-                Duration.ZERO, DEFAULT_KEY_FAILURE_LIMIT, 1, Duration.ofMillis(250));
+                Duration.ZERO, DEFAULT_KEY_FAILURE_LIMIT, 1, Duration.ofMillis(250), null);
     }
 
     public static AccessSettings disabled() {
@@ -65,36 +67,50 @@ public record AccessSettings(boolean enabled, List<String> trustedProxies, Durat
 
     private AccessSettings withEnabled(boolean on) {
         return new AccessSettings(on, trustedProxies, cacheTtl, failedAuthLimit, failedAuthWindow, usageFlushInterval,
-                keyFailureLimit, passwordCheckPermits, passwordCheckWait);
+                keyFailureLimit, passwordCheckPermits, passwordCheckWait, sessionSecret);
     }
 
     public AccessSettings withTrustedProxies(List<String> proxies) {
         return new AccessSettings(enabled, proxies, cacheTtl, failedAuthLimit, failedAuthWindow, usageFlushInterval,
-                keyFailureLimit, passwordCheckPermits, passwordCheckWait);
+                keyFailureLimit, passwordCheckPermits, passwordCheckWait, sessionSecret);
     }
 
     public AccessSettings withCacheTtl(Duration ttl) {
         return new AccessSettings(enabled, trustedProxies, ttl, failedAuthLimit, failedAuthWindow, usageFlushInterval,
-                keyFailureLimit, passwordCheckPermits, passwordCheckWait);
+                keyFailureLimit, passwordCheckPermits, passwordCheckWait, sessionSecret);
     }
 
     public AccessSettings withFailedAuthLimit(int limit, Duration window) {
         return new AccessSettings(enabled, trustedProxies, cacheTtl, limit, window, usageFlushInterval, keyFailureLimit,
-                passwordCheckPermits, passwordCheckWait);
+                passwordCheckPermits, passwordCheckWait, sessionSecret);
     }
 
     public AccessSettings withUsageFlushInterval(Duration interval) {
         return new AccessSettings(enabled, trustedProxies, cacheTtl, failedAuthLimit, failedAuthWindow, interval,
-                keyFailureLimit, passwordCheckPermits, passwordCheckWait);
+                keyFailureLimit, passwordCheckPermits, passwordCheckWait, sessionSecret);
     }
 
     public AccessSettings withKeyFailureLimit(int limit) {
         return new AccessSettings(enabled, trustedProxies, cacheTtl, failedAuthLimit, failedAuthWindow, usageFlushInterval,
-                limit, passwordCheckPermits, passwordCheckWait);
+                limit, passwordCheckPermits, passwordCheckWait, sessionSecret);
     }
 
     public AccessSettings withPasswordChecks(int permits, Duration wait) {
         return new AccessSettings(enabled, trustedProxies, cacheTtl, failedAuthLimit, failedAuthWindow, usageFlushInterval,
-                keyFailureLimit, permits, wait);
+                keyFailureLimit, permits, wait, sessionSecret);
+    }
+
+    public AccessSettings withSessionSecret(String secret) {
+        return new AccessSettings(enabled, trustedProxies, cacheTtl, failedAuthLimit, failedAuthWindow, usageFlushInterval,
+                keyFailureLimit, passwordCheckPermits, passwordCheckWait, secret);
+    }
+
+    /** Never the session secret: settings are logged and compared in tests. */
+    @Override
+    public String toString() {
+        return "AccessSettings[enabled=" + enabled + ", trustedProxies=" + trustedProxies + ", cacheTtl=" + cacheTtl
+                + ", failedAuthLimit=" + failedAuthLimit + ", usageFlushInterval=" + usageFlushInterval + ", keyFailureLimit="
+                + keyFailureLimit + ", passwordCheckPermits=" + passwordCheckPermits + ", sessionSecret="
+                + (sessionSecret == null ? "(random per process)" : "******** (set)") + "]";
     }
 }

@@ -8,7 +8,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Format: {@code v1.<base64url payload>.<base64url HMAC-SHA256>}, payload
  * {@code kind \n subject \n fingerprint \n expiry (epoch seconds)}, kind {@code k} (key) or {@code u} (user).
- * The HMAC key is {@code PYPUB_SESSION_SECRET} (shared by all instances); without it a random
+ * The HMAC key is the session-secret setting, {@code PYPUB_SESSION_SECRET} (shared by all instances); without it a random
  * per-process secret is used, and sessions then end when the process restarts and work only on the
  * instance that issued them.
  */
@@ -32,7 +31,7 @@ public final class SessionTokens {
     private static final Logger LOG = LoggerFactory.getLogger(SessionTokens.class);
     public static final String COOKIE = "pypub_session";
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
-    public static final String SECRET_VARIABLE = "PYPUB_SESSION_SECRET";
+    public static final String SECRET_VARIABLE = io.pypub.core.config.Settings.SESSION_SECRET.env();
 
     /** What a valid token says. */
     public record Claims(boolean key, String subject, String fingerprint, long expiresAt) {}
@@ -50,9 +49,8 @@ public final class SessionTokens {
         this.clock = clock;
     }
 
-    /** From {@value #SECRET_VARIABLE} (at least 32 characters), else a random secret of this process, with a warning. */
-    public static SessionTokens fromEnvironment(Map<String, String> env) {
-        String configured = env.get(SECRET_VARIABLE);
+    /** With the configured secret (at least 32 characters; the catalogue checks it), else a random secret of this process, with a warning. */
+    public static SessionTokens of(String configured) {
         if (configured != null && !configured.isBlank()) {
             return new SessionTokens(configured.strip().getBytes(StandardCharsets.UTF_8), DEFAULT_TTL, Clock.systemUTC());
         }

@@ -59,6 +59,9 @@ final class CliSettings {
                 if (s.flag()) {
                     option.arity("0..1").fallbackValue("true").paramLabel("true|false").hideParamSyntax(false);
                 }
+                if (s.repeatable()) {
+                    option.type(List.class).auxiliaryTypes(String.class).splitRegex(";").splitRegexSynopsisLabel(";");
+                }
                 spec.addOption(option.build());
             }
             spec.addOption(OptionSpec.builder(Settings.PROFILE_OPTION).type(String.class).paramLabel("<name>")
@@ -105,7 +108,11 @@ final class CliSettings {
         for (Setting<?> s : Settings.all()) {
             if (s.option() != null && spec.findOption(s.option()) != null) {
                 Object value = spec.findOption(s.option()).getValue();
-                if (value != null) {
+                if (value instanceof List<?> repeated) {
+                    if (!repeated.isEmpty()) { // a repeated option: its values as its environment variable holds them
+                        given.put(s, String.join(";", repeated.stream().map(Object::toString).toList()));
+                    }
+                } else if (value != null) {
                     given.put(s, value.toString());
                 }
             }

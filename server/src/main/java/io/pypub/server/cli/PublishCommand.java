@@ -34,11 +34,15 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
     @Spec
     CommandSpec spec;
 
-    /** Core's PUBLISH settings (stage, python, docs-python, version-suffix, build-timeout, Slack) and the index URL. */
+    /**
+     * Core's PUBLISH settings (stage, python, docs-python, version-suffix, build-timeout, Slack), the index URL, and the
+     * stage's upstreams for the public-name check.
+     */
     @Override
     public List<Setting<?>> settings() {
         List<Setting<?>> settings = new java.util.ArrayList<>(Settings.group(Setting.Group.PUBLISH));
         settings.add(Settings.INDEX_URL);
+        settings.addAll(List.of(Settings.UPSTREAM, Settings.UPSTREAM_TIMEOUT_SECONDS));
         return settings;
     }
 
@@ -74,11 +78,8 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
     @Option(names = "--json", description = "Print the result as JSON on stdout (progress stays on stderr).")
     boolean json;
 
-    @Mixin
-    UpstreamOptions upstream;
-
     @Option(names = "--fail-on-public-name", description = "Fail (before any upload) when the project's name also exists on the "
-            + "stage's upstream (--upstream); without it that is a warning.")
+            + "stage's upstream (the upstream setting); without it that is a warning.")
     boolean failOnPublicName;
 
     @Option(names = {"-v", "--verbose"}, description = "Show the build tools' output.")
@@ -108,7 +109,7 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
             Notifier notifier = SlackOptions.notifier(config, noSlack,
                     new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()).releaseThreads());
             PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), notifier)
-                    .checkPublicNames(upstream.settings(), failOnPublicName);
+                    .checkPublicNames(io.pypub.core.upstream.UpstreamSettings.from(config), failOnPublicName);
             PublishResult result = pipeline.publish(request, new ConsoleLog(System.err, verbose));
             PublishSummary summary = result.summary(indexUrl);
             if (json) {

@@ -28,9 +28,6 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
     @Mixin
     AwsOptions aws;
 
-    @Mixin
-    UpstreamOptions upstream;
-
     @Spec
     CommandSpec spec;
 
@@ -50,13 +47,13 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
         int maxThreads = config.get(Settings.MAX_THREADS);
         boolean noAuth = !access.enabled();
         IndexServer.Tls tls = tls(config);
+        io.pypub.core.upstream.UpstreamSettings upstreams = io.pypub.core.upstream.UpstreamSettings.from(config);
         Path auditLog = config.get(Settings.AUDIT_LOG);
         if (auditLog != null) {
             AuditLog.toFile(auditLog);
         } else {
             AuditLog.toStdout();
         }
-        io.pypub.core.upstream.UpstreamSettings upstreams = upstream.settings();
         try (AwsClients clients = AwsOptions.clients(config);
                 IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access), upstreams);
                 IndexServer server = new IndexServer(service, host, port, tls, maxThreads).start()) {

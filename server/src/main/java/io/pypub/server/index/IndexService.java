@@ -383,11 +383,13 @@ public final class IndexService implements AutoCloseable {
         String sort = "updated".equals(request.query().get("sort")) ? "updated" : "name";
         int pageNumber = parsePage(request.query().get("page"));
         var viewer = viewer(request, access);
+        var upstreams = upstream.summary(stage);
         java.util.function.Supplier<byte[]> render = () -> humanPages.stage(stage,
-                io.pypub.server.pages.HumanPages.list(visible, q, sort, pageNumber), q, sort, viewer);
+                io.pypub.server.pages.HumanPages.list(visible, q, sort, pageNumber), q, sort, viewer, upstreams);
         if ((q == null || q.isBlank()) && visible.size() == all.size()) {
             // Never the Host header in install lines: any client can set it (see HumanPages).
-            return htmlPage(request, rendered.get("stage " + stage + " " + sort + " " + pageNumber + " " + viewer, all, render));
+            return htmlPage(request, rendered.get("stage " + stage + " " + sort + " " + pageNumber + " " + viewer + " " + upstreams,
+                    all, render));
         }
         return htmlPage(request, RenderedPages.Page.of(render.get()));
     }

@@ -104,6 +104,13 @@ public final class UpstreamIndex {
         return settings.forStage(stage).isPresent();
     }
 
+    /** What the stage page shows of the stage's upstreams (URLs without credentials), or null when it has none. */
+    io.pypub.server.pages.HumanPages.Upstreams summary(Stage stage) {
+        return settings.forStage(stage).map(s -> new io.pypub.server.pages.HumanPages.Upstreams(
+                s.urls().stream().map(u -> u.base().toString()).toList(), s.mode().name().toLowerCase(java.util.Locale.ROOT),
+                settings.privatePatternsOf(stage.name()), reservedNames(stage).size())).orElse(null);
+    }
+
     /** A name the upstream is never asked about: it matches a private pattern or is reserved. */
     boolean privateByName(Stage stage, String project) {
         return settings.matchesPrivatePattern(stage, project) || reservedNames(stage).contains(project);

@@ -161,10 +161,9 @@ public final class IndexLambdaHandler implements RequestStreamHandler {
         if (!config.access().enabled()) {
             LOG.warn("PYPUB_NO_AUTH=true: serving every stage without API keys or docs logins");
         }
-        // The stages' upstreams (issue 14) from the same variables as `pypub serve`: PYPUB_UPSTREAM, PYPUB_UPSTREAM_MODE, ...
-        io.pypub.core.upstream.UpstreamSettings upstreams = io.pypub.core.upstream.UpstreamSettings.fromEnvironment(env);
-        upstreams.describe().forEach(line -> LOG.info("Upstream of {}", line));
-        return new IndexService(clients, config.index(), RequestGuard.forDeployment(clients, config.access()), upstreams);
+        // The stages' upstreams (issue 14), from the catalogue's variables as in `pypub serve`; credentials redacted.
+        config.upstreams().describe().forEach(line -> LOG.info("Upstream of {}", line));
+        return new IndexService(clients, config.index(), RequestGuard.forDeployment(clients, config.access()), config.upstreams());
     }
 
     @Override

@@ -89,6 +89,16 @@ public final class HumanPages {
         }
     }
 
+    /**
+     * A stage's upstreams as its page shows them (issue 14).
+     *
+     * @param urls the upstream base URLs, asked in order, without credentials
+     * @param mode {@code cache} or {@code redirect}
+     * @param privatePatterns the name patterns never looked up upstream
+     * @param reservedNames how many names are reserved with {@code pypub names reserve}
+     */
+    public record Upstreams(List<String> urls, String mode, List<String> privatePatterns, int reservedNames) {}
+
     /** One entry of a project list, with the link to its page. */
     public record Listing(List<ProjectEntry> projects, int total, int page, int pages) {}
 
@@ -138,6 +148,11 @@ public final class HumanPages {
     }
 
     public byte[] stage(Stage stage, Listing listing, String q, String sort, Viewer viewer) {
+        return stage(stage, listing, q, sort, viewer, null);
+    }
+
+    /** @param upstreams the stage's upstreams, or null when it has none */
+    public byte[] stage(Stage stage, Listing listing, String q, String sort, Viewer viewer, Upstreams upstreams) {
         String simple = links().simpleIndex(stage);
         boolean byUpdate = "updated".equals(sort);
         StringBuilder b = new StringBuilder(8192);
@@ -194,10 +209,33 @@ public final class HumanPages {
             }
             b.append("</nav>\n");
         }
+        if (upstreams != null) {
+            upstreams(b, upstreams);
+        }
         b.append("<h2>Install from this stage</h2>\n<code class=\"copy\">pip install --index-url ").append(escape(simple))
                 .append(" PROJECT</code>\n<p class=\"muted\">Tools send the key as the password: <code>https://__token__:KEY@")
                 .append("host/...</code>, or <code>Authorization: Bearer KEY</code>.</p>\n");
         return layout(stage.name() + " packages", "../", viewer, stage, "", b);
+    }
+
+    /** Where projects the stage does not have come from, and which names never do: what a user must know to trust the URL. */
+    private static void upstreams(StringBuilder b, Upstreams u) {
+        b.append("<h2 id=\"upstreams\">Upstreams</h2>\n<p>Projects this stage does not have come from ")
+                .append(u.urls().size() == 1 ? "this upstream index" : "these upstream indexes, asked in order")
+                .append(". A project the stage has is never looked up there: its versions are never mixed with the upstream's.</p>\n")
+                .append("<ul class=\"upstreams\">\n");
+        for (String url : u.urls()) {
+            b.append("<li><code>").append(escape(url)).append("</code></li>\n");
+        }
+        b.append("</ul>\n<dl>\n");
+        definition(b, "Mode", u.mode().equals("cache")
+                ? "cache: each file is fetched once, checked against the upstream's sha256 and kept here"
+                : "redirect: downloads go to the upstream itself");
+        definition(b, "Private names", u.privatePatterns().isEmpty() ? "none (only the names this stage has)"
+                : String.join(", ", u.privatePatterns()) + " (never looked up upstream)");
+        definition(b, "Reserved names", u.reservedNames() + (u.reservedNames() == 1 ? " name" : " names")
+                + " never looked up upstream (pypub names reserve)");
+        b.append("</dl>\n");
     }
 
     private static Map<String, String> params(String q, String sort, int page) {

@@ -51,7 +51,11 @@ class SettingsCatalogueTest {
             Map.entry("tls-keystore", "/etc/pypub/index.p12"), Map.entry("tls-keystore-password", "hunter2-SECRET"),
             Map.entry("stage", "test"), Map.entry("python", "/usr/bin/python3"), Map.entry("docs-python", "/opt/py/bin/python"),
             Map.entry("version-suffix", ".dev7"), Map.entry("build-timeout", "45"), Map.entry("slack-channel", "#releases"),
-            Map.entry("slack-webhook-url", "https://hooks.slack.com/services/T0/B0/SECRET"), Map.entry("slack-token", "xoxb-SECRET"));
+            Map.entry("slack-webhook-url", "https://hooks.slack.com/services/T0/B0/SECRET"), Map.entry("slack-token", "xoxb-SECRET"),
+            // upstreams and sign-in sessions (issue 14)
+            Map.entry("upstream", "dev=https://mirror.example/simple/"), Map.entry("upstream-mode", "redirect"),
+            Map.entry("private-names", "dev=acme-*,internal-*"), Map.entry("upstream-page-seconds", "60"),
+            Map.entry("upstream-timeout-seconds", "2.5"), Map.entry("session-secret", "0123456789abcdef0123456789abcdef-SECRET"));
 
     /** An invalid value of every setting that has a rule beyond "any text". */
     static final Map<String, String> INVALID = Map.ofEntries(
@@ -62,7 +66,11 @@ class SettingsCatalogueTest {
             Map.entry("key-cache-seconds", "-1"), Map.entry("failed-login-limit", "0"), Map.entry("key-failure-limit", "many"),
             Map.entry("password-checks", "0"), Map.entry("port", "70000"), Map.entry("download-mode", "SOMETIMES"),
             Map.entry("usage-flush-seconds", "-1"), Map.entry("max-threads", "2"), Map.entry("stage", "Prod!"),
-            Map.entry("build-timeout", "0"));
+            Map.entry("build-timeout", "0"),
+            // upstreams and sign-in sessions (issue 14)
+            Map.entry("upstream", "dev=ftp://mirror.example/simple/"), Map.entry("upstream-mode", "mirror"),
+            Map.entry("private-names", "dev=acme/*"), Map.entry("upstream-page-seconds", "-5"),
+            Map.entry("upstream-timeout-seconds", "0"), Map.entry("session-secret", "too-short"));
 
     /** Step and target fields that are no deployment setting: per-run switches (the CLI has them as flags) or Jenkins' own. */
     static final Set<String> JENKINS_ONLY = Set.of("name", "credentialsId", "target", "path", "wheel", "buildIsolation", "docs",
@@ -168,7 +176,11 @@ class SettingsCatalogueTest {
                 Run bad = run(Map.of(s.env(), invalid), "config", "show");
                 assertThat(bad.code).isEqualTo(1);
                 assertThat(bad.err.strip().lines()).singleElement().asString()
-                        .startsWith("error: Invalid " + s.name() + " '" + invalid + "' (from environment variable " + s.env() + "): ");
+                        .startsWith("error: Invalid " + s.name() + (s.secret() ? "" : " '" + invalid + "'") + " (from environment variable "
+                                + s.env() + "): ");
+                if (s.secret()) {
+                    assertThat(bad.out + bad.err).as("an invalid secret is not shown either").doesNotContain(invalid);
+                }
                 assertThat(line(bad.out, s)).endsWith("INVALID");
             }
         }
