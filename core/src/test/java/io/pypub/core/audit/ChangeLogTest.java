@@ -7,7 +7,7 @@ import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.lifecycle.ReleaseImporter;
 import io.pypub.core.lifecycle.ReleaseLifecycle;
 import io.pypub.core.lifecycle.ReleasePromoter;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.release.Stage;
 import io.pypub.core.retention.PrunePolicy;

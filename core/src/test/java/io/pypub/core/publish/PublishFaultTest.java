@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pypub.core.embedded.EmbeddedAws;
+import io.pypub.core.error.PublishException;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.python.LocalCommandRunner;
 import io.pypub.core.release.Release;
