@@ -15,6 +15,8 @@ import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.version.Version;
 import io.pypub.server.access.Admission;
 import io.pypub.server.access.RequestGuard;
+import io.pypub.server.exchange.IndexRequest;
+import io.pypub.server.exchange.IndexResponse;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;

@@ -20,6 +20,8 @@ import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.util.FileTrees;
 import io.pypub.core.version.Version;
 import io.pypub.server.access.Admission;
+import io.pypub.server.exchange.IndexRequest;
+import io.pypub.server.exchange.IndexResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

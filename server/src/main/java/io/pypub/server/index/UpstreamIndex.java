@@ -15,6 +15,8 @@ import io.pypub.core.upstream.UpstreamRecords.CachedFile;
 import io.pypub.core.upstream.UpstreamSettings;
 import io.pypub.core.upstream.UpstreamUrl;
 import io.pypub.core.version.Version;
+import io.pypub.server.exchange.IndexRequest;
+import io.pypub.server.exchange.IndexResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
