@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pypub.core.release.DistFilename;
 import io.pypub.core.release.Stage;
 import io.pypub.core.route.IndexRoute;
-import io.pypub.core.storage.S3ArtifactStore;
+import io.pypub.core.storage.ArtifactStore;
 import io.pypub.core.upstream.UpstreamClient;
 import io.pypub.core.upstream.UpstreamException;
 import io.pypub.core.upstream.UpstreamProject;
@@ -76,7 +76,7 @@ public final class UpstreamIndex {
     private final UpstreamSettings settings;
     private final UpstreamClient client;
     private final UpstreamRecords records;
-    private final S3ArtifactStore store;
+    private final ArtifactStore store;
     private final String prefix;
     private final StoredObjects objects;
     private final UpstreamMetrics metrics;
@@ -86,7 +86,7 @@ public final class UpstreamIndex {
     private final Map<String, Long> downUntil = new ConcurrentHashMap<>();
     private final Map<String, Reserved> reserved = new ConcurrentHashMap<>();
 
-    UpstreamIndex(UpstreamSettings settings, UpstreamRecords records, S3ArtifactStore store, String prefix, StoredObjects objects,
+    UpstreamIndex(UpstreamSettings settings, UpstreamRecords records, ArtifactStore store, String prefix, StoredObjects objects,
             UpstreamMetrics metrics) {
         this.settings = settings;
         this.client = new UpstreamClient(settings.timeout());
