@@ -3,7 +3,7 @@ package io.pypub.bench;
 import io.pypub.core.docs.DocsUploader;
 import io.pypub.core.inspect.DistributionInspector;
 import io.pypub.core.inspect.InspectedDistribution;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;

@@ -1,7 +1,7 @@
 package io.pypub.jenkins;
 
 import hudson.model.TaskListener;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import java.io.Serializable;
 
 /**

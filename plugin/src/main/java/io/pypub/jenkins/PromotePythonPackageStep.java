@@ -4,7 +4,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.util.FormValidation;
 import io.pypub.core.lifecycle.ReleasePromoter;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.release.Stage;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.storage.AwsClients;

@@ -5,7 +5,7 @@ import hudson.remoting.VirtualChannel;
 import io.pypub.core.notify.FailureNotice;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;

@@ -9,7 +9,7 @@ import hudson.model.TaskListener;
 import io.pypub.core.notify.FailureNotice;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.publish.PublishSummary;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsSettings;

@@ -3,7 +3,7 @@ package io.pypub.jenkins;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import io.pypub.core.lifecycle.ReleaseLifecycle;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.release.Stage;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.storage.AwsClients;

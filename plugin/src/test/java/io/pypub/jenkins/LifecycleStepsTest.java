@@ -9,7 +9,7 @@ import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.model.Result;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.Stage;

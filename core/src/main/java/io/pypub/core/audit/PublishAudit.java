@@ -3,7 +3,7 @@ package io.pypub.core.audit;
 import io.pypub.core.notify.FailureNotice;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 
 /**
  * Records every publish, successful or not, in the change log, then hands the notice on (Slack,

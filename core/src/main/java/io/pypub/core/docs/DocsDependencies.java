@@ -1,7 +1,7 @@
 package io.pypub.core.docs;
 
-import io.pypub.core.publish.PublishException;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.error.PublishException;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.python.CommandRunner;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.ArtifactStore;

@@ -1,8 +1,8 @@
 package io.pypub.core.docs;
 
+import io.pypub.core.error.PublishException;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.util.FileTrees;
-import io.pypub.core.publish.PublishException;
-import io.pypub.core.publish.PublishLog;
 import io.pypub.core.python.CommandRunner;
 import java.io.File;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.pypub.core.docs;
 
+import io.pypub.core.error.PublishException;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.project.ProjectName;
-import io.pypub.core.publish.PublishException;
-import io.pypub.core.publish.PublishLog;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.ArtifactStore;
 import io.pypub.core.storage.FileDigest;

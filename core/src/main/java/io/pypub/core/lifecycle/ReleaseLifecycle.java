@@ -2,7 +2,7 @@ package io.pypub.core.lifecycle;
 
 import io.pypub.core.notify.LifecycleNotice;
 import io.pypub.core.notify.Notifier;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;

@@ -2,8 +2,8 @@ package io.pypub.core.lifecycle;
 
 import io.pypub.core.notify.LifecycleNotice;
 import io.pypub.core.notify.Notifier;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.project.ProjectName;
-import io.pypub.core.publish.PublishLog;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;

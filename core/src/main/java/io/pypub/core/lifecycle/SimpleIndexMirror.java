@@ -2,8 +2,8 @@ package io.pypub.core.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.project.ProjectName;
-import io.pypub.core.publish.PublishLog;
 import io.pypub.core.release.DistFilename;
 import io.pypub.core.storage.FileDigest;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.pypub.core.notify;
 
-import io.pypub.core.publish.PublishRequest;
+import io.pypub.core.release.Stage;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -29,10 +29,11 @@ public record FailureNotice(
         error = firstLines(error);
     }
 
-    public static FailureNotice of(PublishRequest request, String project, Throwable error) {
-        Path dir = request.projectDir();
-        return new FailureNotice(project, dir == null ? null : dir.toString(), request.stage().name(), describe(error),
-                request.publishedBy(), request.sourceRevision());
+    /** The notice of a failed publish of {@code projectDir} to {@code stage}; {@code project} is null when still unknown. */
+    public static FailureNotice of(String project, Path projectDir, Stage stage, Throwable error, String publishedBy,
+            String sourceRevision) {
+        return new FailureNotice(project, projectDir == null ? null : projectDir.toString(), stage.name(), describe(error),
+                publishedBy, sourceRevision);
     }
 
     /** The project if known, else the folder's last segment, else "unknown project". */

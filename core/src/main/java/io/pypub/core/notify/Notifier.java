@@ -1,6 +1,6 @@
 package io.pypub.core.notify;
 
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 
 /**
  * Tells people that a publish happened or failed (Slack from the CLI, the Jenkins Slack plugin in

@@ -1,6 +1,5 @@
 package io.pypub.core.notify;
 
-import io.pypub.core.publish.PublishResult;
 import io.pypub.core.release.Release;
 import io.pypub.core.storage.VersionTable.RecordOutcome;
 import java.util.List;
@@ -47,17 +46,19 @@ public record PublishNotice(
         files = files == null ? List.of() : List.copyOf(files);
     }
 
-    /** The notice for a pipeline result; the URLs come from the caller, who knows where the index lives. */
-    public static PublishNotice of(PublishResult result, String indexUrl, String docsUrl) {
-        return of(result, indexUrl, docsUrl, List.of());
+    /**
+     * The notice for a recorded release and what happened to {@code latest} (a pipeline result's two parts); the URLs
+     * come from the caller, who knows where the index lives.
+     */
+    public static PublishNotice of(Release release, RecordOutcome latest, String indexUrl, String docsUrl) {
+        return of(release, latest, indexUrl, docsUrl, List.of());
     }
 
     /** As above, with the publish's warnings for the channel. */
-    public static PublishNotice of(PublishResult result, String indexUrl, String docsUrl, List<String> warnings) {
-        Release r = result.release();
+    public static PublishNotice of(Release r, RecordOutcome latest, String indexUrl, String docsUrl, List<String> warnings) {
         List<FileInfo> files = r.files().stream().map(f -> new FileInfo(f.filename(), f.sha256(), f.size())).toList();
         return new PublishNotice(r.project(), r.displayName(), r.version().toString(), r.stage().name(), files,
-                indexUrl, docsUrl, r.publishedBy(), r.sourceRevision(), Latest.of(result.latest()), warnings);
+                indexUrl, docsUrl, r.publishedBy(), r.sourceRevision(), Latest.of(latest), warnings);
     }
 
     /** One uploaded distribution file. */

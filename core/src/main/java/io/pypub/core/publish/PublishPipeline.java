@@ -3,10 +3,12 @@ package io.pypub.core.publish;
 import io.pypub.core.docs.DocsDependencies;
 import io.pypub.core.docs.DocsGenerator;
 import io.pypub.core.docs.GeneratedDocs;
+import io.pypub.core.error.PublishException;
 import io.pypub.core.notify.FailureNotice;
 import io.pypub.core.notify.IndexLinks;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.python.CommandRunner;
 import io.pypub.core.python.VersionSuffix;
 import io.pypub.core.release.PackageType;
@@ -113,6 +115,11 @@ public final class PublishPipeline {
         warnings.add(what); // for Slack too
     }
 
+    /** What the notifier hears about a failed publish; {@code project} is null when the build did not get that far. */
+    private static FailureNotice failureNotice(PublishRequest request, String project, RuntimeException e) {
+        return FailureNotice.of(project, request.projectDir(), request.stage(), e, request.publishedBy(), request.sourceRevision());
+    }
+
     /** Publishes, then tells the notifier how it went; failures are rethrown after the notice. */
     public PublishResult publish(PublishRequest request, PublishLog log) {
         String[] project = new String[1];
@@ -121,12 +128,12 @@ public final class PublishPipeline {
         try {
             result = run(request, log, project, warnings);
         } catch (RuntimeException e) {
-            notifier.failed(FailureNotice.of(request, project[0], e), log);
+            notifier.failed(failureNotice(request, project[0], e), log);
             throw e;
         }
         IndexLinks links = request.indexUrl() == null ? null : new IndexLinks(request.indexUrl());
         Release r = result.release();
-        notifier.published(PublishNotice.of(result,
+        notifier.published(PublishNotice.of(r, result.latest(),
                 links == null ? null : links.projectPage(r.stage(), r.project()),
                 links == null || r.docsPrefix() == null ? null : links.docs(r.stage(), r.project(), r.version().normalized()), warnings), log);
         return result;
@@ -229,13 +236,13 @@ public final class PublishPipeline {
             project[0] = normalizedName(d);
             result = addInspected(request, d, log);
         } catch (RuntimeException e) {
-            notifier.failed(FailureNotice.of(request, project[0], e), log);
+            notifier.failed(failureNotice(request, project[0], e), log);
             throw e;
         }
         if (result.added() == Added.ADDED) {
             IndexLinks links = request.indexUrl() == null ? null : new IndexLinks(request.indexUrl());
             Release r = result.release();
-            notifier.published(PublishNotice.of(new PublishResult(r, result.latest()),
+            notifier.published(PublishNotice.of(r, result.latest(),
                     links == null ? null : links.projectPage(r.stage(), r.project()), null), log);
         }
         return result;

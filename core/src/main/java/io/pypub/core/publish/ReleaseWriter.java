@@ -2,6 +2,7 @@ package io.pypub.core.publish;
 
 import io.pypub.core.docs.DocsUploader;
 import io.pypub.core.inspect.InspectedDistribution;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;

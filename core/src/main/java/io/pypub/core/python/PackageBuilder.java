@@ -1,7 +1,7 @@
 package io.pypub.core.python;
 
-import io.pypub.core.publish.PublishException;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.error.PublishException;
+import io.pypub.core.progress.PublishLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

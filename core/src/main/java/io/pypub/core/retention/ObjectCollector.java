@@ -1,7 +1,7 @@
 package io.pypub.core.retention;
 
 import io.pypub.core.lifecycle.AuditTrail;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;

@@ -1,6 +1,6 @@
 package io.pypub.core.retention;
 
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.storage.FileDigest;
 import io.pypub.core.storage.StorageException;
 import java.io.BufferedReader;

@@ -17,6 +17,19 @@ public interface ArtifactStore {
     /** Opens an object for streaming; the caller closes the stream. */
     InputStream open(String key);
 
+    /** An open object body and its length as the store reports it. */
+    record OpenObject(InputStream body, long size) {}
+
+    /**
+     * Opens an object for reading now, so a missing object or an unreachable store is known before a
+     * response is started: empty when the object does not exist, {@link StorageException} when the store
+     * cannot be read. The caller closes the body.
+     */
+    Optional<OpenObject> openIfExists(String key);
+
+    /** The bucket the keys are in (for log lines and presigned links). */
+    String bucket();
+
     void delete(String key);
 
     /** Every object below {@code prefix} with size and last-modified time (no user metadata). */

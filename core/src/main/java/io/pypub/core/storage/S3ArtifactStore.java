@@ -26,6 +26,7 @@ public final class S3ArtifactStore implements ArtifactStore {
         this.bucket = bucket;
     }
 
+    @Override
     public String bucket() {
         return bucket;
     }
@@ -104,14 +105,7 @@ public final class S3ArtifactStore implements ArtifactStore {
         }
     }
 
-    /** An open object body and its length as S3 reports it. */
-    public record OpenObject(InputStream body, long size) {}
-
-    /**
-     * Opens an object for reading now, so a missing object or an unreachable S3 is known before a
-     * response is started: empty when the object does not exist, {@link StorageException} when S3
-     * cannot be read.
-     */
+    @Override
     public Optional<OpenObject> openIfExists(String key) {
         return ifExists("Reading", key, () -> {
             var in = s3.getObject(b -> b.bucket(bucket).key(key));

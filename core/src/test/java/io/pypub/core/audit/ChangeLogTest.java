@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pypub.core.lifecycle.ReleaseImporter;
 import io.pypub.core.lifecycle.ReleaseLifecycle;
 import io.pypub.core.lifecycle.ReleasePromoter;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.release.Stage;
 import io.pypub.core.retention.PrunePolicy;

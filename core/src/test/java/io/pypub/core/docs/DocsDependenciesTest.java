@@ -3,7 +3,7 @@ package io.pypub.core.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pypub.core.publish.PublishException;
+import io.pypub.core.error.PublishException;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
 import io.pypub.core.python.LocalCommandRunner;

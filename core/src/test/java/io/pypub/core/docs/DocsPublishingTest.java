@@ -3,7 +3,7 @@ package io.pypub.core.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pypub.core.publish.PublishException;
+import io.pypub.core.error.PublishException;
 import io.pypub.core.python.CommandRunner;
 import io.pypub.core.python.LocalCommandRunner;
 import io.pypub.core.release.Stage;

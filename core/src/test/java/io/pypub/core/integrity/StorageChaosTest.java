@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pypub.core.lifecycle.ReleaseLifecycle;
 import io.pypub.core.lifecycle.ReleasePromoter;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.release.Stage;
 import io.pypub.core.retention.ObjectCollector;
 import io.pypub.core.retention.PrunePolicy;

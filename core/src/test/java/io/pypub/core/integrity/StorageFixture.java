@@ -2,7 +2,7 @@ package io.pypub.core.integrity;
 
 import io.pypub.core.lifecycle.ImportResult;
 import io.pypub.core.lifecycle.ReleaseImporter;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
 import io.pypub.core.release.Stage;

@@ -2,8 +2,6 @@ package io.pypub.core.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pypub.core.publish.PublishRequest;
-import io.pypub.core.publish.PublishResult;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
@@ -25,7 +23,7 @@ class NoticesTest {
                 List.of(sdist), null, false, null, "https://ci/job/1/", "abc123", "Hello", Instant.now());
         IndexLinks links = new IndexLinks("https://pypi.example.com/");
 
-        PublishNotice n = PublishNotice.of(new PublishResult(release, new RecordOutcome("1.1.0", false, true, "bad")),
+        PublishNotice n = PublishNotice.of(release, new RecordOutcome("1.1.0", false, true, "bad"),
                 links.projectPage(release.stage(), release.project()), null);
 
         assertThat(n.project()).isEqualTo("hello-package");
@@ -43,12 +41,11 @@ class NoticesTest {
 
     @Test
     void failureNoticeKeepsTheFirstLinesAndNamesTheFolderWhenTheProjectIsUnknown() {
-        PublishRequest request = PublishRequest.builder(Path.of("/ws/my-lib"), Stage.of("prod"))
-                .publishedBy("alice@host").sourceRevision("r42").build();
+        Path dir = Path.of("/ws/my-lib");
 
-        FailureNotice n = FailureNotice.of(request, null,
-                new IllegalStateException("one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine"));
-        FailureNotice noMessage = FailureNotice.of(request, "my-lib", new NullPointerException());
+        FailureNotice n = FailureNotice.of(null, dir, Stage.of("prod"),
+                new IllegalStateException("one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine"), "alice@host", "r42");
+        FailureNotice noMessage = FailureNotice.of("my-lib", dir, Stage.of("prod"), new NullPointerException(), "alice@host", "r42");
 
         assertThat(n.subject()).isEqualTo("my-lib");
         assertThat(n.projectDir()).isEqualTo(Path.of("/ws/my-lib").toString());

@@ -3,6 +3,7 @@ package io.pypub.core.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pypub.core.error.PublishException;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.python.LocalCommandRunner;
 import io.pypub.core.release.Release;

@@ -3,6 +3,7 @@ package io.pypub.core.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pypub.core.error.PublishException;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;

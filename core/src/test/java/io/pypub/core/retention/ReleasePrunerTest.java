@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pypub.core.lifecycle.ReleaseLifecycle;
 import io.pypub.core.lifecycle.ReleasePromoter;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;

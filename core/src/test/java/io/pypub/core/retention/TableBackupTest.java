@@ -3,7 +3,7 @@ package io.pypub.core.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.StorageProvisioner;

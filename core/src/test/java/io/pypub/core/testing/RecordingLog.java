@@ -1,6 +1,6 @@
 package io.pypub.core.testing;
 
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -7,7 +7,7 @@ import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
 import io.pypub.core.notify.slack.SlackMessage;
 import io.pypub.core.notify.slack.SlackMessageFormatter;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import java.util.function.Supplier;
 import jenkins.model.Jenkins;
 import jenkins.plugins.slack.CredentialsObtainer;

@@ -16,7 +16,7 @@ import hudson.util.Secret;
 import io.pypub.core.notify.FailureNotice;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.jenkins.PublishPythonPackageStep;
 import io.pypub.jenkins.PublishTarget;
 import java.io.InputStream;

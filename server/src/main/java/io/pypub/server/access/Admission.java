@@ -2,7 +2,7 @@ package io.pypub.server.access;
 
 import io.pypub.core.access.ApiKey;
 import io.pypub.core.access.DocsUser;
-import io.pypub.server.index.IndexResponse;
+import io.pypub.server.exchange.IndexResponse;
 
 /**
  * The gate's answer for one request: let it through (as a key, a docs user, or anonymously when

@@ -1,6 +1,6 @@
 package io.pypub.server.access;
 
-import io.pypub.server.index.IndexRequest;
+import io.pypub.server.exchange.IndexRequest;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.pypub.server.access;
 
-import io.pypub.server.index.IndexResponse;
+import io.pypub.server.exchange.IndexResponse;
+
 
 /** Refusals: a status and a short reason, nothing else (no key, no user name, no hint of what exists). */
 final class Denials {

@@ -1,6 +1,6 @@
 package io.pypub.server.access;
 
-import io.pypub.server.index.IndexRequest;
+import io.pypub.server.exchange.IndexRequest;
 import java.util.Map;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package io.pypub.server.access;
 
-import io.pypub.server.index.IndexResponse;
+import io.pypub.server.exchange.IndexResponse;
 import java.util.Locale;
 
 /** Headers every response carries, and the caching rule for what only an authenticated caller may see. */

@@ -1,6 +1,6 @@
 package io.pypub.server.access;
 
-import io.pypub.server.index.IndexRequest;
+import io.pypub.server.exchange.IndexRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.pypub.server.cli;
 
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import java.io.PrintStream;
 
 /** Progress for a person at a terminal: on stderr, so stdout stays clean for --json. */

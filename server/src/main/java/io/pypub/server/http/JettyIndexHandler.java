@@ -1,8 +1,8 @@
 package io.pypub.server.http;
 
 import io.pypub.server.access.RequestRules;
-import io.pypub.server.index.IndexRequest;
-import io.pypub.server.index.IndexResponse;
+import io.pypub.server.exchange.IndexRequest;
+import io.pypub.server.exchange.IndexResponse;
 import io.pypub.server.index.IndexService;
 import java.io.InputStream;
 import java.io.OutputStream;

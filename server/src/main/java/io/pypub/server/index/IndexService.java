@@ -7,14 +7,15 @@ import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;
 import io.pypub.core.route.IndexRoute;
+import io.pypub.core.storage.ArtifactStore;
 import io.pypub.core.storage.AwsClients;
-import io.pypub.core.storage.DynamoVersionTable;
-import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.storage.StorageException;
 import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.version.Version;
 import io.pypub.server.access.Admission;
 import io.pypub.server.access.RequestGuard;
+import io.pypub.server.exchange.IndexRequest;
+import io.pypub.server.exchange.IndexResponse;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
@@ -34,10 +35,10 @@ public final class IndexService implements AutoCloseable {
     private static final java.util.regex.Pattern DOCS_SEGMENT = java.util.regex.Pattern.compile("^[A-Za-z0-9._~-]{1,255}$");
 
     private final ReleaseCatalog catalog;
-    private final S3ArtifactStore store;
-    private final AwsClients aws;
+    private final ArtifactStore store;
+    private final Presigner presigner;
     private final IndexSettings settings;
-    private final S3ArtifactStore docsStore;
+    private final ArtifactStore docsStore;
     private final SimplePages pages = new SimplePages();
     private final RenderedPages rendered = new RenderedPages();
     private final io.pypub.server.pages.HumanPages humanPages;
@@ -62,19 +63,37 @@ public final class IndexService implements AutoCloseable {
 
     /** With the stages' upstreams (issue 14): names not in a stage come from its upstream, see {@link UpstreamIndex}. */
     public IndexService(AwsClients aws, IndexSettings settings, RequestGuard guard, io.pypub.core.upstream.UpstreamSettings upstreams) {
+        this(IndexStorage.on(aws), settings, guard, upstreams,
+                new io.pypub.core.upstream.UpstreamRecords(aws.dynamo(), aws.settings().versionTable()), LegacyUpload.on(aws, settings.publicUrl()));
+    }
+
+    /**
+     * An index over any {@link IndexStorage} and without upstreams, so routing and access run in-process against
+     * the storage interfaces. Its upload API records through the same pipeline, without a change log.
+     */
+    public IndexService(IndexStorage storage, IndexSettings settings, RequestGuard guard) {
+        this(storage, settings, guard, io.pypub.core.upstream.UpstreamSettings.none(), null, new LegacyUpload(
+                new io.pypub.core.publish.PublishPipeline(null, storage.files(), storage.docs(), storage.versions(),
+                        new io.pypub.core.storage.StorageLayout(storage.prefix()), io.pypub.core.notify.Notifier.NONE),
+                settings.publicUrl(), LegacyUpload.DEFAULT_MAX_BYTES));
+    }
+
+    /** @param upstreamRecords null only without upstreams (never read then) */
+    private IndexService(IndexStorage storage, IndexSettings settings, RequestGuard guard, io.pypub.core.upstream.UpstreamSettings upstreams,
+            io.pypub.core.upstream.UpstreamRecords upstreamRecords, LegacyUpload upload) {
         this.guard = guard;
-        this.aws = aws;
+        this.presigner = storage.presigner();
         this.settings = settings;
-        this.store = new S3ArtifactStore(aws.s3(), aws.settings().bucket());
-        this.docsStore = new S3ArtifactStore(aws.s3(), aws.settings().effectiveDocsBucket());
-        this.readiness = new Readiness(store, aws.settings().prefix(), new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()));
-        this.catalog = new ReleaseCatalog(new DynamoVersionTable(aws.dynamo(), aws.settings().versionTable()), settings.cacheTtl());
-        this.upstream = new UpstreamIndex(upstreams, new io.pypub.core.upstream.UpstreamRecords(aws.dynamo(), aws.settings().versionTable()),
-                store, aws.settings().prefix(), (key, type, size, request) -> serveObject(store, key, type, size, null, request),
+        this.store = storage.files();
+        this.docsStore = storage.docs();
+        this.readiness = new Readiness(store, storage.prefix(), storage.versions());
+        this.catalog = new ReleaseCatalog(storage.versions(), settings.cacheTtl());
+        this.upstream = new UpstreamIndex(upstreams, upstreamRecords,
+                store, storage.prefix(), (key, type, size, request) -> serveObject(store, key, type, size, null, request),
                 new UpstreamMetrics(metrics.registry()));
         this.humanPages = new io.pypub.server.pages.HumanPages(settings.publicUrl());
         this.jsonApi = new io.pypub.server.pages.JsonApi(settings.publicUrl());
-        this.upload = LegacyUpload.on(aws, settings.publicUrl());
+        this.upload = upload;
     }
 
     public IndexResponse handle(IndexRequest request) {
@@ -293,16 +312,11 @@ public final class IndexService implements AutoCloseable {
      * another size than its record promises) a 404 logged as an integrity error, never a 500 or a
      * response cut short.
      */
-    private IndexResponse serveObject(S3ArtifactStore from, String key, String contentType, long size, String attachmentName,
+    private IndexResponse serveObject(ArtifactStore from, String key, String contentType, long size, String attachmentName,
             IndexRequest request) {
         if (settings.downloadMode() == IndexSettings.DownloadMode.REDIRECT) {
-            String url = aws.presigner().presignGetObject(b -> b.signatureDuration(settings.presignTtl())
-                    .getObjectRequest(g -> {
-                        g.bucket(from.bucket()).key(key);
-                        if (attachmentName != null) {
-                            g.responseContentDisposition(contentDisposition(attachmentName));
-                        }
-                    })).url().toString();
+            String url = presigner.presignGet(from.bucket(), key, attachmentName == null ? null : contentDisposition(attachmentName),
+                    settings.presignTtl());
             return IndexResponse.redirect(302, url).header("Cache-Control", "no-store");
         }
         IndexResponse response;
@@ -316,7 +330,7 @@ public final class IndexService implements AutoCloseable {
             var object = from.openIfExists(key);
             if (object.isEmpty() || (size >= 0 && object.get().size() != size)) {
                 object.ifPresent(o -> closeQuietly(o.body()));
-                return integrityError(from, key, size, object.map(S3ArtifactStore.OpenObject::size).orElse(-1L));
+                return integrityError(from, key, size, object.map(ArtifactStore.OpenObject::size).orElse(-1L));
             }
             InputStream body = object.get().body();
             response = IndexResponse.stream(contentType, object.get().size(), () -> body);
@@ -328,7 +342,7 @@ public final class IndexService implements AutoCloseable {
     }
 
     /** A record names an object that is gone or differs: 404 to the client (nothing it can fix), an error in our log. */
-    private static IndexResponse integrityError(S3ArtifactStore from, String key, long expectedSize, long foundSize) {
+    private static IndexResponse integrityError(ArtifactStore from, String key, long expectedSize, long foundSize) {
         LOG.error("Integrity error: s3://{}/{} {}", from.bucket(), key, foundSize < 0 ? "is missing"
                 : "has " + foundSize + " bytes, its record says " + expectedSize);
         return IndexResponse.text(404, "Not found: the stored file is not available");

@@ -4,6 +4,7 @@ import io.pypub.core.release.Stage;
 import io.pypub.core.storage.ArtifactStore;
 import io.pypub.core.storage.StorageException;
 import io.pypub.core.storage.VersionTable;
+import io.pypub.server.exchange.IndexResponse;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,6 +5,8 @@ import io.pypub.server.access.Admission;
 import io.pypub.server.access.RequestGuard;
 import io.pypub.server.access.SessionTokens;
 import io.pypub.server.access.SignInForm;
+import io.pypub.server.exchange.IndexRequest;
+import io.pypub.server.exchange.IndexResponse;
 import io.pypub.server.pages.HumanPages;
 import java.nio.charset.StandardCharsets;
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pypub.core.release.DistFilename;
 import io.pypub.core.release.Stage;
 import io.pypub.core.route.IndexRoute;
-import io.pypub.core.storage.S3ArtifactStore;
+import io.pypub.core.storage.ArtifactStore;
 import io.pypub.core.upstream.UpstreamClient;
 import io.pypub.core.upstream.UpstreamException;
 import io.pypub.core.upstream.UpstreamProject;
@@ -15,6 +15,8 @@ import io.pypub.core.upstream.UpstreamRecords.CachedFile;
 import io.pypub.core.upstream.UpstreamSettings;
 import io.pypub.core.upstream.UpstreamUrl;
 import io.pypub.core.version.Version;
+import io.pypub.server.exchange.IndexRequest;
+import io.pypub.server.exchange.IndexResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +76,7 @@ public final class UpstreamIndex {
     private final UpstreamSettings settings;
     private final UpstreamClient client;
     private final UpstreamRecords records;
-    private final S3ArtifactStore store;
+    private final ArtifactStore store;
     private final String prefix;
     private final StoredObjects objects;
     private final UpstreamMetrics metrics;
@@ -84,7 +86,7 @@ public final class UpstreamIndex {
     private final Map<String, Long> downUntil = new ConcurrentHashMap<>();
     private final Map<String, Reserved> reserved = new ConcurrentHashMap<>();
 
-    UpstreamIndex(UpstreamSettings settings, UpstreamRecords records, S3ArtifactStore store, String prefix, StoredObjects objects,
+    UpstreamIndex(UpstreamSettings settings, UpstreamRecords records, ArtifactStore store, String prefix, StoredObjects objects,
             UpstreamMetrics metrics) {
         this.settings = settings;
         this.client = new UpstreamClient(settings.timeout());

@@ -2,7 +2,7 @@ package io.pypub.server.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pypub.server.index.IndexRequest;
+import io.pypub.server.exchange.IndexRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;

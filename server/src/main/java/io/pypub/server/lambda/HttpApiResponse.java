@@ -3,7 +3,7 @@ package io.pypub.server.lambda;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pypub.core.storage.StorageException;
-import io.pypub.server.index.IndexResponse;
+import io.pypub.server.exchange.IndexResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -82,15 +82,15 @@ class AuditTrailTest {
     @Test
     void anUntrustedPeersForwardedForIsIgnored() throws Exception {
         TrustedProxies none = TrustedProxies.none();
-        var request = new io.pypub.server.index.IndexRequest("GET", "/dev/simple/", java.util.Map.of(),
+        var request = new io.pypub.server.exchange.IndexRequest("GET", "/dev/simple/", java.util.Map.of(),
                 java.util.Map.of("X-Forwarded-For", "198.51.100.1"), "192.0.2.44");
         assertThat(none.clientAddress(request)).isEqualTo("192.0.2.44");
         TrustedProxies lb = new TrustedProxies(List.of("192.0.2.0/24", "2001:db8::/32"));
         assertThat(lb.clientAddress(request)).isEqualTo("198.51.100.1");
-        var spoofed = new io.pypub.server.index.IndexRequest("GET", "/", java.util.Map.of(),
+        var spoofed = new io.pypub.server.exchange.IndexRequest("GET", "/", java.util.Map.of(),
                 java.util.Map.of("X-Forwarded-For", "10.9.9.9, 198.51.100.1, 192.0.2.10"), "192.0.2.44");
         assertThat(lb.clientAddress(spoofed)).isEqualTo("198.51.100.1"); // the client may have written 10.9.9.9 itself
-        var garbage = new io.pypub.server.index.IndexRequest("GET", "/", java.util.Map.of(),
+        var garbage = new io.pypub.server.exchange.IndexRequest("GET", "/", java.util.Map.of(),
                 java.util.Map.of("X-Forwarded-For", "evil.example.com"), "192.0.2.44");
         assertThat(lb.clientAddress(garbage)).isEqualTo("192.0.2.44");
     }

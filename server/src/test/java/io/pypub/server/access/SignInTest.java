@@ -3,8 +3,8 @@ package io.pypub.server.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pypub.core.testing.TestEnvironment;
+import io.pypub.server.exchange.IndexRequest;
 import io.pypub.server.http.IndexServer;
-import io.pypub.server.index.IndexRequest;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -244,7 +244,7 @@ class UploadApiTest {
     void anIndexWithoutAccessControlTakesNoUploads() {
         try (var open = new io.pypub.server.index.IndexService(index.deployment.clients(),
                 io.pypub.server.index.IndexSettings.defaults())) {
-            var r = open.handle(new io.pypub.server.index.IndexRequest("POST", "/dev/legacy/", Map.of(),
+            var r = open.handle(new io.pypub.server.exchange.IndexRequest("POST", "/dev/legacy/", Map.of(),
                     Map.of("Content-Type", "multipart/form-data; boundary=x"), "127.0.0.1"));
             assertThat(r.status()).isEqualTo(403);
             assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("uploads need access control");

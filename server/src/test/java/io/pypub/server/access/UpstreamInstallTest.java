@@ -441,12 +441,12 @@ class UpstreamInstallTest {
         List<io.pypub.core.notify.PublishNotice> notices = new ArrayList<>();
         io.pypub.core.notify.Notifier keep = new io.pypub.core.notify.Notifier() {
             @Override
-            public void published(io.pypub.core.notify.PublishNotice notice, io.pypub.core.publish.PublishLog log) {
+            public void published(io.pypub.core.notify.PublishNotice notice, io.pypub.core.progress.PublishLog log) {
                 notices.add(notice);
             }
 
             @Override
-            public void failed(io.pypub.core.notify.FailureNotice notice, io.pypub.core.publish.PublishLog log) {}
+            public void failed(io.pypub.core.notify.FailureNotice notice, io.pypub.core.progress.PublishLog log) {}
         };
         io.pypub.core.testing.RecordingLog log = new io.pypub.core.testing.RecordingLog();
         fx.deployment.pipeline(keep).checkPublicNames(UpstreamSettings.parse(List.of("slackcheck=" + up.simpleUrl()), List.of(),

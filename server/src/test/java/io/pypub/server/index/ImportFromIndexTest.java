@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pypub.core.lifecycle.ReleaseImporter;
 import io.pypub.core.lifecycle.SimpleIndexMirror;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.publish.PublishResult;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;

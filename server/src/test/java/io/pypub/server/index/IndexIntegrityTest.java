@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pypub.core.integrity.StorageInvariants;
 import io.pypub.core.integrity.TinyDists;
 import io.pypub.core.lifecycle.ReleaseLifecycle;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.release.Stage;
 import io.pypub.core.retention.ObjectCollector;

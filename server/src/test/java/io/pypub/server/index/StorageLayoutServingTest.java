@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pypub.core.integrity.StorageInvariants;
 import io.pypub.core.integrity.TinyDists;
-import io.pypub.core.publish.PublishLog;
+import io.pypub.core.progress.PublishLog;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.release.Release;

@@ -3,7 +3,7 @@ package io.pypub.server.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pypub.server.index.IndexRequest;
+import io.pypub.server.exchange.IndexRequest;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

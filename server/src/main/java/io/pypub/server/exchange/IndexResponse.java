@@ -1,4 +1,4 @@
-package io.pypub.server.index;
+package io.pypub.server.exchange;
 
 import java.io.IOException;
 import java.io.InputStream;

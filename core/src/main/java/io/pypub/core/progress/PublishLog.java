@@ -1,6 +1,9 @@
-package io.pypub.core.publish;
+package io.pypub.core.progress;
 
-/** Where the pipeline reports progress: the CLI's terminal, the Jenkins build log, a test. */
+/**
+ * Where the pipeline reports progress: the CLI's terminal, the Jenkins build log, a test. In a package of its own
+ * below everything, so the steps the pipeline drives (build, docs, notices, lifecycle) report without depending on it.
+ */
 public interface PublishLog {
     void info(String message);
 

@@ -1,4 +1,4 @@
-package io.pypub.server.index;
+package io.pypub.server.exchange;
 
 import io.pypub.core.route.IndexRoute;
 import java.util.ArrayList;
