@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.pypub.core.access.ApiKeyTable;
 import io.pypub.core.access.ApiKeys;
 import io.pypub.core.access.KeyPolicy;
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
@@ -51,10 +50,10 @@ final class UpstreamBenchmark {
 
     private final Path root;
     private final Path out;
-    private final EmbeddedAws aws;
+    private final EmbeddedDeployments aws;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    UpstreamBenchmark(Path root, Path out, EmbeddedAws aws) {
+    UpstreamBenchmark(Path root, Path out, EmbeddedDeployments aws) {
         this.root = root;
         this.out = out;
         this.aws = aws;
