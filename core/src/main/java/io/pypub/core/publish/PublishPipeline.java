@@ -235,8 +235,16 @@ public final class PublishPipeline {
         if (result.added() == Added.ADDED) {
             IndexLinks links = request.indexUrl() == null ? null : new IndexLinks(request.indexUrl());
             Release r = result.release();
-            notifier.published(PublishNotice.of(new PublishResult(r, result.latest()),
-                    links == null ? null : links.projectPage(r.stage(), r.project()), null), log);
+            PublishNotice notice = PublishNotice.of(new PublishResult(r, result.latest()),
+                    links == null ? null : links.projectPage(r.stage(), r.project()), null);
+            if (r.files().size() == 1) {
+                notifier.published(notice, log); // the file that recorded the version: the release's announcement
+            } else {
+                // A further file: by this uploader, not the release's first publisher.
+                notifier.fileAdded(new PublishNotice(notice.project(), notice.displayName(), notice.version(), notice.stage(),
+                        notice.files(), notice.indexUrl(), notice.docsUrl(), request.publishedBy(), request.sourceRevision(),
+                        notice.latest(), notice.warnings()), file.getFileName().toString(), log);
+            }
         }
         return result;
     }
@@ -271,10 +279,10 @@ public final class PublishPipeline {
             files.sort(Comparator.comparing(ReleaseFile::packageType).thenComparing(ReleaseFile::filename));
             Release release = previous == null
                     ? new Release(request.stage(), project, display, version, files, null, false, null, request.publishedBy(),
-                            request.sourceRevision(), d.metadata().summary(), Instant.now())
+                            request.sourceRevision(), d.metadata().summary(), Instant.now(), null, request.provenance())
                     : new Release(previous.stage(), previous.project(), previous.displayName(), previous.version(), files,
                             previous.docsPrefix(), previous.yanked(), previous.yankReason(), previous.publishedBy(),
-                            previous.sourceRevision(), previous.summary(), previous.publishedAt());
+                            previous.sourceRevision(), previous.summary(), previous.publishedAt(), null, previous.provenance());
             try {
                 VersionTable.RecordOutcome outcome = writer.record(release, previous, log);
                 reportLatest(release, outcome, log);

@@ -62,6 +62,12 @@ public final class IndexService implements AutoCloseable {
 
     /** With the stages' upstreams (issue 14): names not in a stage come from its upstream, see {@link UpstreamIndex}. */
     public IndexService(AwsClients aws, IndexSettings settings, RequestGuard guard, io.pypub.core.upstream.UpstreamSettings upstreams) {
+        this(aws, settings, guard, upstreams, io.pypub.core.notify.Notifier.NONE);
+    }
+
+    /** With a notifier (Slack) for uploads through the upload API; the change log hears of them in any case. */
+    public IndexService(AwsClients aws, IndexSettings settings, RequestGuard guard, io.pypub.core.upstream.UpstreamSettings upstreams,
+            io.pypub.core.notify.Notifier uploads) {
         this.guard = guard;
         this.aws = aws;
         this.settings = settings;
@@ -74,7 +80,7 @@ public final class IndexService implements AutoCloseable {
                 new UpstreamMetrics(metrics.registry()));
         this.humanPages = new io.pypub.server.pages.HumanPages(settings.publicUrl());
         this.jsonApi = new io.pypub.server.pages.JsonApi(settings.publicUrl());
-        this.upload = LegacyUpload.on(aws, settings.publicUrl());
+        this.upload = LegacyUpload.on(aws, settings, uploads);
     }
 
     public IndexResponse handle(IndexRequest request) {

@@ -2,6 +2,7 @@ package io.pypub.server.index;
 
 import io.pypub.core.audit.ChangeLog;
 import io.pypub.core.audit.PublishAudit;
+import io.pypub.core.config.UploadLimits;
 import io.pypub.core.inspect.DistributionInspector;
 import io.pypub.core.inspect.InspectedDistribution;
 import io.pypub.core.inspect.InvalidDistributionException;
@@ -39,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LegacyUpload {
     private static final Logger LOG = LoggerFactory.getLogger(LegacyUpload.class);
-    /** The default largest upload: 100 MB (PyPI's default limit too). */
-    public static final long DEFAULT_MAX_BYTES = 100L * 1000 * 1000;
     private static final Pattern FILENAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+!-]{0,250}");
 
     /** The pipeline's steps (uploaded, recorded, retried after a concurrent upload) into the server log. */
@@ -58,50 +57,46 @@ public final class LegacyUpload {
 
     private final PublishPipeline pipeline;
     private final String publicUrl;
-    private final long maxBytes;
+    private final UploadLimits limits;
     private final DistributionInspector inspector = new DistributionInspector();
 
-    public LegacyUpload(PublishPipeline pipeline, String publicUrl, long maxBytes) {
+    public LegacyUpload(PublishPipeline pipeline, String publicUrl, UploadLimits limits) {
         this.pipeline = pipeline;
         this.publicUrl = publicUrl;
-        this.maxBytes = maxBytes;
+        this.limits = limits;
     }
 
-    /** On a deployment's bucket and tables; publishes are recorded in its change log. */
-    public static LegacyUpload on(AwsClients aws, String publicUrl) {
+    /**
+     * On a deployment's bucket and tables; every upload goes to its change log and then to {@code notifier}
+     * (Slack, as for a Jenkins publish: see {@link PublishPipeline#addFile}).
+     */
+    public static LegacyUpload on(AwsClients aws, IndexSettings settings, Notifier notifier) {
         AwsSettings s = aws.settings();
         PublishPipeline pipeline = new PublishPipeline(null, new S3ArtifactStore(aws.s3(), s.bucket()),
                 new S3ArtifactStore(aws.s3(), s.effectiveDocsBucket()), new DynamoVersionTable(aws.dynamo(), s.versionTable()),
-                s.layout(), new PublishAudit(ChangeLog.on(aws), Notifier.NONE));
-        return new LegacyUpload(pipeline, publicUrl, maxBytesFromEnvironment());
-    }
-
-    /** {@code PYPUB_MAX_UPLOAD_BYTES}, else {@link #DEFAULT_MAX_BYTES}. */
-    static long maxBytesFromEnvironment() {
-        String v = System.getenv("PYPUB_MAX_UPLOAD_BYTES");
-        if (v == null || v.isBlank()) {
-            return DEFAULT_MAX_BYTES;
-        }
-        return Long.parseLong(v.strip());
+                s.layout(), new PublishAudit(ChangeLog.on(aws), notifier));
+        return new LegacyUpload(pipeline, settings.publicUrl(), settings.uploadLimits());
     }
 
     public IndexResponse handle(IndexRequest request, IndexRoute.Upload route, Admission access) {
         if (!request.method().equalsIgnoreCase("POST")) {
             return IndexResponse.text(405, "Method not allowed: upload with POST (twine upload, uv publish)").header("Allow", "POST");
         }
-        if (request.bodyStream() == null) {
-            return IndexResponse.text(413, "Uploads are not accepted here: this deployment cannot take request bodies of package "
-                    + "size (AWS API Gateway's request limit). Upload to the server deployment (pypub serve) instead.");
-        }
+        long maxBytes = limits.forStage(route.stage());
+        // Refused from the header, before a byte of the body is read (the stage is in the path).
         String length = request.header("Content-Length");
         if (length != null) {
             try {
                 if (Long.parseLong(length.strip()) > maxBytes) {
-                    return tooLarge();
+                    return tooLarge(route, maxBytes);
                 }
             } catch (NumberFormatException e) {
                 return bad("invalid Content-Length");
             }
+        }
+        if (request.bodyStream() == null) {
+            return IndexResponse.text(413, "Uploads are not accepted here: this deployment cannot take request bodies of package "
+                    + "size (AWS API Gateway's request limit). Upload to the server deployment (pypub serve) instead.");
         }
         String contentType = request.header("Content-Type");
         String boundary = contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
@@ -120,7 +115,7 @@ public final class LegacyUpload {
             }
             return upload(form, dir, route, access, request);
         } catch (UploadForm.Refused e) {
-            return e.status == 413 ? tooLarge() : bad(e.getMessage());
+            return e.status == 413 ? tooLarge(route, maxBytes) : bad(e.getMessage());
         } catch (IOException e) {
             LOG.error("Upload to {} failed: {}", route.path(), e.toString());
             return IndexResponse.text(500, "The upload could not be stored on this server: " + e.getMessage());
@@ -149,15 +144,26 @@ public final class LegacyUpload {
             return bad("invalid project name '" + UploadForm.printable(name) + "'");
         }
         String project = ProjectName.normalize(name.strip());
+        // The audit line names what was uploaded (the path does not): project, version and file as the form says.
+        String named = form.contentFilename == null ? null : baseName(form.contentFilename);
+        return uploadFile(form, dir, route, access, request, name, version, project)
+                .subject(project, UploadForm.printable(version.strip()), named == null ? null : UploadForm.printable(named));
+    }
+
+    private static String baseName(String filename) {
+        int slash = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
+        return filename.substring(slash + 1);
+    }
+
+    private IndexResponse uploadFile(UploadForm form, Path dir, IndexRoute.Upload route, Admission access, IndexRequest request,
+            String name, String version, String project) throws IOException {
         if (!access.allowsProject(project)) {
             return IndexResponse.text(403, "Forbidden: this key may not publish project " + project);
         }
         if (form.contentFile == null || form.contentFilename == null) {
             return bad("the form has no file in its 'content' part");
         }
-        String filename = form.contentFilename;
-        int slash = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
-        filename = filename.substring(slash + 1);
+        String filename = baseName(form.contentFilename);
         if (!FILENAME.matcher(filename).matches()) {
             return bad("invalid file name '" + UploadForm.printable(filename) + "'");
         }
@@ -206,6 +212,7 @@ public final class LegacyUpload {
         String address = request.remoteAddress();
         String publishedBy = "uploaded by key " + access.keyId() + " (client " + access.client() + ") from address " + address;
         PublishRequest publish = PublishRequest.builder(dir, route.stage()).docs(false).publishedBy(publishedBy)
+                .provenance(io.pypub.core.release.Provenance.uploaded(access.keyId(), access.client(), address))
                 .indexUrl(publicUrl).build();
         try {
             PublishPipeline.AddResult result = pipeline.addFile(publish, file, LOG_AS_PUBLISH_LOG);
@@ -221,8 +228,9 @@ public final class LegacyUpload {
         }
     }
 
-    private IndexResponse tooLarge() {
-        return IndexResponse.text(413, "The upload is larger than this index accepts (" + maxBytes + " bytes); nothing was recorded");
+    private static IndexResponse tooLarge(IndexRoute.Upload route, long maxBytes) {
+        return IndexResponse.text(413, "The upload is larger than stage '" + route.stage() + "' accepts (" + UploadLimits.describe(maxBytes)
+                + ", the upload-max-bytes setting); nothing was recorded");
     }
 
     private static IndexResponse bad(String reason) {
