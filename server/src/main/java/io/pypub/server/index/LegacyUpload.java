@@ -1,6 +1,8 @@
 package io.pypub.server.index;
 
+import io.pypub.core.audit.AuditEvent;
 import io.pypub.core.audit.ChangeLog;
+import io.pypub.core.docs.DocsZip;
 import io.pypub.core.audit.PublishAudit;
 import io.pypub.core.config.UploadLimits;
 import io.pypub.core.inspect.DistributionInspector;
@@ -13,6 +15,7 @@ import io.pypub.core.publish.PublishLog;
 import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.release.PackageType;
+import io.pypub.core.release.Release;
 import io.pypub.core.route.IndexRoute;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
@@ -56,12 +59,14 @@ public final class LegacyUpload {
     };
 
     private final PublishPipeline pipeline;
+    private final ChangeLog changes;
     private final String publicUrl;
     private final UploadLimits limits;
     private final DistributionInspector inspector = new DistributionInspector();
 
-    public LegacyUpload(PublishPipeline pipeline, String publicUrl, UploadLimits limits) {
+    public LegacyUpload(PublishPipeline pipeline, ChangeLog changes, String publicUrl, UploadLimits limits) {
         this.pipeline = pipeline;
+        this.changes = changes;
         this.publicUrl = publicUrl;
         this.limits = limits;
     }
@@ -72,10 +77,11 @@ public final class LegacyUpload {
      */
     public static LegacyUpload on(AwsClients aws, IndexSettings settings, Notifier notifier) {
         AwsSettings s = aws.settings();
+        ChangeLog changes = ChangeLog.on(aws);
         PublishPipeline pipeline = new PublishPipeline(null, new S3ArtifactStore(aws.s3(), s.bucket()),
                 new S3ArtifactStore(aws.s3(), s.effectiveDocsBucket()), new DynamoVersionTable(aws.dynamo(), s.versionTable()),
-                s.layout(), new PublishAudit(ChangeLog.on(aws), notifier));
-        return new LegacyUpload(pipeline, settings.publicUrl(), settings.uploadLimits());
+                s.layout(), new PublishAudit(changes, notifier));
+        return new LegacyUpload(pipeline, changes, settings.publicUrl(), settings.uploadLimits());
     }
 
     public IndexResponse handle(IndexRequest request, IndexRoute.Upload route, Admission access) {
@@ -129,11 +135,8 @@ public final class LegacyUpload {
     private IndexResponse upload(UploadForm form, Path dir, IndexRoute.Upload route, Admission access, IndexRequest request)
             throws IOException {
         String action = form.fields.get(":action");
-        if ("doc_upload".equals(action)) {
-            return bad("doc_upload is not supported yet: docs come from the Jenkins step or pypub publish");
-        }
-        if (!"file_upload".equals(action)) {
-            return bad("unknown :action '" + UploadForm.printable(action) + "' (expected file_upload)");
+        if (!"file_upload".equals(action) && !"doc_upload".equals(action)) {
+            return bad("unknown :action '" + UploadForm.printable(action) + "' (expected file_upload or doc_upload)");
         }
         String name = form.fields.get("name");
         String version = form.fields.get("version");
@@ -159,6 +162,9 @@ public final class LegacyUpload {
             String name, String version, String project) throws IOException {
         if (!access.allowsProject(project)) {
             return IndexResponse.text(403, "Forbidden: this key may not publish project " + project);
+        }
+        if ("doc_upload".equals(form.fields.get(":action"))) {
+            return uploadDocs(form, dir, route, access, request, version, project);
         }
         if (form.contentFile == null || form.contentFilename == null) {
             return bad("the form has no file in its 'content' part");
@@ -222,6 +228,41 @@ public final class LegacyUpload {
         } catch (FileExistsException e) {
             return IndexResponse.text(400, e.getMessage()).reasonPhrase("File already exists");
         } catch (InvalidDistributionException e) {
+            return bad(e.getMessage());
+        } catch (io.pypub.core.storage.ReleaseExistsException | io.pypub.core.storage.PublishConflictException e) {
+            return IndexResponse.text(409, "Conflict: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code :action=doc_upload}: a zip of HTML for a release the stage already has, stored exactly like pdoc's output
+     * (a new docs prefix, then the record), so the release's docs URL serves it. A bad zip is 400 and stores nothing.
+     */
+    private IndexResponse uploadDocs(UploadForm form, Path dir, IndexRoute.Upload route, Admission access, IndexRequest request,
+            String version, String project) throws IOException {
+        if (form.contentFile == null) {
+            return bad("the form has no zip in its 'content' part");
+        }
+        Version v;
+        try {
+            v = Version.parse(version.strip());
+        } catch (IllegalArgumentException e) {
+            return bad(e.getMessage());
+        }
+        Path zip = Files.move(form.contentFile, dir.resolve("docs.zip"));
+        Path html = Files.createDirectories(dir.resolve("html"));
+        String by = "uploaded by key " + access.keyId() + " (client " + access.client() + ") from address " + request.remoteAddress();
+        try {
+            DocsZip.extract(zip, html);
+            Release r = pipeline.addDocs(route.stage(), project, v, html, LOG_AS_PUBLISH_LOG);
+            changes.record(AuditEvent.of("docs", by).stage(route.stage().name()).project(project).version(r.version().toString())
+                    .detail("docs_prefix", r.docsPrefix()).finish(AuditEvent.OK, "Uploaded docs of " + r.displayName() + " "
+                            + r.version()));
+            LOG.info("Docs of {} {} in {} uploaded by key {} ({}) from {}: {}", project, r.version(), route.stage(), access.keyId(),
+                    access.client(), request.remoteAddress(), r.docsPrefix());
+            String url = "/" + route.stage() + "/docs/" + project + "/" + r.version() + "/";
+            return IndexResponse.text(200, "OK, docs at " + (publicUrl == null ? url : publicUrl + url));
+        } catch (io.pypub.core.publish.PublishException e) {
             return bad(e.getMessage());
         } catch (io.pypub.core.storage.ReleaseExistsException | io.pypub.core.storage.PublishConflictException e) {
             return IndexResponse.text(409, "Conflict: " + e.getMessage());
