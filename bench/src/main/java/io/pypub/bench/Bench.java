@@ -29,6 +29,7 @@ public final class Bench {
                     case "upload" -> new UploadBenchmark(root, out, aws).run();
                     case "index" -> new IndexBenchmark(root, out, aws).run();
                     case "lambda" -> new LambdaColdStartBenchmark(root, out, aws).run();
+                    case "legacy-upload" -> new LegacyUploadBenchmark(root, out, aws).run();
                     default -> throw new IllegalArgumentException("Unknown benchmark '" + name + "': use upload, index, lambda or all");
                 };
                 report.write(out.resolve(name + ".md"));

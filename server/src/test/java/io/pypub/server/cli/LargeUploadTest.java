@@ -56,7 +56,7 @@ class LargeUploadTest {
                     "--dynamodb-endpoint", d.settings().dynamoEndpoint().toString()));
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "embedded", "AWS_SECRET_ACCESS_KEY", "embedded-secret",
-                    "AWS_EC2_METADATA_DISABLED", "true", "PYPUB_MAX_UPLOAD_BYTES", Long.toString(300_000_000L)));
+                    "AWS_EC2_METADATA_DISABLED", "true", "PYPUB_UPLOAD_MAX_BYTES", "300MB"));
             Process server = pb.start();
             try {
                 CompletableFuture<String> started = CompletableFuture.supplyAsync(() -> ProcessOutput.readUntil(server, "Serving the index at"));
