@@ -121,7 +121,12 @@ public final class LegacyUpload {
             }
             return upload(form, dir, route, access, request);
         } catch (UploadForm.Refused e) {
-            return e.status == 413 ? tooLarge(route, maxBytes) : bad(e.getMessage());
+            if (e.status == 413) {
+                // The body passed the limit, or one text field its own (a README of megabytes): say which.
+                return e.getMessage().startsWith("Form field") ? IndexResponse.text(413, e.getMessage() + "; nothing was recorded")
+                        : tooLarge(route, maxBytes);
+            }
+            return bad(e.getMessage());
         } catch (IOException e) {
             LOG.error("Upload to {} failed: {}", route.path(), e.toString());
             return IndexResponse.text(500, "The upload could not be stored on this server: " + e.getMessage());
