@@ -29,6 +29,7 @@ public final class Bench {
                     case "index" -> new IndexBenchmark(root, out, aws).run();
                     case "lambda" -> new LambdaColdStartBenchmark(root, out, aws).run();
                     case "upstream" -> new UpstreamBenchmark(root, out, aws).run(); // issue 14, not in "all" yet
+                    case "legacy-upload" -> new LegacyUploadBenchmark(root, out, aws).run();
                     default -> throw new IllegalArgumentException("Unknown benchmark '" + name + "': use upload, index, lambda or all");
                 };
                 report.write(out.resolve(name + ".md"));

@@ -35,6 +35,16 @@ public final class PublishAudit implements Notifier {
         next.published(n, log);
     }
 
+    /** Every file an upload adds is a publish event of its own, by the uploader, naming the file. */
+    @Override
+    public void fileAdded(PublishNotice n, String filename, PublishLog log) {
+        changes.record(AuditEvent.of("publish", n.publishedBy()).stage(n.stage()).project(n.project()).version(n.version())
+                .detail("files", filename)
+                .finish(AuditEvent.OK, "Added " + filename + " to " + n.displayName() + " " + n.version() + " (now "
+                        + n.files().size() + " files)"));
+        next.fileAdded(n, filename, log);
+    }
+
     @Override
     public void failed(FailureNotice n, PublishLog log) {
         changes.record(AuditEvent.of("publish", n.publishedBy()).stage(n.stage()).project(n.project())

@@ -124,6 +124,12 @@ public final class Settings {
             .option("--max-threads").env("PYPUB_MAX_THREADS").defaultValue("32")
             .help("Most requests served at once (Jetty threads); more wait their turn. Each thread costs native memory: "
                     + "keep the default in a 128 MiB container.").build();
+    public static final Setting<UploadLimits> UPLOAD_MAX_BYTES = Setting.builder("upload-max-bytes", INDEX,
+                    new Parser<>(UploadLimits.RULE, UploadLimits::parse))
+            .option("--upload-max-bytes").env("PYPUB_UPLOAD_MAX_BYTES", "PYPUB_MAX_UPLOAD_BYTES").lambda().defaultValue("100MB")
+            .help("Largest upload (POST /{stage}/legacy/) the index takes, e.g. 100MB, or per stage: 100MB,dev=200MB,prod=50MB "
+                    + "(KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024). Larger ones get 413, from Content-Length before the "
+                    + "body is read, or when a chunked body passes it.").build();
     public static final Setting<Path> TLS_KEYSTORE = Setting.builder("tls-keystore", INDEX, Parser.path())
             .option("--tls-keystore").env("PYPUB_TLS_KEYSTORE")
             .help("Serve HTTPS with this PKCS#12 key store (certificate + private key). Without it: plain HTTP, behind a TLS proxy.")
@@ -198,7 +204,7 @@ public final class Settings {
     private static final List<Setting<?>> ALL = List.of(BUCKET, PREFIX, DOCS_BUCKET, VERSION_TABLE, ACCESS_TABLE, REGION,
             S3_ENDPOINT, DYNAMODB_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
             INDEX_URL, NO_AUTH, CACHE_SECONDS, PRESIGN_SECONDS, KEY_CACHE_SECONDS, FAILED_LOGIN_LIMIT, KEY_FAILURE_LIMIT,
-            PASSWORD_CHECKS, HOST, PORT, DOWNLOAD_MODE, TRUSTED_PROXIES, AUDIT_LOG, USAGE_FLUSH_SECONDS, MAX_THREADS,
+            PASSWORD_CHECKS, HOST, PORT, DOWNLOAD_MODE, TRUSTED_PROXIES, AUDIT_LOG, USAGE_FLUSH_SECONDS, MAX_THREADS, UPLOAD_MAX_BYTES,
             TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
             UPSTREAM, UPSTREAM_MODE, PRIVATE_NAMES, UPSTREAM_PAGE_SECONDS, UPSTREAM_TIMEOUT_SECONDS, SESSION_SECRET,
             STAGE, PYTHON, DOCS_PYTHON, VERSION_SUFFIX, BUILD_TIMEOUT, SLACK_CHANNEL, SLACK_WEBHOOK_URL, SLACK_TOKEN);

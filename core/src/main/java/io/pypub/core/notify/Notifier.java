@@ -20,6 +20,16 @@ public interface Notifier {
      */
     default void lifecycle(LifecycleNotice notice, PublishLog log) {}
 
+    /**
+     * One more file joined a release that was already recorded and announced: the upload API gets a release's files
+     * one request at a time (twine sends the sdist and each wheel separately). {@code notice} is the release with all
+     * its files, {@code publishedBy} who uploaded {@code filename}. By default a publish notice; Slack replies in the
+     * release's thread instead, so a release is one message however many files it gets.
+     */
+    default void fileAdded(PublishNotice notice, String filename, PublishLog log) {
+        published(notice, log);
+    }
+
     /** Notifies nobody. */
     Notifier NONE = new Notifier() {
         @Override

@@ -242,10 +242,49 @@ public final class PublishPipeline {
         if (result.added() == Added.ADDED) {
             IndexLinks links = request.indexUrl() == null ? null : new IndexLinks(request.indexUrl());
             Release r = result.release();
-            notifier.published(PublishNotice.of(r, result.latest(),
-                    links == null ? null : links.projectPage(r.stage(), r.project()), null), log);
+            PublishNotice notice = PublishNotice.of(r, result.latest(),
+                    links == null ? null : links.projectPage(r.stage(), r.project()), null);
+            if (r.files().size() == 1) {
+                notifier.published(notice, log); // the file that recorded the version: the release's announcement
+            } else {
+                // A further file: by this uploader, not the release's first publisher.
+                notifier.fileAdded(new PublishNotice(notice.project(), notice.displayName(), notice.version(), notice.stage(),
+                        notice.files(), notice.indexUrl(), notice.docsUrl(), request.publishedBy(), request.sourceRevision(),
+                        notice.latest(), notice.warnings()), file.getFileName().toString(), log);
+            }
         }
         return result;
+    }
+
+    /**
+     * Gives an existing release the docs in {@code docsDir} (the upload API's {@code doc_upload}): uploaded below a new
+     * docs prefix, exactly like pdoc's output, then the release is recorded with that prefix in place of exactly the
+     * record read (retried from a fresh read if an upload of a file or a yank changed it meanwhile). The docs it had
+     * before stay until the collector removes them. No release of that version: {@link PublishException}, nothing stored.
+     */
+    public Release addDocs(io.pypub.core.release.Stage stage, String project, Version version, Path docsDir, PublishLog log) {
+        ReleaseWriter writer = new ReleaseWriter(store, docsStore, versions, layout);
+        String prefix = null;
+        for (int attempt = 1; ; attempt++) {
+            Release previous = versions.releases(stage, project).stream().filter(r -> r.version().equals(version)).findFirst()
+                    .orElseThrow(() -> new PublishException("There is no release " + project + " " + version + " in stage '" + stage
+                            + "' to attach docs to: upload its files first. Nothing was stored."));
+            if (prefix == null) {
+                prefix = writer.uploadDocs(docsDir, stage, project, previous.version(), log);
+            }
+            Release updated = new Release(previous.stage(), previous.project(), previous.displayName(), previous.version(),
+                    previous.files(), prefix, previous.yanked(), previous.yankReason(), previous.publishedBy(),
+                    previous.sourceRevision(), previous.summary(), previous.publishedAt(), null, previous.provenance());
+            try {
+                writer.record(updated, previous, log);
+                return updated;
+            } catch (ReleaseExistsException | io.pypub.core.storage.PublishConflictException e) {
+                if (attempt >= ADD_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("Another upload changed " + project + " " + version + " meanwhile; reading it again (" + attempt + ").");
+            }
+        }
     }
 
     private AddResult addInspected(PublishRequest request, InspectedDistribution d, PublishLog log) {
@@ -278,10 +317,10 @@ public final class PublishPipeline {
             files.sort(Comparator.comparing(ReleaseFile::packageType).thenComparing(ReleaseFile::filename));
             Release release = previous == null
                     ? new Release(request.stage(), project, display, version, files, null, false, null, request.publishedBy(),
-                            request.sourceRevision(), d.metadata().summary(), Instant.now())
+                            request.sourceRevision(), d.metadata().summary(), Instant.now(), null, request.provenance())
                     : new Release(previous.stage(), previous.project(), previous.displayName(), previous.version(), files,
                             previous.docsPrefix(), previous.yanked(), previous.yankReason(), previous.publishedBy(),
-                            previous.sourceRevision(), previous.summary(), previous.publishedAt());
+                            previous.sourceRevision(), previous.summary(), previous.publishedAt(), null, previous.provenance());
             try {
                 VersionTable.RecordOutcome outcome = writer.record(release, previous, log);
                 reportLatest(release, outcome, log);

@@ -14,6 +14,8 @@ import java.util.Objects;
  * provenance, e.g. one recorded before provenance existed.
  *
  * @param promotions the promotions that brought the release to its stage, oldest first
+ * @param uploadedBy for a release that came through the upload API (twine, uv): the key, its client and the address
+ *                   that uploaded its first file, e.g. {@code key 0123456789 (client github-ci) from address 10.0.0.7}
  */
 public record Provenance(
         String jenkinsUrl,
@@ -23,9 +25,22 @@ public record Provenance(
         String commit,
         String agent,
         String pluginVersion,
-        List<Promotion> promotions) {
+        List<Promotion> promotions,
+        String uploadedBy) {
 
     public static final Provenance EMPTY = new Provenance(null, null, null, null, null, null, null, List.of());
+
+    /** A build's provenance (no upload). */
+    public Provenance(String jenkinsUrl, String job, String buildNumber, String buildUrl, String commit, String agent,
+            String pluginVersion, List<Promotion> promotions) {
+        this(jenkinsUrl, job, buildNumber, buildUrl, commit, agent, pluginVersion, promotions, null);
+    }
+
+    /** A release uploaded through the upload API: by which key (and client) from which address. */
+    public static Provenance uploaded(String keyId, String client, String address) {
+        return new Provenance(null, null, null, null, null, null, null, List.of(),
+                "key " + keyId + (client == null ? "" : " (client " + client + ")") + " from address " + address);
+    }
 
     /** Environment variables a CI build sets (Jenkins' names), as {@link #fromEnvironment} reads them. */
     public static final List<String> ENVIRONMENT = List.of("JENKINS_URL", "JOB_NAME", "BUILD_NUMBER", "BUILD_URL",
@@ -48,6 +63,7 @@ public record Provenance(
         commit = clean(commit);
         agent = clean(agent);
         pluginVersion = clean(pluginVersion);
+        uploadedBy = clean(uploadedBy);
         promotions = promotions == null ? List.of() : List.copyOf(promotions);
     }
 
@@ -61,7 +77,7 @@ public record Provenance(
     public Provenance promoted(Stage from, Stage to, String by, Instant at) {
         List<Promotion> all = new ArrayList<>(promotions);
         all.add(new Promotion(from, to, by, at));
-        return new Provenance(jenkinsUrl, job, buildNumber, buildUrl, commit, agent, pluginVersion, all);
+        return new Provenance(jenkinsUrl, job, buildNumber, buildUrl, commit, agent, pluginVersion, all, uploadedBy);
     }
 
     public boolean isEmpty() {
@@ -78,13 +94,14 @@ public record Provenance(
         put(m, "commit", commit);
         put(m, "agent", agent);
         put(m, "plugin_version", pluginVersion);
+        put(m, "uploaded_by", uploadedBy);
         return m;
     }
 
     /** The inverse of {@link #fields()}. */
     public static Provenance of(Map<String, String> fields, List<Promotion> promotions) {
         return new Provenance(fields.get("jenkins_url"), fields.get("job"), fields.get("build_number"), fields.get("build_url"),
-                fields.get("commit"), fields.get("agent"), fields.get("plugin_version"), promotions);
+                fields.get("commit"), fields.get("agent"), fields.get("plugin_version"), promotions, fields.get("uploaded_by"));
     }
 
     private static void put(Map<String, String> m, String k, String v) {

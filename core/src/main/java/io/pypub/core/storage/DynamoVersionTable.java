@@ -191,7 +191,26 @@ public final class DynamoVersionTable implements VersionTable {
             } else {
                 Map<String, String> names = new HashMap<>();
                 Map<String, AttributeValue> values = new HashMap<>();
-                putRelease.conditionExpression(recordAsRead(same.get(), names, values))
+                // The release keeps its Slack thread (an upload adding a file replies there): copied from the item as read,
+                // and conditioned on it, so a thread stored meanwhile forces a fresh read instead of being dropped.
+                AttributeValue threadTs = getItem(projectPk(release.stage(), release.project()), releaseSk(same.get().version()))
+                        .map(i -> {
+                            if (i.get(SLACK_CHANNEL) != null && i.get(SLACK_TS) != null) {
+                                releaseItem.put(SLACK_CHANNEL, i.get(SLACK_CHANNEL));
+                                releaseItem.put(SLACK_TS, i.get(SLACK_TS));
+                            }
+                            return i.get(SLACK_TS);
+                        }).orElse(null);
+                names.put("#sts", SLACK_TS);
+                String threadAsRead;
+                if (threadTs == null) {
+                    threadAsRead = "attribute_not_exists(#sts)";
+                } else {
+                    values.put(":sts", threadTs);
+                    threadAsRead = "#sts = :sts";
+                }
+                putRelease.item(releaseItem) // the builder copied the item: again, with the thread
+                        .conditionExpression("(" + recordAsRead(same.get(), names, values) + ") AND " + threadAsRead)
                         .expressionAttributeNames(names).expressionAttributeValues(values);
             }
             writes.add(TransactWriteItem.builder().put(putRelease.build()).build());

@@ -108,6 +108,12 @@ public final class RequestGuard implements AutoCloseable {
                     if (audit.download && audit.file == null) {
                         audit.file = attachmentName(response);
                     }
+                    IndexResponse.Subject subject = response.subject();
+                    if (subject != null && audit.project == null) {
+                        audit.project = AuditRecord.clip(subject.project(), 200);
+                        audit.version = AuditRecord.clip(subject.version(), 100);
+                        audit.file = AuditRecord.clip(subject.file(), 300);
+                    }
                 } else if (route instanceof IndexRoute.SignIn) {
                     response = router.route(request, admission); // the form again, saying what was wrong
                     audit.reason = admission.reason();

@@ -33,7 +33,10 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
 
     @Override
     public List<Setting<?>> settings() {
-        return Settings.group(Setting.Group.INDEX);
+        // The index's own settings, and Slack for uploads through the upload API (announced as a publish is).
+        List<Setting<?>> all = new java.util.ArrayList<>(Settings.group(Setting.Group.INDEX));
+        all.addAll(List.of(Settings.SLACK_CHANNEL, Settings.SLACK_WEBHOOK_URL, Settings.SLACK_TOKEN));
+        return all;
     }
 
     @Override
@@ -55,7 +58,10 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
             AuditLog.toStdout();
         }
         try (AwsClients clients = AwsOptions.clients(config);
-                IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access), upstreams);
+                IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access), upstreams,
+                        SlackOptions.notifier(config, false,
+                                new io.pypub.core.storage.DynamoVersionTable(clients.dynamo(), clients.settings().versionTable())
+                                        .releaseThreads()));
                 IndexServer server = new IndexServer(service, host, port, tls, maxThreads).start()) {
             // On SIGTERM (docker stop, Ctrl-C): finish the requests in flight, then write out the download counts and
             // the buffered audit lines.

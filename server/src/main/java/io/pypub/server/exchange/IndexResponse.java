@@ -20,6 +20,10 @@ public final class IndexResponse {
     private final BodyStream stream;
     private final long streamLength;
     private String reasonPhrase;
+    private Subject subject;
+
+    /** What a request was about when its path does not say (an upload names project and file in its body), for the audit line. */
+    public record Subject(String project, String version, String file) {}
 
     private IndexResponse(int status, byte[] body, BodyStream stream, long streamLength) {
         this.status = status;
@@ -68,6 +72,17 @@ public final class IndexResponse {
         }
         this.reasonPhrase = phrase;
         return this;
+    }
+
+    /** Names the project, version and file this response is about, for the audit log only (never sent). */
+    public IndexResponse subject(String project, String version, String file) {
+        this.subject = new Subject(project, version, file);
+        return this;
+    }
+
+    /** What {@link #subject} named, or null. */
+    public Subject subject() {
+        return subject;
     }
 
     /** The reason phrase to send, or null for the standard one. */

@@ -63,8 +63,14 @@ public final class IndexService implements AutoCloseable {
 
     /** With the stages' upstreams (issue 14): names not in a stage come from its upstream, see {@link UpstreamIndex}. */
     public IndexService(AwsClients aws, IndexSettings settings, RequestGuard guard, io.pypub.core.upstream.UpstreamSettings upstreams) {
+        this(aws, settings, guard, upstreams, io.pypub.core.notify.Notifier.NONE);
+    }
+
+    /** With a notifier (Slack) for uploads through the upload API; the change log hears of them in any case. */
+    public IndexService(AwsClients aws, IndexSettings settings, RequestGuard guard, io.pypub.core.upstream.UpstreamSettings upstreams,
+            io.pypub.core.notify.Notifier uploads) {
         this(IndexStorage.on(aws), settings, guard, upstreams,
-                new io.pypub.core.upstream.UpstreamRecords(aws.dynamo(), aws.settings().versionTable()), LegacyUpload.on(aws, settings.publicUrl()));
+                new io.pypub.core.upstream.UpstreamRecords(aws.dynamo(), aws.settings().versionTable()), LegacyUpload.on(aws, settings, uploads));
     }
 
     /**
@@ -75,7 +81,7 @@ public final class IndexService implements AutoCloseable {
         this(storage, settings, guard, io.pypub.core.upstream.UpstreamSettings.none(), null, new LegacyUpload(
                 new io.pypub.core.publish.PublishPipeline(null, storage.files(), storage.docs(), storage.versions(),
                         new io.pypub.core.storage.StorageLayout(storage.prefix()), io.pypub.core.notify.Notifier.NONE),
-                settings.publicUrl(), LegacyUpload.DEFAULT_MAX_BYTES));
+                io.pypub.core.audit.ChangeLog.NONE, settings.publicUrl(), settings.uploadLimits()));
     }
 
     /** @param upstreamRecords null only without upstreams (never read then) */

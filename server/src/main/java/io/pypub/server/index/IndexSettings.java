@@ -6,7 +6,8 @@ import java.time.Duration;
  * How the index serves: downloads streamed through the server or redirected to presigned S3
  * URLs, and how long table reads are cached.
  */
-public record IndexSettings(DownloadMode downloadMode, Duration presignTtl, Duration cacheTtl, String publicUrl) {
+public record IndexSettings(DownloadMode downloadMode, Duration presignTtl, Duration cacheTtl, String publicUrl,
+        io.pypub.core.config.UploadLimits uploadLimits) {
     public enum DownloadMode { STREAM, REDIRECT }
 
     /**
@@ -15,6 +16,7 @@ public record IndexSettings(DownloadMode downloadMode, Duration presignTtl, Dura
      *     Host header (which any client can set)
      */
     public IndexSettings {
+        uploadLimits = uploadLimits == null ? io.pypub.core.config.UploadLimits.DEFAULT : uploadLimits;
         if (publicUrl != null) {
             publicUrl = publicUrl.replaceAll("/+$", "");
             if (!publicUrl.matches("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/-]*)?")) {
@@ -28,12 +30,21 @@ public record IndexSettings(DownloadMode downloadMode, Duration presignTtl, Dura
         this(downloadMode, presignTtl, cacheTtl, null);
     }
 
+    public IndexSettings(DownloadMode downloadMode, Duration presignTtl, Duration cacheTtl, String publicUrl) {
+        this(downloadMode, presignTtl, cacheTtl, publicUrl, io.pypub.core.config.UploadLimits.DEFAULT);
+    }
+
+    /** The same settings with other upload size limits. */
+    public IndexSettings withUploadLimits(io.pypub.core.config.UploadLimits limits) {
+        return new IndexSettings(downloadMode, presignTtl, cacheTtl, publicUrl, limits);
+    }
+
     /** Serving as the effective settings say; {@code mode} overrides {@code download-mode} where not null (Lambda: always REDIRECT). */
     public static IndexSettings from(io.pypub.core.config.Config c, DownloadMode mode) {
         DownloadMode downloads = mode != null ? mode : DownloadMode.valueOf(c.get(io.pypub.core.config.Settings.DOWNLOAD_MODE).name());
         return new IndexSettings(downloads, Duration.ofMillis(Math.round(c.get(io.pypub.core.config.Settings.PRESIGN_SECONDS) * 1000)),
                 Duration.ofMillis(Math.round(c.get(io.pypub.core.config.Settings.CACHE_SECONDS) * 1000)),
-                c.get(io.pypub.core.config.Settings.INDEX_URL));
+                c.get(io.pypub.core.config.Settings.INDEX_URL), c.get(io.pypub.core.config.Settings.UPLOAD_MAX_BYTES));
     }
 
     public static IndexSettings defaults() {

@@ -1,7 +1,10 @@
 package io.pypub.server.index;
 
+import io.pypub.core.audit.AuditEvent;
 import io.pypub.core.audit.ChangeLog;
+import io.pypub.core.docs.DocsZip;
 import io.pypub.core.audit.PublishAudit;
+import io.pypub.core.config.UploadLimits;
 import io.pypub.core.inspect.DistributionInspector;
 import io.pypub.core.inspect.InspectedDistribution;
 import io.pypub.core.inspect.InvalidDistributionException;
@@ -12,6 +15,7 @@ import io.pypub.core.publish.FileExistsException;
 import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.release.PackageType;
+import io.pypub.core.release.Release;
 import io.pypub.core.route.IndexRoute;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
@@ -41,8 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LegacyUpload {
     private static final Logger LOG = LoggerFactory.getLogger(LegacyUpload.class);
-    /** The default largest upload: 100 MB (PyPI's default limit too). */
-    public static final long DEFAULT_MAX_BYTES = 100L * 1000 * 1000;
     private static final Pattern FILENAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+!-]{0,250}");
 
     /** The pipeline's steps (uploaded, recorded, retried after a concurrent upload) into the server log. */
@@ -59,51 +61,50 @@ public final class LegacyUpload {
     };
 
     private final PublishPipeline pipeline;
+    private final ChangeLog changes;
     private final String publicUrl;
-    private final long maxBytes;
+    private final UploadLimits limits;
     private final DistributionInspector inspector = new DistributionInspector();
 
-    public LegacyUpload(PublishPipeline pipeline, String publicUrl, long maxBytes) {
+    public LegacyUpload(PublishPipeline pipeline, ChangeLog changes, String publicUrl, UploadLimits limits) {
         this.pipeline = pipeline;
+        this.changes = changes;
         this.publicUrl = publicUrl;
-        this.maxBytes = maxBytes;
+        this.limits = limits;
     }
 
-    /** On a deployment's bucket and tables; publishes are recorded in its change log. */
-    public static LegacyUpload on(AwsClients aws, String publicUrl) {
+    /**
+     * On a deployment's bucket and tables; every upload goes to its change log and then to {@code notifier}
+     * (Slack, as for a Jenkins publish: see {@link PublishPipeline#addFile}).
+     */
+    public static LegacyUpload on(AwsClients aws, IndexSettings settings, Notifier notifier) {
         AwsSettings s = aws.settings();
+        ChangeLog changes = ChangeLog.on(aws);
         PublishPipeline pipeline = new PublishPipeline(null, new S3ArtifactStore(aws.s3(), s.bucket()),
                 new S3ArtifactStore(aws.s3(), s.effectiveDocsBucket()), new DynamoVersionTable(aws.dynamo(), s.versionTable()),
-                s.layout(), new PublishAudit(ChangeLog.on(aws), Notifier.NONE));
-        return new LegacyUpload(pipeline, publicUrl, maxBytesFromEnvironment());
-    }
-
-    /** {@code PYPUB_MAX_UPLOAD_BYTES}, else {@link #DEFAULT_MAX_BYTES}. */
-    static long maxBytesFromEnvironment() {
-        String v = System.getenv("PYPUB_MAX_UPLOAD_BYTES");
-        if (v == null || v.isBlank()) {
-            return DEFAULT_MAX_BYTES;
-        }
-        return Long.parseLong(v.strip());
+                s.layout(), new PublishAudit(changes, notifier));
+        return new LegacyUpload(pipeline, changes, settings.publicUrl(), settings.uploadLimits());
     }
 
     public IndexResponse handle(IndexRequest request, IndexRoute.Upload route, Admission access) {
         if (!request.method().equalsIgnoreCase("POST")) {
             return IndexResponse.text(405, "Method not allowed: upload with POST (twine upload, uv publish)").header("Allow", "POST");
         }
-        if (request.bodyStream() == null) {
-            return IndexResponse.text(413, "Uploads are not accepted here: this deployment cannot take request bodies of package "
-                    + "size (AWS API Gateway's request limit). Upload to the server deployment (pypub serve) instead.");
-        }
+        long maxBytes = limits.forStage(route.stage());
+        // Refused from the header, before a byte of the body is read (the stage is in the path).
         String length = request.header("Content-Length");
         if (length != null) {
             try {
                 if (Long.parseLong(length.strip()) > maxBytes) {
-                    return tooLarge();
+                    return tooLarge(route, maxBytes);
                 }
             } catch (NumberFormatException e) {
                 return bad("invalid Content-Length");
             }
+        }
+        if (request.bodyStream() == null) {
+            return IndexResponse.text(413, "Uploads are not accepted here: this deployment cannot take request bodies of package "
+                    + "size (AWS API Gateway's request limit). Upload to the server deployment (pypub serve) instead.");
         }
         String contentType = request.header("Content-Type");
         String boundary = contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
@@ -122,7 +123,12 @@ public final class LegacyUpload {
             }
             return upload(form, dir, route, access, request);
         } catch (UploadForm.Refused e) {
-            return e.status == 413 ? tooLarge() : bad(e.getMessage());
+            if (e.status == 413) {
+                // The body passed the limit, or one text field its own (a README of megabytes): say which.
+                return e.getMessage().startsWith("Form field") ? IndexResponse.text(413, e.getMessage() + "; nothing was recorded")
+                        : tooLarge(route, maxBytes);
+            }
+            return bad(e.getMessage());
         } catch (IOException e) {
             LOG.error("Upload to {} failed: {}", route.path(), e.toString());
             return IndexResponse.text(500, "The upload could not be stored on this server: " + e.getMessage());
@@ -136,11 +142,8 @@ public final class LegacyUpload {
     private IndexResponse upload(UploadForm form, Path dir, IndexRoute.Upload route, Admission access, IndexRequest request)
             throws IOException {
         String action = form.fields.get(":action");
-        if ("doc_upload".equals(action)) {
-            return bad("doc_upload is not supported yet: docs come from the Jenkins step or pypub publish");
-        }
-        if (!"file_upload".equals(action)) {
-            return bad("unknown :action '" + UploadForm.printable(action) + "' (expected file_upload)");
+        if (!"file_upload".equals(action) && !"doc_upload".equals(action)) {
+            return bad("unknown :action '" + UploadForm.printable(action) + "' (expected file_upload or doc_upload)");
         }
         String name = form.fields.get("name");
         String version = form.fields.get("version");
@@ -151,15 +154,29 @@ public final class LegacyUpload {
             return bad("invalid project name '" + UploadForm.printable(name) + "'");
         }
         String project = ProjectName.normalize(name.strip());
+        // The audit line names what was uploaded (the path does not): project, version and file as the form says.
+        String named = form.contentFilename == null ? null : baseName(form.contentFilename);
+        return uploadFile(form, dir, route, access, request, name, version, project)
+                .subject(project, UploadForm.printable(version.strip()), named == null ? null : UploadForm.printable(named));
+    }
+
+    private static String baseName(String filename) {
+        int slash = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
+        return filename.substring(slash + 1);
+    }
+
+    private IndexResponse uploadFile(UploadForm form, Path dir, IndexRoute.Upload route, Admission access, IndexRequest request,
+            String name, String version, String project) throws IOException {
         if (!access.allowsProject(project)) {
             return IndexResponse.text(403, "Forbidden: this key may not publish project " + project);
+        }
+        if ("doc_upload".equals(form.fields.get(":action"))) {
+            return uploadDocs(form, dir, route, access, request, version, project);
         }
         if (form.contentFile == null || form.contentFilename == null) {
             return bad("the form has no file in its 'content' part");
         }
-        String filename = form.contentFilename;
-        int slash = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
-        filename = filename.substring(slash + 1);
+        String filename = baseName(form.contentFilename);
         if (!FILENAME.matcher(filename).matches()) {
             return bad("invalid file name '" + UploadForm.printable(filename) + "'");
         }
@@ -208,6 +225,7 @@ public final class LegacyUpload {
         String address = request.remoteAddress();
         String publishedBy = "uploaded by key " + access.keyId() + " (client " + access.client() + ") from address " + address;
         PublishRequest publish = PublishRequest.builder(dir, route.stage()).docs(false).publishedBy(publishedBy)
+                .provenance(io.pypub.core.release.Provenance.uploaded(access.keyId(), access.client(), address))
                 .indexUrl(publicUrl).build();
         try {
             PublishPipeline.AddResult result = pipeline.addFile(publish, file, LOG_AS_PUBLISH_LOG);
@@ -223,8 +241,44 @@ public final class LegacyUpload {
         }
     }
 
-    private IndexResponse tooLarge() {
-        return IndexResponse.text(413, "The upload is larger than this index accepts (" + maxBytes + " bytes); nothing was recorded");
+    /**
+     * {@code :action=doc_upload}: a zip of HTML for a release the stage already has, stored exactly like pdoc's output
+     * (a new docs prefix, then the record), so the release's docs URL serves it. A bad zip is 400 and stores nothing.
+     */
+    private IndexResponse uploadDocs(UploadForm form, Path dir, IndexRoute.Upload route, Admission access, IndexRequest request,
+            String version, String project) throws IOException {
+        if (form.contentFile == null) {
+            return bad("the form has no zip in its 'content' part");
+        }
+        Version v;
+        try {
+            v = Version.parse(version.strip());
+        } catch (IllegalArgumentException e) {
+            return bad(e.getMessage());
+        }
+        Path zip = Files.move(form.contentFile, dir.resolve("docs.zip"));
+        Path html = Files.createDirectories(dir.resolve("html"));
+        String by = "uploaded by key " + access.keyId() + " (client " + access.client() + ") from address " + request.remoteAddress();
+        try {
+            DocsZip.extract(zip, html);
+            Release r = pipeline.addDocs(route.stage(), project, v, html, LOG_AS_PUBLISH_LOG);
+            changes.record(AuditEvent.of("docs", by).stage(route.stage().name()).project(project).version(r.version().toString())
+                    .detail("docs_prefix", r.docsPrefix()).finish(AuditEvent.OK, "Uploaded docs of " + r.displayName() + " "
+                            + r.version()));
+            LOG.info("Docs of {} {} in {} uploaded by key {} ({}) from {}: {}", project, r.version(), route.stage(), access.keyId(),
+                    access.client(), request.remoteAddress(), r.docsPrefix());
+            String url = "/" + route.stage() + "/docs/" + project + "/" + r.version() + "/";
+            return IndexResponse.text(200, "OK, docs at " + (publicUrl == null ? url : publicUrl + url));
+        } catch (io.pypub.core.publish.PublishException e) {
+            return bad(e.getMessage());
+        } catch (io.pypub.core.storage.ReleaseExistsException | io.pypub.core.storage.PublishConflictException e) {
+            return IndexResponse.text(409, "Conflict: " + e.getMessage());
+        }
+    }
+
+    private static IndexResponse tooLarge(IndexRoute.Upload route, long maxBytes) {
+        return IndexResponse.text(413, "The upload is larger than stage '" + route.stage() + "' accepts (" + UploadLimits.describe(maxBytes)
+                + ", the upload-max-bytes setting); nothing was recorded");
     }
 
     private static IndexResponse bad(String reason) {

@@ -502,6 +502,7 @@ public final class HumanPages {
         }
         definition(b, "Agent", p.agent());
         definition(b, "pypub plugin", p.pluginVersion());
+        definition(b, "Uploaded by", p.uploadedBy());
         for (Provenance.Promotion pr : p.promotions()) {
             b.append("<dt>Promoted</dt><dd class=\"provenance-promotion\">").append(escape(pr.from().name())).append(" &rarr; ")
                     .append(escape(pr.to().name()));

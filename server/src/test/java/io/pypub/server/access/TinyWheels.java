@@ -34,6 +34,19 @@ public final class TinyWheels {
 
     /** The same with its own metadata headers (each line ending in a newline) and long description (the body). */
     public static Path write(Path dir, String name, String version, String headers, String description) throws IOException {
+        return write(dir, name, version, headers, description, Map.of());
+    }
+
+    /** A wheel of at least {@code bytes} bytes: random (incompressible) text in a data file beside the module. */
+    public static Path ofSize(Path dir, String name, String version, int bytes) throws IOException {
+        byte[] random = new byte[bytes];
+        new java.util.Random(bytes).nextBytes(random);
+        return write(dir, name, version, "Summary: " + bytes + " bytes\n", "",
+                Map.of(name.replace('-', '_') + "_mod/data.txt", Base64.getEncoder().encodeToString(random)));
+    }
+
+    private static Path write(Path dir, String name, String version, String headers, String description, Map<String, String> extra)
+            throws IOException {
         String dist = name.replace('-', '_');
         String module = dist + "_mod";
         String info = dist + "-" + version + ".dist-info/";
@@ -41,6 +54,7 @@ public final class TinyWheels {
         entries.put(module + "/__init__.py", "VERSION = \"" + version + "\"\n");
         entries.put(info + "METADATA", "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n" + headers + "\n"
                 + description);
+        entries.putAll(extra);
         entries.put(info + "WHEEL", "Wheel-Version: 1.0\nGenerator: pypub-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n\n");
         StringBuilder record = new StringBuilder();
         entries.forEach((path, text) -> {

@@ -98,16 +98,22 @@ class UploadApiTest {
     }
 
     private static AccessFixture.Run uvPublish(Path file, List<String> extra) {
-        List<String> cmd = new ArrayList<>(List.of(TestEnvironment.pythonEnvironment().bin("uv").toString(), "publish", "--no-cache",
-                "--publish-url", legacyUrl()));
+        List<String> cmd = new ArrayList<>(List.of(TestEnvironment.pythonEnvironment().bin("uv").toString(), "publish", "--no-cache"));
         cmd.addAll(extra);
         cmd.add(file.toString());
-        return tool(cmd, Map.of("UV_PUBLISH_USERNAME", "__token__", "UV_PUBLISH_PASSWORD", publishKey));
+        // As the README configures it: the URL and the key from the environment.
+        return tool(cmd, Map.of("UV_PUBLISH_URL", legacyUrl(), "UV_PUBLISH_USERNAME", "__token__", "UV_PUBLISH_PASSWORD", publishKey));
     }
 
     private static Release release(String project, String version) {
         return index.deployment.versions().releases(Stage.of("dev"), project).stream()
                 .filter(r -> r.version().toString().equals(version)).findFirst().orElse(null);
+    }
+
+    /** Content-addressed objects in the bucket: a refused upload must not add one. */
+    private static long blobCount() {
+        return index.deployment.clients().s3().listObjectsV2Paginator(b -> b.bucket(index.deployment.settings().bucket()))
+                .contents().stream().filter(o -> o.key().contains("blobs/")).count();
     }
 
     @Test
@@ -224,6 +230,7 @@ class UploadApiTest {
     void aDownloadKeyCannotUploadAndAProjectPatternLimitsAPublishKey() throws Exception {
         Path dir = TestEnvironment.tempDir("scope");
         Path wheel = TinyWheels.write(dir, "scoped", "1.0");
+        long blobs = blobCount();
         var denied = twine(readKey, List.of(), List.of(wheel));
         assertThat(denied.exitCode()).isNotZero();
         assertThat(denied.output()).contains("403");
@@ -231,6 +238,7 @@ class UploadApiTest {
         assertThat(outsidePattern.exitCode()).isNotZero();
         assertThat(outsidePattern.output()).contains("403");
         assertThat(release("scoped", "1.0")).isNull();
+        assertThat(blobCount()).isEqualTo(blobs);
 
         Path acme = TinyWheels.write(dir, "acme-tools", "1.0");
         var inside = twine(acmeKey, List.of(), List.of(acme));
@@ -259,6 +267,7 @@ class UploadApiTest {
         Path other = TinyWheels.write(second, "reused", "1.0", "Summary: other bytes\n", "");
         assertThat(twine(publishKey, List.of(), List.of(original)).exitCode()).isZero();
         Release before = release("reused", "1.0");
+        long blobs = blobCount();
 
         var refused = twine(publishKey, List.of(), List.of(other));
         assertThat(refused.exitCode()).isNotZero();
@@ -270,6 +279,7 @@ class UploadApiTest {
         Release after = release("reused", "1.0");
         assertThat(after.revision()).isEqualTo(before.revision());
         assertThat(after.files().get(0).sha256()).isEqualTo(before.files().get(0).sha256());
+        assertThat(blobCount()).isEqualTo(blobs);
     }
 
     @Test
@@ -278,6 +288,7 @@ class UploadApiTest {
         Path wheel = TinyWheels.write(dir, "mismatched", "1.0");
         byte[] bytes = Files.readAllBytes(wheel);
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        long blobs = blobCount();
 
         Map<String, String> fields = form("mismatched", "1.0", "0".repeat(64));
         HttpResponse<String> digest = post(publishKey, fields, wheel.getFileName().toString(), bytes);
@@ -294,6 +305,7 @@ class UploadApiTest {
         HttpResponse<String> noKey = post(null, form("mismatched", "1.0", sha), wheel.getFileName().toString(), bytes);
         assertThat(noKey.statusCode()).isEqualTo(401);
         assertThat(release("mismatched", "1.0")).isNull();
+        assertThat(blobCount()).isEqualTo(blobs);
 
         HttpResponse<String> ok = post(publishKey, form("mismatched", "1.0", sha), wheel.getFileName().toString(), bytes);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
@@ -307,6 +319,7 @@ class UploadApiTest {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         String boundary = "b0undary1234";
         byte[] body = multipart(boundary, form("cut-short", "1.0", sha), wheel.getFileName().toString(), bytes);
+        long blobs = blobCount();
 
         // Half the body, then the client stops sending.
         String truncated = raw("POST /dev/legacy/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + publishKey
@@ -323,6 +336,7 @@ class UploadApiTest {
         assertThat(oversize).startsWith("HTTP/1.1 413");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         assertThat(release("cut-short", "1.0")).isNull();
+        assertThat(blobCount()).isEqualTo(blobs);
     }
 
     @Test

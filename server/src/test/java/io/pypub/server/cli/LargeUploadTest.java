@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A 200 MB wheel uploads with {@code uv publish} through {@code pypub serve} running as its own
- * process with a 64 MiB heap: the body is streamed to a file, never held in memory.
+ * process with a 64 MiB heap: the body is streamed to a file, never held in memory; and serve announces it on Slack
+ * (its webhook from the environment, as for {@code pypub publish}).
  */
 class LargeUploadTest {
     static final int SIZE = 200 * 1000 * 1000;
@@ -37,7 +38,7 @@ class LargeUploadTest {
     @Test
     void a200MbWheelUploadsThroughAServerWithA64MibHeap() throws Exception {
         TestEnvironment env = TestEnvironment.get();
-        try (Deployment d = env.newDeployment()) {
+        try (Deployment d = env.newDeployment(); io.pypub.core.notify.slack.FakeSlack slack = io.pypub.core.notify.slack.FakeSlack.start()) {
             Path dir = TestEnvironment.tempDir("large-upload");
             Path wheel = bigWheel(dir, "big-data", "1.0");
             String key = new ApiKeys(new ApiKeyTable(d.clients().dynamo(), d.settings().accessTable()), Clock.systemUTC())
@@ -56,7 +57,10 @@ class LargeUploadTest {
                     "--dynamodb-endpoint", d.settings().dynamoEndpoint().toString()));
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "embedded", "AWS_SECRET_ACCESS_KEY", "embedded-secret",
-                    "AWS_EC2_METADATA_DISABLED", "true", "PYPUB_MAX_UPLOAD_BYTES", Long.toString(300_000_000L)));
+                    "AWS_EC2_METADATA_DISABLED", "true", "PYPUB_UPLOAD_MAX_BYTES", "300MB",
+                    // serve reads Slack like pypub publish: the upload is announced through this webhook.
+                    "PYPUB_SLACK_WEBHOOK_URL", slack.webhookUrl()));
+            pb.environment().remove("PYPUB_SLACK_TOKEN");
             Process server = pb.start();
             try {
                 CompletableFuture<String> started = CompletableFuture.supplyAsync(() -> ProcessOutput.readUntil(server, "Serving the index at"));
@@ -72,6 +76,7 @@ class LargeUploadTest {
                 assertThat(r.exitCode()).as(out.toString()).isZero();
                 var release = d.versions().releases(Stage.of("dev"), "big-data").get(0);
                 assertThat(release.files().get(0).size()).isEqualTo(Files.size(wheel));
+                assertThat(slack.take().json().path("text").asText()).isEqualTo("Published big-data 1.0 to dev");
                 System.out.println("uv publish of a " + Files.size(wheel) / 1_000_000 + " MB wheel through pypub serve -Xmx64m: "
                         + ms + " ms; server RSS before: " + before + ", peak (VmHWM) after: " + rss(server.pid()));
             } finally {

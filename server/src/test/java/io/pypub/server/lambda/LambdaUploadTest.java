@@ -28,6 +28,7 @@ class LambdaUploadTest {
             env.put("PYPUB_ACCESS_TABLE", settings.accessTable());
             env.put("PYPUB_S3_ENDPOINT", settings.s3Endpoint().toString());
             env.put("PYPUB_DYNAMODB_ENDPOINT", settings.dynamoEndpoint().toString());
+            env.put("PYPUB_UPLOAD_MAX_BYTES", "100MB,dev=1KB"); // read as pypub serve reads it
             ApiKeys keys = new ApiKeys(new ApiKeyTable(fixture.deployment.clients().dynamo(), settings.accessTable()), Clock.systemUTC());
             String publish = keys.create(new KeyPolicy("ci", Set.of("dev"), Set.of(), 10, 10, null, null, null,
                     Set.of(KeyPolicy.PUBLISH)), "test").token().reveal();
@@ -42,6 +43,12 @@ class LambdaUploadTest {
                         .header("content-type", "multipart/form-data; boundary=x"));
                 assertThat(upload.status()).isEqualTo(413);
                 assertThat(upload.body()).contains("pypub serve");
+                // An announced size over the stage's limit gets the same answer as from pypub serve.
+                LambdaFixture.Result oversize = LambdaFixture.invoke(handler, HttpApiEvents.request("POST", "/dev/legacy/")
+                        .header("authorization", "Bearer " + publish)
+                        .header("content-type", "multipart/form-data; boundary=x").body("x".repeat(2000), false));
+                assertThat(oversize.status()).as(oversize.body()).isEqualTo(413);
+                assertThat(oversize.body()).contains("larger than stage 'dev' accepts (1 KB, the upload-max-bytes setting)");
                 // The scope is still checked first: a download key is refused as anywhere else.
                 assertThat(LambdaFixture.invoke(handler, HttpApiEvents.request("POST", "/dev/legacy/")
                         .header("authorization", "Bearer " + download)).status()).isEqualTo(403);

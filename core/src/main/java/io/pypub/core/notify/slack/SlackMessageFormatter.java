@@ -59,6 +59,20 @@ public final class SlackMessageFormatter {
                 color, a);
     }
 
+    /** One more file of a release (the upload API): meant as a reply in the release's thread. */
+    public SlackMessage fileAdded(PublishNotice n, String filename) {
+        String headline = "Added " + filename + " to " + n.displayName() + " " + n.version() + " in " + n.stage();
+        ObjectNode a = attachment(headline, COLOR_SUCCESS);
+        ArrayNode fields = a.putArray("fields");
+        List<PublishNotice.FileInfo> added = n.files().stream().filter(f -> f.filename().equals(filename)).toList();
+        if (!added.isEmpty()) {
+            field(fields, "File", files(added), false);
+        }
+        field(fields, "Files in the release", Integer.toString(n.files().size()), true);
+        whoAndRevision(fields, n.publishedBy(), n.sourceRevision());
+        return new SlackMessage(safe(headline), COLOR_SUCCESS, a);
+    }
+
     public SlackMessage failed(FailureNotice n) {
         String headline = "Publishing " + n.subject() + " to " + n.stage() + " failed";
         ObjectNode a = attachment(headline, COLOR_FAILURE);

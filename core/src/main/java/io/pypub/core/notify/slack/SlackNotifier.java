@@ -60,6 +60,26 @@ public final class SlackNotifier implements Notifier {
         }
     }
 
+    /**
+     * A further file of an uploaded release: a reply in the release's thread (bot token), not broadcast; without a
+     * thread (a webhook, or a release announced before threads) a plain message.
+     */
+    @Override
+    public void fileAdded(PublishNotice notice, String filename, PublishLog log) {
+        PublishLog out = log == null ? PublishLog.SILENT : log;
+        Optional<SlackThread> thread = Optional.empty();
+        if (threads()) {
+            try {
+                thread = threads.find(Stage.of(notice.stage()), notice.project(), notice.version());
+            } catch (RuntimeException e) {
+                out.warn("The Slack thread of " + notice.project() + " " + notice.version() + " could not be read ("
+                        + e.getMessage() + "); posting a new message.");
+            }
+        }
+        report(out, deliver(() -> formatter.fileAdded(notice, filename), thread.map(SlackThread::ts).orElse(null), false),
+                "the upload");
+    }
+
     @Override
     public void lifecycle(LifecycleNotice notice, PublishLog log) {
         PublishLog out = log == null ? PublishLog.SILENT : log;
