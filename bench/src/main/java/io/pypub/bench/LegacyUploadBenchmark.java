@@ -3,7 +3,6 @@ package io.pypub.bench;
 import io.pypub.core.access.ApiKeyTable;
 import io.pypub.core.access.ApiKeys;
 import io.pypub.core.access.KeyPolicy;
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
@@ -42,9 +41,9 @@ final class LegacyUploadBenchmark {
 
     private final Path root;
     private final Path out;
-    private final EmbeddedAws aws;
+    private final EmbeddedDeployments aws;
 
-    LegacyUploadBenchmark(Path root, Path out, EmbeddedAws aws) {
+    LegacyUploadBenchmark(Path root, Path out, EmbeddedDeployments aws) {
         this.root = root;
         this.out = out;
         this.aws = aws;
@@ -178,7 +177,7 @@ final class LegacyUploadBenchmark {
     }
 
     private double awsCp(Path awsCommand, Path file, String destination) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(awsCommand.toString(), "--endpoint-url", aws.s3Server().endpoint().toString(),
+        ProcessBuilder pb = new ProcessBuilder(awsCommand.toString(), "--endpoint-url", aws.s3Endpoint().toString(),
                 "s3", "cp", "--no-progress", "--only-show-errors", file.toString(), destination)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.resolve("logs/awscli.log").toFile()));

@@ -1,7 +1,7 @@
 package io.pypub.core.docs;
 
 import io.pypub.core.project.ProjectName;
-import io.pypub.core.publish.PublishException;
+import io.pypub.core.error.PublishException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Enumeration;

@@ -269,7 +269,7 @@ public final class LegacyUpload {
                     access.client(), request.remoteAddress(), r.docsPrefix());
             String url = "/" + route.stage() + "/docs/" + project + "/" + r.version() + "/";
             return IndexResponse.text(200, "OK, docs at " + (publicUrl == null ? url : publicUrl + url));
-        } catch (io.pypub.core.publish.PublishException e) {
+        } catch (io.pypub.core.error.PublishException e) {
             return bad(e.getMessage());
         } catch (io.pypub.core.storage.ReleaseExistsException | io.pypub.core.storage.PublishConflictException e) {
             return IndexResponse.text(409, "Conflict: " + e.getMessage());
