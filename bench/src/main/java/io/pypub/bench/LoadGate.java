@@ -55,7 +55,7 @@ final class LoadGate {
         return "Machine load (1-minute load average, " + cores + " cores) before each of " + loads.size() + " rounds: "
                 + String.join(", ", loads.stream().map(l -> Report.fmt(l, 2)).toList()) + ". Threshold " + Report.fmt(maxLoad, 2)
                 + " (" + Report.fmt(maxLoad / cores, 2) + " per core, after waiting up to " + waitSeconds + " s): " + busyRounds
-                + " rounds refused as \\"machine too busy\\" and left out of the ratios.";
+                + " rounds refused as \"machine too busy\" and left out of the ratios.";
     }
 
     static double loadAverage() {
