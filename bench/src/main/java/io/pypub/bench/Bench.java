@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Runs the benchmarks ({@code upload}, {@code index}, {@code lambda}, or {@code all}) against local S3 and
+ * Runs the benchmarks ({@code upload}, {@code index}, {@code start}, {@code lambda}, or {@code all}) against local S3 and
  * DynamoDB API servers and writes one Markdown report per benchmark to {@code target/bench/}.
  * Every number is reported next to a baseline measured in the same run (aws-cli, nginx), so the
  * ratios hold on a noisy, shared machine where the absolute times do not.
@@ -17,11 +17,13 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         String which = args.length == 0 ? "all" : args[0];
-        List<String> selected = which.equals("all") ? List.of("upload", "index", "lambda") : List.of(which.split(","));
+        List<String> selected = which.equals("all") ? List.of("upload", "index", "start", "lambda") : List.of(which.split(","));
         Path root = repoRoot();
         Path out = root.resolve("target/bench");
         Files.createDirectories(out);
-        PythonEnvironment python = PythonEnvironment.ensure(root.resolve("target/pyenv"), PythonEnvironment.toolsRequirements(),
+        // The bench's own venv for the embedded servers: target/pyenv is the tests' (other requirements), which
+        // ensure() would otherwise replace on every run.
+        PythonEnvironment python = PythonEnvironment.ensure(root.resolve("target/bench-tools/pyenv"), PythonEnvironment.toolsRequirements(),
                 line -> System.out.println("[bench] " + line));
         try (EmbeddedAws aws = EmbeddedAws.start(python, out.resolve("logs"))) {
             for (String name : selected) {
@@ -29,7 +31,8 @@ public final class Bench {
                     case "upload" -> new UploadBenchmark(root, out, aws).run();
                     case "index" -> new IndexBenchmark(root, out, aws).run();
                     case "lambda" -> new LambdaColdStartBenchmark(root, out, aws).run();
-                    default -> throw new IllegalArgumentException("Unknown benchmark '" + name + "': use upload, index, lambda or all");
+                    case "start" -> new StartBenchmark(root, out, aws).run();
+                    default -> throw new IllegalArgumentException("Unknown benchmark '" + name + "': use upload, index, start, lambda or all");
                 };
                 report.write(out.resolve(name + ".md"));
             }

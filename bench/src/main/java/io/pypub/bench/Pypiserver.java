@@ -37,13 +37,18 @@ final class Pypiserver implements AutoCloseable {
 
     static Pypiserver start(PythonEnvironment env, Path packages, Path log) throws IOException {
         int port = Tools.freePort();
-        int workers = Runtime.getRuntime().availableProcessors();
-        String app = "pypiserver:app(roots=[" + pythonString(packages.toString()) + "], authenticate=[], password_file='.')";
-        Process p = new ProcessBuilder(List.of(env.bin("gunicorn").toString(), "-k", "gthread", "-w", Integer.toString(workers),
-                "--threads", Integer.toString(THREADS), "-b", "127.0.0.1:" + port, "--log-level", "warning", app))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        Process p = launch(env, packages, port, log);
         Tools.awaitPort(p, port, "pypiserver", log);
         return new Pypiserver(p, port);
+    }
+
+    /** Starts gunicorn without waiting for it (the start benchmark times it to its first answer). */
+    static Process launch(PythonEnvironment env, Path packages, int port, Path log) throws IOException {
+        int workers = Runtime.getRuntime().availableProcessors();
+        String app = "pypiserver:app(roots=[" + pythonString(packages.toString()) + "], authenticate=[], password_file='.')";
+        return new ProcessBuilder(List.of(env.bin("gunicorn").toString(), "-k", "gthread", "-w", Integer.toString(workers),
+                "--threads", Integer.toString(THREADS), "-b", "127.0.0.1:" + port, "--log-level", "warning", app))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
     }
 
     private static String pythonString(String s) {
