@@ -12,7 +12,7 @@ import java.util.List;
  * {@code bench.maxLoadPerCore} (default 0.75) times the cores it waits up to {@code bench.loadWaitSeconds}
  * (default 20) for it to fall, and if it does not, the round is "machine too busy": the caller skips it
  * and reports no ratio from it. All waits of one gate together stop at {@code bench.loadWaitTotalSeconds}
- * (default 120), which keeps a run on a busy machine within its time budget.
+ * (default 60), which keeps a run on a busy machine within its time budget.
  */
 final class LoadGate {
     private final int cores = Runtime.getRuntime().availableProcessors();
@@ -30,7 +30,7 @@ final class LoadGate {
 
     static LoadGate fromSettings() {
         return new LoadGate(Double.parseDouble(Bench.setting("maxLoadPerCore", "0.75")), Bench.intSetting("loadWaitSeconds", 20),
-                Bench.intSetting("loadWaitTotalSeconds", 120));
+                Bench.intSetting("loadWaitTotalSeconds", 60));
     }
 
     /** Waits for a quiet enough machine; true if the round may be measured, false if it is too busy. */

@@ -9,7 +9,8 @@ import java.util.List;
  * Issue 18's third baseline: pypiserver behind gunicorn with gthread workers (its documented production
  * setup), pinned with its dependencies, from PyPI into a venv of the bench's own
  * ({@code target/bench-tools/pypiserver}). It serves a folder of files, unauthenticated like nginx:
- * {@code /simple/NAME/} and {@code /packages/FILENAME}.
+ * {@code /simple/NAME/} and {@code /packages/FILENAME}. With watchdog (its {@code [cache]} extra) it
+ * caches listings and file hashes; without, it hashes every file, the 17 MB one too, on every simple page.
  */
 final class Pypiserver implements AutoCloseable {
     static final String REQUIREMENTS = """
@@ -18,6 +19,7 @@ final class Pypiserver implements AutoCloseable {
             packaging==26.4
             defusedxml==0.7.1
             importlib_resources==7.1.0
+            watchdog==6.0.0
             """;
     /** One worker per core, 8 threads each: gunicorn's advice for gthread on this 2-core machine. */
     private static final int THREADS = 8;
