@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Runs the benchmarks ({@code upload}, {@code index}, {@code start}, {@code lambda}, or {@code all}) against local S3 and
  * DynamoDB API servers and writes one Markdown report per benchmark to {@code target/bench/}.
- * Every number is reported next to a baseline measured in the same run (aws-cli, nginx), so the
+ * Every number is reported next to a baseline measured in the same run (aws-cli, nginx, pypiserver), so the
  * ratios hold on a noisy, shared machine where the absolute times do not.
  */
 public final class Bench {
