@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Runs the benchmarks ({@code upload}, {@code index}, {@code lambda}, or {@code all}) against local S3 and
+ * Runs the benchmarks ({@code upload}, {@code index}, {@code start}, {@code lambda}, or {@code all}) against local S3 and
  * DynamoDB API servers and writes one Markdown report per benchmark to {@code target/bench/}.
- * Every number is reported next to a baseline measured in the same run (aws-cli, nginx), so the
+ * Every number is reported next to a baseline measured in the same run (aws-cli, nginx, pypiserver), so the
  * ratios hold on a noisy, shared machine where the absolute times do not.
  */
 public final class Bench {
@@ -16,11 +16,13 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         String which = args.length == 0 ? "all" : args[0];
-        List<String> selected = which.equals("all") ? List.of("upload", "index", "lambda") : List.of(which.split(","));
+        List<String> selected = which.equals("all") ? List.of("upload", "legacy-upload", "index", "upstream", "start", "lambda") : List.of(which.split(","));
         Path root = repoRoot();
         Path out = root.resolve("target/bench");
         Files.createDirectories(out);
-        PythonEnvironment python = PythonEnvironment.ensure(root.resolve("target/pyenv"), PythonEnvironment.toolsRequirements(),
+        // The bench's own venv for the embedded servers: target/pyenv is the tests' (other requirements), which
+        // ensure() would otherwise replace on every run.
+        PythonEnvironment python = PythonEnvironment.ensure(root.resolve("target/bench-tools/pyenv"), PythonEnvironment.toolsRequirements(),
                 line -> System.out.println("[bench] " + line));
         try (EmbeddedDeployments aws = EmbeddedDeployments.start(python, out.resolve("logs"))) {
             for (String name : selected) {
@@ -28,9 +30,11 @@ public final class Bench {
                     case "upload" -> new UploadBenchmark(root, out, aws).run();
                     case "index" -> new IndexBenchmark(root, out, aws).run();
                     case "lambda" -> new LambdaColdStartBenchmark(root, out, aws).run();
-                    case "upstream" -> new UpstreamBenchmark(root, out, aws).run(); // issue 14, not in "all" yet
+                    case "upstream" -> new UpstreamBenchmark(root, out, aws).run();
                     case "legacy-upload" -> new LegacyUploadBenchmark(root, out, aws).run();
-                    default -> throw new IllegalArgumentException("Unknown benchmark '" + name + "': use upload, index, lambda or all");
+                    case "start" -> new StartBenchmark(root, out, aws).run();
+                    default -> throw new IllegalArgumentException("Unknown benchmark '" + name
+                            + "': use upload, legacy-upload, index, upstream, start, lambda or all");
                 };
                 report.write(out.resolve(name + ".md"));
             }

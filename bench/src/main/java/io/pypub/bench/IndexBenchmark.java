@@ -25,15 +25,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Issue 4: requests/s and p99 latency of a simple page and a 100 KB download, for the index server
- * (its own JVM, run from the shaded jar against the local S3 and DynamoDB servers) and for nginx
- * serving the same bytes as static files, all in one run; plus the server's resident memory.
+ * Issues 4 and 18: requests/s and p99 latency of a simple page, a 126 KB and a 17 MB wheel, for the index
+ * server (its own JVM, run from the shaded jar against the local S3 and DynamoDB servers), for nginx
+ * serving the same bytes as static files and for pypiserver serving the same files, all in one run; the
+ * redirect of REDIRECT mode; and the peak resident memory of every process.
  * The index server runs as in production: every request carries an API key, and the audit log
  * goes to a file. nginx stays the unauthenticated static baseline, so the ratios include the
  * cost of our authentication and audit log.
@@ -42,7 +44,13 @@ final class IndexBenchmark {
     private static final Stage STAGE = Stage.of("dev");
     private static final String PROJECT = "benchpkg";
     private static final int RELEASES = 10;
-    private static final int FILE_BYTES = 100 * 1024;
+    /** Issue 18: a 126 KB wheel (each release's sdist the same size) and one release with a 17 MB wheel. */
+    private static final int FILE_BYTES = 126 * 1024;
+    private static final Version LARGE_VERSION = Version.parse("2.0.0");
+    private static final int LARGE_BYTES = 17 * 1024 * 1024;
+    private static final int LARGE_CONNECTIONS = 4;
+    /** pip's default socket timeout. */
+    private static final int LARGE_TIMEOUT_SECONDS = 15;
     private static final long CONTAINER_LIMIT_KB = 128 * 1024;
     /** The JVM options shipped for the server in a container, and used by {@code ./pypub serve}. */
     static final String DEPLOY_OPTIONS = "@server/deploy/index-jvm.options";
@@ -62,56 +70,77 @@ final class IndexBenchmark {
 
     Report run() throws Exception {
         Wrk wrk = new Wrk(Tools.require("wrk", "wrk"), Bench.intSetting("threads", 2), Bench.intSetting("connections", 32));
+        // 17 MB downloads: a few connections at once, as pip makes, each allowed pip's own 15 s read timeout.
+        Wrk largeWrk = new Wrk(wrk.binary(), 1, LARGE_CONNECTIONS);
         Path nginxBinary = Tools.require("nginx", "nginx");
         Path jar = root.resolve("server/target/pypub.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the benchmarks with ./mvnw -B -Pbench verify");
         }
+        var pypiserverEnv = Pypiserver.environment(root);
         Timing timing = new Timing(Bench.intSetting("warmupSeconds", 5), Bench.intSetting("seconds", 10), Bench.intSetting("rounds", 3));
+        LoadGate gate = LoadGate.fromSettings();
         String jvmOpts = Bench.setting("serverJvmOpts", DEPLOY_OPTIONS);
         // As a container's limit would: the kernel enforces it and the JVM sizes its heap from it.
         Optional<MemoryCgroup> cgroup = Boolean.parseBoolean(Bench.setting("cgroup", "true"))
                 ? MemoryCgroup.create("pypub-bench-index-" + ProcessHandle.current().pid(), CONTAINER_LIMIT_KB * 1024)
                 : Optional.empty();
         // Without a cgroup the JVM is told the container's size, so it sizes itself the same way.
-        String effectiveOpts = cgroup.isPresent() ? jvmOpts : "-XX:MaxRAM=" + CONTAINER_LIMIT_KB + "k " + jvmOpts;
+        String containerOpts = "-XX:MaxRAM=" + CONTAINER_LIMIT_KB + "k " + jvmOpts;
+        String effectiveOpts = cgroup.isPresent() ? jvmOpts : containerOpts;
 
         String id = Long.toString(System.currentTimeMillis());
         AwsSettings settings = aws.settings("bench-index-" + id, "", "bench-index-versions-" + id, "bench-index-access-" + id);
         Path work = out.resolve("index-files");
         Tools.deleteTree(work);
         Process server = null;
+        Process redirectServer = null;
         Process nginx = null;
+        Pypiserver pypiserver = null;
         try (AwsClients clients = aws.clients(settings)) {
-            byte[] download = publishReleases(clients);
+            publishReleases(clients);
             // Only this process and wrk's arguments hold the key; logs and the report never show it (the audit log names its id).
             String key = new ApiKeys(new ApiKeyTable(clients.dynamo(), settings.accessTable()), Clock.systemUTC())
                     .create(new KeyPolicy("bench", Set.of(STAGE.name()), Set.of(), KEY_RATE_PER_SECOND, KEY_RATE_PER_SECOND,
                             null, null, null), "bench").token().reveal();
             String authorization = "Bearer " + key;
             Version last = Version.parse("1.0." + (RELEASES - 1));
-            String downloadKey = settings.layout().fileKey(STAGE, PROJECT, last, sdistName(last));
-            List<Target> targets = List.of(new Target("simple page", "/dev/simple/" + PROJECT + "/"),
-                    new Target("100 KB download", "/dev/files/" + PROJECT + "/" + last + "/" + sdistName(last)),
-                    // Issue 16: the project page for people, measured in the same run as the simple page it must not slow.
-                    new Target("project page", "/dev/-/project/" + PROJECT + "/"));
+            String wheel = wheelName(last);
+            String largeWheel = wheelName(LARGE_VERSION);
+            String downloadKey = settings.layout().fileKey(STAGE, PROJECT, last, wheel);
+            Target simple = new Target("simple page", "/dev/simple/" + PROJECT + "/", "/simple/" + PROJECT + "/", false);
+            Target download = new Target("126 KB wheel", "/dev/files/" + PROJECT + "/" + last + "/" + wheel, "/packages/" + wheel, false);
+            Target large = new Target("17 MB wheel", "/dev/files/" + PROJECT + "/" + LARGE_VERSION + "/" + largeWheel,
+                    "/packages/" + largeWheel, true);
+            // Issue 16: the project page for people, measured in the same run as the simple page it must not slow.
+            Target projectPage = new Target("project page", "/dev/-/project/" + PROJECT + "/", null, false);
+            List<Target> targets = List.of(simple, download, projectPage, large);
 
             int serverPort = Tools.freePort();
             Path auditLog = out.resolve("logs/index-audit.log");
             Files.deleteIfExists(auditLog);
-            server = startServer(jar, effectiveOpts, settings, serverPort, auditLog, cgroup);
+            server = startServer(jar, effectiveOpts, settings, serverPort, auditLog, cgroup, "STREAM", "index-server.log");
             String ours = "http://127.0.0.1:" + serverPort;
-            if (status(ours + targets.get(0).path(), null) != 401) {
+            if (status(ours + simple.path(), null) != 401) {
                 throw new IllegalStateException("The index server answered without an API key: authentication is off");
             }
-            // nginx serves the very bytes the index answers with, under the same paths.
+            // nginx serves the very bytes the index answers with, under the same paths; pypiserver the same files.
             Path www = work.resolve("www");
+            Path packages = work.resolve("packages");
+            Files.createDirectories(packages);
             for (Target t : targets) {
                 Path file = www.resolve(t.path().substring(1) + (t.path().endsWith("/") ? "index.html" : ""));
                 Files.createDirectories(file.getParent());
                 Files.write(file, get(ours + t.path(), authorization));
             }
-            if (!Arrays.equals(Files.readAllBytes(www.resolve(targets.get(1).path().substring(1))), download)) {
+            for (int i = 0; i < RELEASES; i++) {
+                Version v = Version.parse("1.0." + i);
+                for (String name : List.of(sdistName(v), wheelName(v))) {
+                    Files.write(packages.resolve(name), get(ours + "/dev/files/" + PROJECT + "/" + v + "/" + name, authorization));
+                }
+            }
+            Files.copy(www.resolve(large.path().substring(1)), packages.resolve(largeWheel));
+            if (!Arrays.equals(Files.readAllBytes(www.resolve(download.path().substring(1))), wheelBytes(RELEASES - 1))) {
                 throw new IllegalStateException("The index served a different download than was uploaded");
             }
             int nginxPort = Tools.freePort();
@@ -122,25 +151,43 @@ final class IndexBenchmark {
                     throw new IllegalStateException("nginx and the index disagree on " + t.path());
                 }
             }
+            pypiserver = Pypiserver.start(pypiserverEnv, packages, out.resolve("logs/pypiserver.log"));
+            String pps = pypiserver.url();
+            if (!Arrays.equals(get(pps + download.pypiserverPath(), null), wheelBytes(RELEASES - 1))) {
+                throw new IllegalStateException("pypiserver served a different download than was uploaded");
+            }
 
             long pid = server.pid();
             long idleRssKb = ProcessMemory.status(pid, "VmRSS");
             List<List<String>> rows = new ArrayList<>();
-            List<Comparison> results = new ArrayList<>();
+            Map<Target, Comparison> results = new LinkedHashMap<>();
             long peakKb;
             long peakAnonKb;
             long peakThreads;
-            try (ProcessMemory memory = new ProcessMemory(pid)) {
+            Map<String, Long> peaks = new LinkedHashMap<>();
+            try (ProcessMemory memory = new ProcessMemory(pid);
+                    ProcessMemory nginxMemory = ProcessMemory.ofTree(nginx.pid());
+                    ProcessMemory ppsMemory = ProcessMemory.ofTree(pypiserver.process().pid());
+                    ProcessMemory motoMemory = ProcessMemory.ofTree(motoPid())) {
                 for (Target t : targets) {
-                    Comparison c = compare(wrk, ours + t.path(), "Authorization: " + authorization, theirs + t.path(), timing);
-                    results.add(c);
-                    rows.add(List.of(t.name() + " `" + t.path() + "`", Report.fmt(c.oursRate(), 0), Report.fmt(c.nginxRate(), 0),
-                            "**" + Report.fmt(c.rateRatio(), 2) + "**", Report.fmt(c.oursP99(), 2), Report.fmt(c.nginxP99(), 2),
-                            "**" + Report.fmt(c.p99Ratio(), 2) + "**", c.oursErrors() + " / " + c.nginxErrors()));
+                    List<Endpoint> endpoints = new ArrayList<>(List.of(new Endpoint("pypub", ours + t.path(), "Authorization: " + authorization),
+                            new Endpoint("nginx", theirs + t.path(), null)));
+                    if (t.pypiserverPath() != null) {
+                        endpoints.add(new Endpoint("pypiserver", pps + t.pypiserverPath(), null));
+                    }
+                    Comparison c = compare(t.large() ? largeWrk : wrk, endpoints, timing, gate, t.name(),
+                            t.large() ? LARGE_TIMEOUT_SECONDS : 2);
+                    results.put(t, c);
+                    rows.add(row(t.name() + " `" + t.path() + "`", c));
                 }
                 peakKb = memory.peakKb();
                 peakAnonKb = memory.peakAnonKb();
                 peakThreads = memory.peakThreads();
+                peaks.put("pypub serve (JVM)", peakKb);
+                peaks.put("nginx (master + workers)", nginxMemory.peakKb());
+                peaks.put("pypiserver (gunicorn master + " + Runtime.getRuntime().availableProcessors() + " gthread workers)",
+                        ppsMemory.peakKb());
+                peaks.put("moto (embedded S3 + DynamoDB)", motoMemory.peakKb());
             }
             long rssKb = ProcessMemory.status(pid, "VmRSS");
             long anonKb = ProcessMemory.status(pid, "RssAnon");
@@ -174,12 +221,33 @@ final class IndexBenchmark {
                 s3Rates.add(wrk.run(presigned, timing.seconds()).rate());
             }
             double s3Rate = Report.median(s3Rates);
-            double simpleRatio = results.get(0).rateRatio();
-            return new Report("Index benchmark: pypub index server vs. nginx")
+
+            // REDIRECT mode: the server answers a download with a 302 to a presigned S3 URL; wrk does not follow it,
+            // so this is the redirect itself, against nginx sending the file for the same URL.
+            int redirectPort = Tools.freePort();
+            redirectServer = startServer(jar, containerOpts, settings, redirectPort, out.resolve("logs/index-audit-redirect.log"),
+                    Optional.empty(), "REDIRECT", "index-server-redirect.log");
+            String redirectUrl = "http://127.0.0.1:" + redirectPort + download.path();
+            int redirectStatus = status(redirectUrl, authorization);
+            if (redirectStatus / 100 != 3) {
+                throw new IllegalStateException("The index in REDIRECT mode answered a download with " + redirectStatus);
+            }
+            Comparison redirect = compare(wrk, List.of(new Endpoint("pypub", redirectUrl, "Authorization: " + authorization),
+                    new Endpoint("nginx", theirs + download.path(), null)), timing, gate, "redirect", 2);
+            rows.add(row("REDIRECT mode: the " + redirectStatus + " for the 126 KB wheel (vs nginx sending it)", redirect));
+
+            List<List<String>> memoryRows = new ArrayList<>();
+            peaks.forEach((who, kb) -> memoryRows.add(List.of(who, mib(kb))));
+            Comparison simpleC = results.get(simple);
+            Comparison downloadC = results.get(download);
+            Comparison largeC = results.get(large);
+            Report report = new Report("Index benchmark: pypub index server vs. nginx and pypiserver")
                     .line("One run on this machine (" + Runtime.getRuntime().availableProcessors() + " cores, shared): wrk "
-                            + wrk.threads() + " threads, " + wrk.connections() + " connections; per URL " + timing.warmup()
-                            + " s warm-up of each server, then " + timing.rounds() + " rounds of " + timing.seconds()
-                            + " s on each, alternating; medians over the rounds (ratios: median of the per-round ratios).")
+                            + wrk.threads() + " threads, " + wrk.connections() + " connections (17 MB wheel: " + largeWrk.threads()
+                            + " thread, " + largeWrk.connections() + " connections, " + LARGE_TIMEOUT_SECONDS + " s timeout as pip's); "
+                            + "per URL " + timing.warmup() + " s warm-up of each server, then " + timing.rounds() + " rounds of "
+                            + timing.seconds() + " s on each, in rotating order; medians over the rounds (ratios: median of the "
+                            + "per-round ratios). A round starts only on a quiet enough machine (below).")
                     .line("Index server: `java " + effectiveOpts + " -jar server/target/pypub.jar serve` on the local S3/DynamoDB API "
                             + "servers (moto), downloads streamed from S3, configured as in production: authentication on, every "
                             + "request with an API key (`Authorization: Bearer`; rate limit " + KEY_RATE_PER_SECOND
@@ -187,13 +255,16 @@ final class IndexBenchmark {
                             + "audit log to a file (`--audit-log`, " + auditLines + " lines in this run). nginx "
                             + nginxVersion(nginxBinary) + " (worker_processes auto, access log off) serving the same bytes as "
                             + "static files without authentication, so the ratios include the cost of our authentication and "
-                            + "audit log. The project has " + RELEASES + " releases with an sdist and a wheel each; both "
-                            + "servers answer HTML.")
-                    .table(List.of("URL", "pypub req/s", "nginx req/s", "rate ratio pypub/nginx", "pypub p99 ms", "nginx p99 ms",
-                            "p99 ratio pypub/nginx", "socket errors pypub / nginx"), rows)
+                            + "audit log. pypiserver " + Pypiserver.REQUIREMENTS.lines().limit(2).map(String::strip)
+                            .reduce((a, b) -> a + ", " + b).orElse("") + " (gthread, one worker per core) serving the same files "
+                            + "from a folder, unauthenticated (its simple page is its own HTML of the same files). The project has "
+                            + RELEASES + " releases with an sdist and a 126 KB wheel each, plus " + LARGE_VERSION + " with a 17 MB wheel.")
+                    .table(List.of("URL", "pypub req/s", "nginx req/s", "pypiserver req/s", "pypub/nginx", "pypub/pypiserver",
+                            "p99 ms pypub / nginx / pypiserver", "p99 ratio pypub/nginx", "socket errors pypub / nginx / pypiserver",
+                            "rounds counted"), rows)
                     .line("Downloads are streamed from the local S3 server, which alone answers a presigned GET of the same "
                             + "object at " + Report.fmt(s3Rate, 0) + " req/s: the index reaches "
-                            + Report.ratio(results.get(1).oursRate(), s3Rate) + " of that ceiling.")
+                            + Report.ratio(downloadC.rate("pypub"), s3Rate) + " of that ceiling.")
                     .line("")
                     .line("Index server memory (`/proc/PID/status`), JVM options `" + effectiveOpts + "`" + optionsFile(jvmOpts)
                             + ": heap (-Xmx) " + mib(heapMaxBytes >> 10) + " MiB; RSS idle " + mib(idleRssKb)
@@ -203,17 +274,62 @@ final class IndexBenchmark {
                     .line("")
                     .line(containerLine)
                     .line("")
-                    .line("Targets (issue 4):")
-                    .line("- simple page rate at least half of nginx's: ratio " + Report.fmt(simpleRatio, 2) + " — "
-                            + (simpleRatio >= 0.5 ? "met" : "**missed**"))
-                    .line("- whole server within a 128 MiB container: " + (cgroup.isPresent()
-                            ? "ran under the limit without an OOM kill, own memory peaking at " + mib(peakAnonKb) + " MiB"
-                            : "peak RSS " + mib(peakKb) + " MiB") + " — " + (containerMet ? "met" : "**missed**"));
+                    .line("Peak RSS of every process during the rows above (sampled every 100 ms; a tree is the sum of its processes):")
+                    .table(List.of("process", "peak RSS MiB"), memoryRows)
+                    .load(gate);
+            double simpleRatio = simpleC.ratio("nginx");
+            report.target("issue 4: simple page rate / nginx", simpleRatio, ">= 0.5", simpleRatio >= 0.5)
+                    .target("issue 4: whole server within a 128 MiB container", cgroup.isPresent()
+                            ? "no OOM kill, own memory peak " + mib(peakAnonKb) + " MiB" : "peak RSS " + mib(peakKb) + " MiB",
+                            "<= 128 MiB", containerMet);
+            double wheelRatio = downloadC.ratio("pypiserver");
+            report.target("18.3: 126 KB wheel rate, pypub / pypiserver", wheelRatio, ">= 1.0", wheelRatio >= 1.0);
+            long largeErrors = largeC.errors("pypub");
+            String largeTarget = "18.3: 17 MB wheel, client timeouts and socket errors (pypub)";
+            if (largeC.counted() == 0) {
+                report.notJudged(largeTarget, "0", "machine too busy");
+            } else {
+                report.target(largeTarget, largeErrors + " (" + Report.fmt(largeC.rate("pypub"), 1) + " req/s)", "0", largeErrors == 0);
+            }
+            double redirectRatio = redirect.ratio("nginx");
+            report.target("18.3: REDIRECT, the redirect's rate / nginx's download", redirectRatio, ">= 0.5", redirectRatio >= 0.5);
+            report.target("18.4: `pypub serve` peak RSS, default options", mib(peakKb) + " MiB", "<= 128 MiB",
+                    peakKb <= CONTAINER_LIMIT_KB);
+            if (Double.isNaN(simpleRatio)) {
+                report.notJudged("18.7: simple page with key + audit / nginx, quiet machine", ">= 0.7", "machine too busy");
+            } else {
+                report.target("18.7: simple page with key + audit / nginx, quiet machine", simpleRatio, ">= 0.7", simpleRatio >= 0.7);
+            }
+            return report;
         } finally {
             Tools.stop(nginx);
             Tools.stop(server);
+            Tools.stop(redirectServer);
+            if (pypiserver != null) {
+                pypiserver.close();
+            }
             cgroup.ifPresent(MemoryCgroup::close);
         }
+    }
+
+    private static List<String> row(String what, Comparison c) {
+        boolean pps = c.has("pypiserver");
+        return List.of(what, rate(c, "pypub"), rate(c, "nginx"), pps ? rate(c, "pypiserver") : "-",
+                "**" + Report.fmt(c.ratio("nginx"), 2) + "**", pps ? "**" + Report.fmt(c.ratio("pypiserver"), 2) + "**" : "-",
+                Report.fmt(c.p99("pypub"), 1) + " / " + Report.fmt(c.p99("nginx"), 1) + (pps ? " / " + Report.fmt(c.p99("pypiserver"), 1) : ""),
+                Report.fmt(c.p99Ratio("nginx"), 2),
+                c.errors("pypub") + " / " + c.errors("nginx") + (pps ? " / " + c.errors("pypiserver") : ""),
+                c.counted() == 0 ? "0: machine too busy" : Integer.toString(c.counted()));
+    }
+
+    private static String rate(Comparison c, String who) {
+        return Report.fmt(c.rate(who), c.rate(who) < 100 ? 1 : 0);
+    }
+
+    /** The embedded S3/DynamoDB server: the child process of this JVM that runs moto. */
+    private static long motoPid() {
+        return ProcessHandle.current().children().filter(h -> h.info().commandLine().map(c -> c.contains("moto")).orElse(false))
+                .findFirst().map(ProcessHandle::pid).orElse(-1L);
     }
 
     /** The options file's lines, when the options are one ({@code @path}), so the report shows what ran. */
@@ -242,81 +358,119 @@ final class IndexBenchmark {
         return sum;
     }
 
-    private record Target(String name, String path) {}
+    /** @param pypiserverPath the same resource on pypiserver, null if it has none */
+    private record Target(String name, String path, String pypiserverPath, boolean large) {}
+
+    private record Endpoint(String who, String url, String header) {
+        String[] headers() {
+            return header == null ? new String[0] : new String[] {header};
+        }
+    }
 
     private record Timing(int warmup, int seconds, int rounds) {}
 
-    /** Medians over the rounds of one URL on both servers. */
-    private record Comparison(double oursRate, double nginxRate, double rateRatio, double oursP99, double nginxP99,
-            double p99Ratio, long oursErrors, long nginxErrors) {}
-
-    private static Comparison compare(Wrk wrk, String ours, String ourHeader, String theirs, Timing timing) {
-        if (timing.warmup() > 0) {
-            wrk.run(ours, timing.warmup(), ourHeader);
-            wrk.run(theirs, timing.warmup());
+    /** The counted rounds of one URL on each server ("pypub" first), in the order measured within a round. */
+    private record Comparison(Map<String, List<Wrk.Result>> results) {
+        int counted() {
+            return results.get("pypub").size();
         }
-        List<Wrk.Result> a = new ArrayList<>();
-        List<Wrk.Result> b = new ArrayList<>();
+
+        boolean has(String who) {
+            return results.containsKey(who);
+        }
+
+        double rate(String who) {
+            return median(results.get(who).stream().map(Wrk.Result::rate).toList());
+        }
+
+        double p99(String who) {
+            return median(results.get(who).stream().map(Wrk.Result::p99Millis).toList());
+        }
+
+        long errors(String who) {
+            return results.get(who).stream().mapToLong(Wrk.Result::socketErrors).sum();
+        }
+
+        /** The median of the per-round ratios pypub / {@code who}. */
+        double ratio(String who) {
+            return perRound(who, Wrk.Result::rate);
+        }
+
+        double p99Ratio(String who) {
+            return perRound(who, Wrk.Result::p99Millis);
+        }
+
+        private double perRound(String who, java.util.function.ToDoubleFunction<Wrk.Result> f) {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < counted(); i++) {
+                ratios.add(f.applyAsDouble(results.get("pypub").get(i)) / f.applyAsDouble(results.get(who).get(i)));
+            }
+            return median(ratios);
+        }
+
+        private static double median(List<Double> values) {
+            return values.isEmpty() ? Double.NaN : Report.median(values);
+        }
+    }
+
+    /** Rounds over all endpoints, the order rotating each round; a round the {@link LoadGate} refuses is not measured. */
+    private static Comparison compare(Wrk wrk, List<Endpoint> endpoints, Timing timing, LoadGate gate, String what, int timeoutSeconds) {
+        if (timing.warmup() > 0) {
+            endpoints.forEach(e -> wrk.run(e.url(), timing.warmup(), timeoutSeconds, e.headers()));
+        }
+        Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
+        endpoints.forEach(e -> results.put(e.who(), new ArrayList<>()));
         for (int i = 0; i < timing.rounds(); i++) {
-            if (i % 2 == 0) {
-                a.add(measure(wrk, "pypub", ours, timing.seconds(), ourHeader));
-                b.add(measure(wrk, "nginx", theirs, timing.seconds()));
-            } else {
-                b.add(measure(wrk, "nginx", theirs, timing.seconds()));
-                a.add(measure(wrk, "pypub", ours, timing.seconds(), ourHeader));
+            if (!gate.await(what + ", round " + (i + 1))) {
+                continue;
+            }
+            for (int j = 0; j < endpoints.size(); j++) {
+                Endpoint e = endpoints.get((i + j) % endpoints.size());
+                Wrk.Result r = wrk.run(e.url(), timing.seconds(), timeoutSeconds, e.headers());
+                System.out.printf("[bench] %s %s: %.1f req/s, p99 %.2f ms, socket errors %d%n", e.who(), e.url(), r.rate(), r.p99Millis(),
+                        r.socketErrors());
+                results.get(e.who()).add(r);
             }
         }
-        List<Double> rateRatios = new ArrayList<>();
-        List<Double> p99Ratios = new ArrayList<>();
-        for (int i = 0; i < a.size(); i++) {
-            rateRatios.add(a.get(i).rate() / b.get(i).rate());
-            p99Ratios.add(a.get(i).p99Millis() / b.get(i).p99Millis());
-        }
-        return new Comparison(Report.median(a.stream().map(Wrk.Result::rate).toList()),
-                Report.median(b.stream().map(Wrk.Result::rate).toList()), Report.median(rateRatios),
-                Report.median(a.stream().map(Wrk.Result::p99Millis).toList()),
-                Report.median(b.stream().map(Wrk.Result::p99Millis).toList()), Report.median(p99Ratios),
-                a.stream().mapToLong(Wrk.Result::socketErrors).sum(), b.stream().mapToLong(Wrk.Result::socketErrors).sum());
+        return new Comparison(results);
     }
 
-    private static Wrk.Result measure(Wrk wrk, String who, String url, int seconds, String... headers) {
-        Wrk.Result r = wrk.run(url, seconds, headers);
-        System.out.printf("[bench] %s %s: %.0f req/s, p99 %.2f ms%n", who, url, r.rate(), r.p99Millis());
-        return r;
-    }
-
-    /** Ten releases, each an sdist and a wheel of 100 KB, recorded as the pipeline records them; returns the last sdist. */
-    private byte[] publishReleases(AwsClients clients) {
+    /** Ten releases, each an sdist and a wheel of 126 KB, and one with a 17 MB wheel, recorded as the pipeline records them. */
+    private void publishReleases(AwsClients clients) {
         AwsSettings settings = clients.settings();
         new StorageProvisioner(clients).ensureAll();
         S3ArtifactStore store = new S3ArtifactStore(clients.s3(), settings.bucket());
         DynamoVersionTable versions = new DynamoVersionTable(clients.dynamo(), settings.versionTable());
-        byte[] last = null;
-        for (int i = 0; i < RELEASES; i++) {
-            Version v = Version.parse("1.0." + i);
+        for (int i = 0; i <= RELEASES; i++) {
+            Version v = i < RELEASES ? Version.parse("1.0." + i) : LARGE_VERSION;
             List<ReleaseFile> files = new ArrayList<>();
-            for (PackageType type : List.of(PackageType.SDIST, PackageType.WHEEL)) {
-                String name = type == PackageType.SDIST ? sdistName(v) : PROJECT + "-" + v + "-py3-none-any.whl";
-                byte[] body = Fixtures.randomBytes(FILE_BYTES, i * 2L + type.ordinal());
+            for (PackageType type : i < RELEASES ? List.of(PackageType.SDIST, PackageType.WHEEL) : List.of(PackageType.WHEEL)) {
+                String name = type == PackageType.SDIST ? sdistName(v) : wheelName(v);
+                byte[] body = i == RELEASES ? Fixtures.randomBytes(LARGE_BYTES, 99) : type == PackageType.WHEEL ? wheelBytes(i)
+                        : Fixtures.randomBytes(FILE_BYTES, i * 2L);
                 String key = settings.layout().fileKey(STAGE, PROJECT, v, name);
                 var digest = store.put(key, body, "application/octet-stream");
                 files.add(new ReleaseFile(name, key, digest.sha256(), digest.size(), ">=3.9", Instant.now(), null, type));
-                if (type == PackageType.SDIST) {
-                    last = body;
-                }
             }
             versions.record(new Release(STAGE, PROJECT, PROJECT, v, files, null, false, null, "bench", null,
                     "Benchmark package", Instant.now()), false);
         }
-        return last;
+    }
+
+    private static byte[] wheelBytes(int release) {
+        return Fixtures.randomBytes(FILE_BYTES, release * 2L + 1);
+    }
+
+    private static String wheelName(Version v) {
+        return PROJECT + "-" + v + "-py3-none-any.whl";
     }
 
     private static String sdistName(Version v) {
         return PROJECT + "-" + v + ".tar.gz";
     }
 
-    private Process startServer(Path jar, String jvmOpts, AwsSettings s, int port, Path auditLog, Optional<MemoryCgroup> cgroup)
-            throws IOException {
+    private Process startServer(Path jar, String jvmOpts, AwsSettings s, int port, Path auditLog, Optional<MemoryCgroup> cgroup,
+            String downloadMode, String logName) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String option : jvmOpts.split("\\s+")) {
@@ -325,8 +479,9 @@ final class IndexBenchmark {
         command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--bucket", s.bucket(), "--version-table", s.versionTable(), "--access-table", s.accessTable(),
                 "--region", s.region(), "--s3-endpoint", s.s3Endpoint().toString(),
-                "--dynamodb-endpoint", s.dynamoEndpoint().toString(), "--audit-log", auditLog.toString()));
-        Path log = out.resolve("logs/index-server.log");
+                "--dynamodb-endpoint", s.dynamoEndpoint().toString(), "--audit-log", auditLog.toString(),
+                "--download-mode", downloadMode));
+        Path log = out.resolve("logs").resolve(logName);
         ProcessBuilder pb = new ProcessBuilder(cgroup.map(g -> g.wrap(command)).orElse(command)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("PYPUB_") || k.startsWith("JAVA_TOOL"));

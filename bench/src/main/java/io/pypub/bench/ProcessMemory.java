@@ -8,16 +8,27 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Samples a process's resident memory and thread count from /proc/PID/status while it runs. */
 final class ProcessMemory implements AutoCloseable {
     private final long pid;
+    private final boolean tree;
     private final AtomicLong peakRssKb = new AtomicLong();
     private final AtomicLong peakAnonKb = new AtomicLong();
     private final AtomicLong peakThreads = new AtomicLong();
     private final Thread sampler;
 
     ProcessMemory(long pid) {
+        this(pid, false);
+    }
+
+    /** The RSS of a process and all its descendants added up (nginx's or gunicorn's master and workers). */
+    static ProcessMemory ofTree(long pid) {
+        return new ProcessMemory(pid, true);
+    }
+
+    private ProcessMemory(long pid, boolean tree) {
         this.pid = pid;
+        this.tree = tree;
         sampler = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                peakRssKb.accumulateAndGet(status(pid, "VmRSS"), Math::max);
+                peakRssKb.accumulateAndGet(tree ? treeRssKb(pid) : status(pid, "VmRSS"), Math::max);
                 peakAnonKb.accumulateAndGet(status(pid, "RssAnon"), Math::max);
                 peakThreads.accumulateAndGet(status(pid, "Threads"), Math::max);
                 try {
@@ -33,7 +44,12 @@ final class ProcessMemory implements AutoCloseable {
 
     /** The highest RSS seen: VmHWM, or a sample if the kernel's high-water mark lags behind it. */
     long peakKb() {
-        return Math.max(peakRssKb.get(), status(pid, "VmHWM"));
+        return tree ? peakRssKb.get() : Math.max(peakRssKb.get(), status(pid, "VmHWM"));
+    }
+
+    private static long treeRssKb(long pid) {
+        return status(pid, "VmRSS") + ProcessHandle.of(pid).map(h -> h.descendants().mapToLong(d -> status(d.pid(), "VmRSS")).sum())
+                .orElse(0L);
     }
 
     /** The highest anonymous RSS sampled: the process's own memory (heap, metaspace, code, stacks), without mapped files. */

@@ -25,9 +25,14 @@ record Wrk(Path binary, int threads, int connections) {
 
     /** @param headers sent with every request ({@code "Name: value"}); an API key in them never shows in messages */
     Result run(String url, int seconds, String... headers) {
+        return run(url, seconds, 2, headers);
+    }
+
+    /** As {@link #run(String, int, String...)}, counting a response slower than {@code timeoutSeconds} as a timeout (wrk's default: 2 s). */
+    Result run(String url, int seconds, int timeoutSeconds, String... headers) {
         List<String> lines = new ArrayList<>();
         List<String> command = new ArrayList<>(List.of(binary.toString(), "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-                "--latency"));
+                "--timeout", timeoutSeconds + "s", "--latency"));
         for (String h : headers) {
             command.addAll(List.of("-H", h));
         }

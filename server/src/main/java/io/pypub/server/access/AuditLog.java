@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit trail: one JSON line per request. {@code pypub serve} sends it through an {@link AuditSink}
  * (buffered) to stdout, or to a file with {@code --audit-log FILE}; elsewhere (the Lambda handler,
- * tests, the demo) it goes to the SLF4J logger {@value #LOGGER}, which logback.xml prints to stdout
+ * tests, the demo) it goes to the SLF4J logger {@value #LOGGER}, which LogbackSetup (pypub.cli) prints to stdout
  * as bare lines.
  */
 public final class AuditLog {

@@ -32,7 +32,10 @@ import picocli.CommandLine.Parameters;
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Show.class, KeysCommand.Revoke.class,
                 KeysCommand.Rotate.class})
 final class KeysCommand {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Built on first use (--json only): Jackson's databind is about 350 classes that `keys list` would load for nothing. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     static ApiKeys keys(AwsClients clients) {
         return new ApiKeys(new ApiKeyTable(clients.dynamo(), clients.settings().accessTable()), Clock.systemUTC());
@@ -122,7 +125,7 @@ final class KeysCommand {
                 List<ApiKey> all = keys(clients).list();
                 Instant now = Instant.now();
                 if (json) {
-                    System.out.println(JSON.writeValueAsString(all.stream().map(k -> describe(k, now, null)).toList()));
+                    System.out.println(Json.MAPPER.writeValueAsString(all.stream().map(k -> describe(k, now, null)).toList()));
                     return 0;
                 }
                 System.out.printf("%-10s  %-20s  %-14s  %-8s  %-16s  %-10s  %s%n", "KEY ID", "CLIENT", "STAGES", "STATUS", "RATE",
@@ -153,7 +156,7 @@ final class KeysCommand {
                 ApiKey k = keys(clients).show(keyId);
                 DownloadQuota.Usage usage = new DownloadQuota(clients.dynamo(), clients.settings().accessTable(), Clock.systemUTC())
                         .usage(k.keyId());
-                System.out.println(JSON.writeValueAsString(describe(k, Instant.now(), usage)));
+                System.out.println(Json.MAPPER.writeValueAsString(describe(k, Instant.now(), usage)));
             }
             return 0;
         }
@@ -218,7 +221,7 @@ final class KeysCommand {
         if (json) {
             Map<String, Object> out = describe(k, Instant.now(), null);
             out.put("key", issued.token().reveal());
-            System.out.println(JSON.writeValueAsString(out));
+            System.out.println(Json.MAPPER.writeValueAsString(out));
             return;
         }
         System.err.println(verb + " key " + k.keyId() + " for client '" + k.client() + "', stages " + String.join(",", k.policy().stages())
