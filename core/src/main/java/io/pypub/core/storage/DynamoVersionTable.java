@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *   <li>latest pointer: {@code pk={stage}#{project}}, {@code sk=latest}</li>
  * </ul>
  * Writers use optimistic concurrency: the transaction is conditioned on the {@code latest} it
- * read, and retried when another publisher moved it in between.
+ * read, and retried when another publisher moved it in between. Every transaction also bumps the
+ * project's shard of the {@link StageGeneration}, so readers learn of the change with one small read.
  */
 public final class DynamoVersionTable implements VersionTable {
     static final String PK = "pk";
@@ -261,6 +262,7 @@ public final class DynamoVersionTable implements VersionTable {
                         .expressionAttributeNames(names).expressionAttributeValues(values).build()).build());
             }
 
+            writes.add(StageGeneration.bump(table, release.stage(), release.project()));
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(writes));
                 return new RecordOutcome(latestVersion, moves, pinned, pinned ? current.get().pinReason() : null);
@@ -340,6 +342,12 @@ public final class DynamoVersionTable implements VersionTable {
                         .map(i -> new SlackThread(s(i, SLACK_CHANNEL), s(i, SLACK_TS)));
             }
         };
+    }
+
+    /** One consistent query of the stage's generation items: its cost does not depend on the number of projects. */
+    @Override
+    public StageGeneration generation(Stage stage) {
+        return StageGeneration.of(query(StorageLayout.GENERATION_PK, StorageLayout.generationSkPrefix(stage)));
     }
 
     @Override
@@ -577,6 +585,7 @@ public final class DynamoVersionTable implements VersionTable {
                             .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(readUpdated)));
                 }
                 writes.add(TransactWriteItem.builder().put(putRegistry.build()).build());
+                writes.add(StageGeneration.bump(table, stage, project));
                 dynamo.transactWriteItems(b -> b.transactItems(writes));
                 return outcome;
             });
@@ -759,6 +768,7 @@ public final class DynamoVersionTable implements VersionTable {
                 .updateExpression(expression).conditionExpression(condition)
                 .expressionAttributeNames(names).expressionAttributeValues(values)
                 .build()).build());
+        writes.add(StageGeneration.bump(table, state.stage(), state.project()));
         dynamo.transactWriteItems(b -> b.transactItems(writes));
     }
 
