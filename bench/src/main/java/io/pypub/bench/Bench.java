@@ -17,7 +17,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         String which = args.length == 0 ? "all" : args[0];
-        List<String> selected = which.equals("all") ? List.of("upload", "index", "lambda") : List.of(which.split(","));
+        List<String> selected = which.equals("all") ? List.of("upload", "index", "lambda", "scale") : List.of(which.split(","));
         Path root = repoRoot();
         Path out = root.resolve("target/bench");
         Files.createDirectories(out);
@@ -29,7 +29,8 @@ public final class Bench {
                     case "upload" -> new UploadBenchmark(root, out, aws).run();
                     case "index" -> new IndexBenchmark(root, out, aws).run();
                     case "lambda" -> new LambdaColdStartBenchmark(root, out, aws).run();
-                    default -> throw new IllegalArgumentException("Unknown benchmark '" + name + "': use upload, index, lambda or all");
+                    case "scale" -> new ScaleBenchmark(root, out, aws).run();
+                    default -> throw new IllegalArgumentException("Unknown benchmark '" + name + "': use upload, index, lambda, scale or all");
                 };
                 report.write(out.resolve(name + ".md"));
             }

@@ -27,9 +27,9 @@ import java.util.function.Supplier;
  * read at most once per interval, in the background; an entry whose generation moved (the stage's
  * total for the project list, the project's shard for a project's records) is re-read in the
  * background while requests keep getting the previous data. Only the first read of an entry waits,
- * and a read of data that might be older than the stale limit (an instance or entry nobody asked
- * for in a while, a Lambda instance thawed after a pause): nothing served comes from a table state
- * older than that. A changed project list therefore costs one list read per instance, not one per
+ * and a re-read of data that was older than the stale limit when the re-read began (an instance or
+ * entry nobody asked for in a while, a Lambda instance thawed after a pause), so that what a request
+ * gets was current at most that long before the latest re-read began. A changed project list therefore costs one list read per instance, not one per
  * second, and no request queues behind it.
  */
 public final class ReleaseCatalog {
@@ -112,8 +112,10 @@ public final class ReleaseCatalog {
             }
         }
         CompletableFuture<Snapshot<T>> reload = entry.reload(view, true);
-        if (!sameGeneration && now - entry.confirmedAt > staleLimitNanos) {
-            return await(reload).value(); // changed, and what we hold was last known current too long ago
+        if (!sameGeneration && entry.reloadStartedAt - entry.confirmedAt > staleLimitNanos) {
+            // Changed, and what we hold was too old already when its re-read began (nobody asked for it in a
+            // while): wait. A re-read that began while it was recent never holds requests up, however long it takes.
+            return await(reload).value();
         }
         return snapshot.value();
     }
@@ -128,11 +130,12 @@ public final class ReleaseCatalog {
             await(view.check(false));
             return view;
         }
-        long sinceCheck = System.nanoTime() - view.checked.at();
-        if (sinceCheck >= intervalNanos) {
+        if (System.nanoTime() - view.checked.at() >= intervalNanos) {
             CompletableFuture<Void> check = view.check(true);
-            if (sinceCheck > staleLimitNanos) {
-                await(check); // nobody asked for a while: learn what changed before answering
+            if (view.checkStartedAt - view.checked.at() > staleLimitNanos) {
+                // Nobody asked for a while: learn what changed before answering. (A check that began in time
+                // and is slow, say behind a long list read on a serializing DynamoDB, holds nobody up.)
+                await(check);
             }
         }
         return view;
@@ -148,6 +151,7 @@ public final class ReleaseCatalog {
         private final Stage stage;
         private final AtomicReference<CompletableFuture<Void>> checking = new AtomicReference<>();
         volatile Checked checked;
+        volatile long checkStartedAt;
 
         StageView(Stage stage) {
             this.stage = stage;
@@ -159,6 +163,7 @@ public final class ReleaseCatalog {
             if (running != null) {
                 return running;
             }
+            checkStartedAt = System.nanoTime();
             Runnable task = () -> {
                 try {
                     long start = System.nanoTime();
@@ -189,6 +194,8 @@ public final class ReleaseCatalog {
         volatile Snapshot<T> current;
         /** The start of the latest check (or read) at which the current snapshot was known to be current. */
         volatile long confirmedAt;
+        /** When the latest re-read began. */
+        volatile long reloadStartedAt;
 
         Entry(String project, Supplier<T> load) {
             this.project = project;
@@ -207,6 +214,7 @@ public final class ReleaseCatalog {
             if (running != null) {
                 return running;
             }
+            reloadStartedAt = System.nanoTime();
             Runnable read = () -> {
                 try {
                     long start = System.nanoTime();

@@ -143,6 +143,23 @@ class CatalogGenerationTest {
         }
     }
 
+    @Test
+    void dataNobodyAskedForInAWhileIsReReadBeforeItIsServed() throws Exception {
+        try (Deployment d = env.newDeployment()) {
+            DynamoVersionTable writer = d.versions();
+            writer.record(release("alpha", "1.0"), false);
+            Duration staleLimit = Duration.ofMillis(300);
+            // As a Lambda instance frozen between invocations, or an index nobody asked in a while.
+            ReleaseCatalog catalog = new ReleaseCatalog(d.versions(), Duration.ofMillis(50), staleLimit, Duration.ofMinutes(10));
+            assertThat(catalog.releases(DEV, "alpha")).hasSize(1);
+            assertThat(catalog.projects(DEV)).extracting(ProjectEntry::latestVersion).containsExactly("1.0");
+            Thread.sleep(staleLimit.toMillis() * 2);
+            writer.record(release("alpha", "2.0"), false);
+            assertThat(catalog.releases(DEV, "alpha")).as("the first request after the pause").hasSize(2);
+            assertThat(catalog.projects(DEV)).extracting(ProjectEntry::latestVersion).containsExactly("2.0");
+        }
+    }
+
     private static Release release(String project, String version) {
         return release(DEV, project, version);
     }
