@@ -26,10 +26,10 @@ import java.util.function.Supplier;
  * says it changed. Each stage's generation (one small query, whatever the number of projects) is
  * read at most once per interval, in the background; an entry whose generation moved (the stage's
  * total for the project list, the project's shard for a project's records) is re-read in the
- * background while requests keep getting the previous data. Only the first read of an entry waits,
- * and a re-read of data that was older than the stale limit when the re-read began (an instance or
- * entry nobody asked for in a while, a Lambda instance thawed after a pause), so that what a request
- * gets was current at most that long before the latest re-read began. A changed project list therefore costs one list read per instance, not one per
+ * background while requests keep getting the previous data. Requests wait only for the first read
+ * of an entry, after a pause (nobody asked the stage for more than an interval: an idle instance, a
+ * thawed Lambda; then the check and the re-read of what changed come first, as a fresh read would),
+ * and for the re-read of an entry that nobody asked for since longer than the stale limit. A changed project list therefore costs one list read per instance, not one per
  * second, and no request queues behind it.
  */
 public final class ReleaseCatalog {
@@ -93,7 +93,11 @@ public final class ReleaseCatalog {
         if (intervalNanos <= 0) {
             return load.get();
         }
-        StageView view = view(stage);
+        if (stages.size() > MAX_ENTRIES && !stages.containsKey(stage.name())) {
+            stages.clear();
+        }
+        StageView view = stages.computeIfAbsent(stage.name(), n -> new StageView(stage));
+        boolean afterAPause = view.refresh();
         if (map.size() > MAX_ENTRIES && !map.containsKey(key)) {
             map.clear(); // bounded memory: unknown names must not grow the cache forever
         }
@@ -112,33 +116,13 @@ public final class ReleaseCatalog {
             }
         }
         CompletableFuture<Snapshot<T>> reload = entry.reload(view, true);
-        if (!sameGeneration && entry.reloadStartedAt - entry.confirmedAt > staleLimitNanos) {
-            // Changed, and what we hold was too old already when its re-read began (nobody asked for it in a
-            // while): wait. A re-read that began while it was recent never holds requests up, however long it takes.
+        if (!sameGeneration && (afterAPause || entry.reloadStartedAt - entry.confirmedAt > staleLimitNanos)) {
+            // Changed, and this request just learnt it after a pause, or what we hold was too old already when its
+            // re-read began (nobody asked for this entry in a while): wait. A re-read that began on a busy index
+            // while the data was recent never holds requests up, however long it takes.
             return await(reload).value();
         }
         return snapshot.value();
-    }
-
-    /** The stage's generation as of a check at most one interval ago (started now in the background if due). */
-    private StageView view(Stage stage) {
-        if (stages.size() > MAX_ENTRIES && !stages.containsKey(stage.name())) {
-            stages.clear();
-        }
-        StageView view = stages.computeIfAbsent(stage.name(), n -> new StageView(stage));
-        if (view.checked == null) {
-            await(view.check(false));
-            return view;
-        }
-        if (System.nanoTime() - view.checked.at() >= intervalNanos) {
-            CompletableFuture<Void> check = view.check(true);
-            if (view.checkStartedAt - view.checked.at() > staleLimitNanos) {
-                // Nobody asked for a while: learn what changed before answering. (A check that began in time
-                // and is slow, say behind a long list read on a serializing DynamoDB, holds nobody up.)
-                await(check);
-            }
-        }
-        return view;
     }
 
     /** What an entry is compared by: the stage's total for the project list, the project's shard otherwise. */
@@ -157,6 +141,29 @@ public final class ReleaseCatalog {
             this.stage = stage;
         }
 
+        /**
+         * Starts a check when the last one is an interval old. Waits for it (and returns true) when it is the
+         * first check, or when nobody asked for more than an interval after the last one ended (an idle
+         * instance, a thawed Lambda): then what changed meanwhile is learnt before answering. On a busy
+         * index checks start on time and nobody waits for them, even when one is slow.
+         */
+        boolean refresh() {
+            Checked last = checked;
+            if (last == null) {
+                await(check(false));
+                return true;
+            }
+            if (System.nanoTime() - last.at() < intervalNanos) {
+                return false;
+            }
+            CompletableFuture<Void> check = check(true);
+            if (checkStartedAt - last.doneAt() > intervalNanos) {
+                await(check);
+                return true;
+            }
+            return false;
+        }
+
         CompletableFuture<Void> check(boolean background) {
             CompletableFuture<Void> mine = new CompletableFuture<>();
             CompletableFuture<Void> running = checking.compareAndExchange(null, mine);
@@ -167,7 +174,8 @@ public final class ReleaseCatalog {
             Runnable task = () -> {
                 try {
                     long start = System.nanoTime();
-                    checked = new Checked(table.generation(stage), start);
+                    StageGeneration generation = table.generation(stage);
+                    checked = new Checked(generation, start, System.nanoTime());
                     checking.set(null);
                     mine.complete(null);
                 } catch (RuntimeException | Error e) {
@@ -180,8 +188,8 @@ public final class ReleaseCatalog {
         }
     }
 
-    /** A stage's generation and when the check that read it started. */
-    private record Checked(StageGeneration generation, long at) {}
+    /** A stage's generation, when the check that read it started and when it ended. */
+    private record Checked(StageGeneration generation, long at, long doneAt) {}
 
     /** One read of an entry: its value, the generation stamp it was read under, and when the read started. */
     private record Snapshot<T>(T value, long stamp, long loadedAt) {}

@@ -114,13 +114,14 @@ class CatalogGenerationTest {
             writer.record(release("alpha", "1.0"), false);
             // A stale limit far beyond the test, so that only a refresh under way could make a request wait.
             ReleaseCatalog catalog = new ReleaseCatalog(new DynamoVersionTable(clients.dynamo(), d.settings().versionTable()),
-                    INTERVAL, Duration.ofMinutes(10), Duration.ofMinutes(10));
+                    Duration.ofMillis(500), Duration.ofMinutes(10), Duration.ofMinutes(10));
             List<ProjectEntry> before = catalog.projects(DEV);
             List<Release> releasesBefore = catalog.releases(DEV, "alpha");
 
             CountDownLatch release = proxy.hold(r -> r.startsWith("Query ") && !r.contains(StorageLayout.GENERATION_PK));
-            writer.record(release("alpha", "2.0"), false);
             ExecutorService requests = Executors.newSingleThreadExecutor();
+            // A busy index: requests keep coming while the release is recorded (after a pause, a request would wait).
+            var write = java.util.concurrent.CompletableFuture.runAsync(() -> writer.record(release("alpha", "2.0"), false));
             try {
                 // Requests go on until the catalog has noticed the change and its re-reads are stuck in the proxy.
                 while (proxy.held.get() < 2) {
@@ -133,6 +134,7 @@ class CatalogGenerationTest {
                     assertThat(requests.submit(() -> catalog.releases(DEV, "alpha")).get(30, TimeUnit.SECONDS)).isSameAs(releasesBefore);
                 }
                 assertThat(proxy.held).as("the re-reads are still held").hasValue(2);
+                assertThat(write).isDone();
             } finally {
                 release.countDown();
                 requests.shutdownNow();
