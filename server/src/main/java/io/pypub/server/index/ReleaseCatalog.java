@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The version table as the index reads it, re-read only when the stage's {@link StageGeneration}
@@ -33,6 +35,7 @@ import java.util.function.Supplier;
  * second, and no request queues behind it.
  */
 public final class ReleaseCatalog {
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseCatalog.class);
     private static final int MAX_ENTRIES = 10_000;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -180,6 +183,9 @@ public final class ReleaseCatalog {
                     mine.complete(null);
                 } catch (RuntimeException | Error e) {
                     checking.set(null); // the next request tries again
+                    if (background) {
+                        LOG.warn("Checking stage '{}' for changes failed, serving what was read before: {}", stage, e.toString());
+                    }
                     mine.completeExceptionally(e);
                 }
             };
@@ -239,6 +245,9 @@ public final class ReleaseCatalog {
                     mine.complete(snapshot);
                 } catch (RuntimeException | Error e) {
                     loading.set(null); // the previous snapshot stays; the next request tries again
+                    if (background) {
+                        LOG.warn("Re-reading the catalog failed, serving what was read before: {}", e.toString());
+                    }
                     mine.completeExceptionally(e);
                 }
             };
