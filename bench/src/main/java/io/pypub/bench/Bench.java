@@ -16,7 +16,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         String which = args.length == 0 ? "all" : args[0];
-        List<String> selected = which.equals("all") ? List.of("upload", "legacy-upload", "index", "upstream", "start", "lambda") : List.of(which.split(","));
+        List<String> selected = which.equals("all") ? List.of("upload", "legacy-upload", "index", "upstream", "start", "lambda", "scale") : List.of(which.split(","));
         Path root = repoRoot();
         Path out = root.resolve("target/bench");
         Files.createDirectories(out);
@@ -33,8 +33,9 @@ public final class Bench {
                     case "upstream" -> new UpstreamBenchmark(root, out, aws).run();
                     case "legacy-upload" -> new LegacyUploadBenchmark(root, out, aws).run();
                     case "start" -> new StartBenchmark(root, out, aws).run();
+                    case "scale" -> new ScaleBenchmark(root, out, aws).run();
                     default -> throw new IllegalArgumentException("Unknown benchmark '" + name
-                            + "': use upload, legacy-upload, index, upstream, start, lambda or all");
+                            + "': use upload, legacy-upload, index, upstream, start, lambda, scale or all");
                 };
                 report.write(out.resolve(name + ".md"));
             }

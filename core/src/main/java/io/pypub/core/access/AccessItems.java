@@ -1,5 +1,6 @@
 package io.pypub.core.access;
 
+import io.pypub.core.storage.Attributes;
 import io.pypub.core.storage.StorageException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,8 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * composite key ({@code pk}, {@code sk}, as in the version table) and attribute conversions.
  */
 final class AccessItems {
-    static final String PK = "pk";
-    static final String SK = "sk";
+    static final String PK = Attributes.PK;
+    static final String SK = Attributes.SK;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -40,7 +41,7 @@ final class AccessItems {
     }
 
     static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(PK, s(pk), SK, s(sk));
+        return Attributes.key(pk, sk);
     }
 
     Optional<Map<String, AttributeValue>> get(String pk, String sk) {
@@ -125,13 +126,11 @@ final class AccessItems {
     }
 
     static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
+        return Attributes.string(item, name);
     }
 
     static Instant instant(Map<String, AttributeValue> item, String name) {
-        String v = str(item, name);
-        return v == null ? null : Instant.parse(v);
+        return Attributes.instant(item, name);
     }
 
     static Long longOrNull(Map<String, AttributeValue> item, String name) {

@@ -51,6 +51,9 @@ public final class TableBackup {
         int[] count = {0};
         try {
             dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(item -> {
+                if (item.get("pk") != null && StorageLayout.GENERATION_PK.equals(item.get("pk").s())) {
+                    return; // the stage generations are the live table's change counters, not data (restore bumps its own)
+                }
                 out.append(DynamoJson.write(item)).append('\n');
                 if (++count[0] % 1000 == 0) {
                     log.info("read " + count[0] + " items from " + table);

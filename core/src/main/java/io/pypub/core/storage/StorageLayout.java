@@ -24,6 +24,16 @@ import java.util.regex.Pattern;
  *       {@code .metadata} next to it, and docs at {@code [prefix]docs/{stage}/{project}/{version}/}.
  *       Records hold exact object keys, so records written before the change keep serving.</li>
  * </ul>
+ * And one DynamoDB item of the version table that is no record (the record items are described in
+ * docs/ARCHITECTURE.md and {@link DynamoVersionTable}):
+ * <ul>
+ *   <li>stage generation: {@code pk=#generation}, {@code sk={stage}#{shard}} ({@code shard} = two digits,
+ *       {@code 00}..{@code 15}, {@link StageGeneration#shardOf}), attribute {@code generation} (a number).
+ *       Every transaction that changes what a stage serves adds 1 to the shard of its project, so an
+ *       index reads one small partition per stage and interval to learn whether anything changed. A
+ *       {@code pk} starting with {@code #} is no stage and no project: listings, {@code pypub ls},
+ *       backups and the collector skip it.</li>
+ * </ul>
  */
 public final class StorageLayout {
     /** The folder (below the prefix) of the content-addressed objects. */
@@ -99,6 +109,19 @@ public final class StorageLayout {
      */
     public String newDocsPrefix(Stage stage, String project, Version version) {
         return legacyDocsPrefix(stage, project, version) + UUID.randomUUID().toString().replace("-", "").substring(0, 16) + "/";
+    }
+
+    /** The partition key of the stage generation items (see the class comment). */
+    public static final String GENERATION_PK = "#generation";
+
+    /** The sort key of one shard of a stage's generation. */
+    public static String generationSk(Stage stage, int shard) {
+        return generationSkPrefix(stage) + (shard < 10 ? "0" : "") + shard;
+    }
+
+    /** Every shard of a stage's generation has a sort key starting with this. */
+    public static String generationSkPrefix(Stage stage) {
+        return stage.name() + "#";
     }
 
     // ---- legacy layout: read by old records, written by nothing in pypub (benchmarks build trees with it) ----

@@ -21,6 +21,12 @@ public interface VersionTable {
     List<ProjectEntry> projects(Stage stage);
 
     /**
+     * The stage's generation: changes (in the shard of the project) with every write of a release,
+     * {@code latest} or registry item, in the same transaction. Cheap whatever the number of projects.
+     */
+    StageGeneration generation(Stage stage);
+
+    /**
      * Records a release, its project entry and the {@code latest} pointer in one transaction.
      *
      * @param overwrite false: the version must not be recorded yet; true: replace whatever record the

@@ -10,8 +10,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,13 +24,20 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * A plain HTTP proxy on loopback in front of the real (local) DynamoDB server that counts the
- * item reads ({@code GetItem}) going through it, optionally after a delay: AWS clients whose
- * DynamoDB endpoint is this proxy let a test see how many reads a series of requests cost, and
- * what happens while reads are slow.
+ * item reads ({@code GetItem}) going through it, optionally after a delay, logs every request
+ * (operation and body), and can hold chosen requests: AWS clients whose DynamoDB endpoint is this
+ * proxy let a test see how many reads a series of requests cost, and what happens while reads are
+ * slow or stuck.
  */
 public final class CountingDynamoProxy implements AutoCloseable {
     private static final String GET_ITEM = "DynamoDB_20120810.GetItem";
     public final AtomicInteger reads = new AtomicInteger();
+    /** Every request as "{operation} {body}", e.g. "Query {...}", in arrival order. */
+    public final List<String> requests = new CopyOnWriteArrayList<>();
+    /** How many requests are waiting in {@link #hold}. */
+    public final AtomicInteger held = new AtomicInteger();
+    private volatile Predicate<String> holdIf = request -> false;
+    private volatile CountDownLatch release = new CountDownLatch(0);
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final HttpClient client = HttpClient.newHttpClient();
@@ -43,14 +54,28 @@ public final class CountingDynamoProxy implements AutoCloseable {
         server.setExecutor(threads);
         server.createContext("/", exchange -> {
             try (exchange) {
-                if (GET_ITEM.equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
+                String operation = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+                if (GET_ITEM.equals(operation)) {
                     reads.incrementAndGet();
                 }
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String request = (operation == null ? "" : operation.substring(operation.indexOf('.') + 1)) + " "
+                        + new String(body, java.nio.charset.StandardCharsets.UTF_8);
+                requests.add(request);
                 if (!delay.isZero()) {
                     Thread.sleep(delay.toMillis());
                 }
+                if (holdIf.test(request)) {
+                    CountDownLatch until = release;
+                    held.incrementAndGet();
+                    try {
+                        until.await();
+                    } finally {
+                        held.decrementAndGet();
+                    }
+                }
                 HttpRequest.Builder forward = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().getRawPath()))
-                        .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
+                        .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
                 exchange.getRequestHeaders().forEach((name, values) -> {
                     if (!Set.of("host", "connection", "content-length", "expect", "upgrade").contains(name.toLowerCase(Locale.ROOT))) {
                         values.forEach(v -> forward.header(name, v));
@@ -74,6 +99,17 @@ public final class CountingDynamoProxy implements AutoCloseable {
                 s.s3Endpoint(), URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
     }
 
+    /**
+     * From now on, requests matching {@code request} ("{operation} {body}") wait until the returned latch is
+     * counted down.
+     */
+    public CountDownLatch hold(Predicate<String> request) {
+        CountDownLatch latch = new CountDownLatch(1);
+        release = latch;
+        holdIf = request;
+        return latch;
+    }
+
     /** Clients of the same deployment whose DynamoDB requests go through this proxy (the caller closes them). */
     public AwsClients clients() {
         return new AwsClients(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create("embedded", "embedded-secret")));
@@ -81,6 +117,7 @@ public final class CountingDynamoProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        release.countDown();
         server.stop(0);
         threads.shutdownNow();
     }

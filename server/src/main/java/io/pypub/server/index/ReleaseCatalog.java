@@ -4,7 +4,9 @@ import io.pypub.core.release.LatestPointer;
 import io.pypub.core.release.ProjectEntry;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.Stage;
+import io.pypub.core.storage.StageGeneration;
 import io.pypub.core.storage.VersionTable;
+import io.pypub.core.version.Version;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,96 +14,253 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Read-through cache of the version table for the index. Entries live for a short time (1 s by
- * default), which bounds how stale any instance can be after a publish without coordination
- * between instances, while a busy index still reads DynamoDB at most once a second per page.
+ * The version table as the index reads it, re-read only when the stage's {@link StageGeneration}
+ * says it changed. Each stage's generation (one small query, whatever the number of projects) is
+ * read at most once per interval, in the background; an entry whose generation moved (the stage's
+ * total for the project list, the project's shard for a project's records) is re-read in the
+ * background while requests keep getting the previous data. Requests wait only for the first read
+ * of an entry, after a pause (nobody asked the stage for more than an interval: an idle instance, a
+ * thawed Lambda; then the check and the re-read of what changed come first, as a fresh read would),
+ * and for the re-read of an entry that nobody asked for since longer than the stale limit. A changed project list therefore costs one list read per instance, not one per
+ * second, and no request queues behind it.
  */
 public final class ReleaseCatalog {
-    /** A read (done or under way) and, while it is under way, the previous read's entry. */
-    private record Entry<T>(CompletableFuture<T> value, long expiresAtNanos, Entry<T> previous) {}
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseCatalog.class);
+    private static final int MAX_ENTRIES = 10_000;
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final VersionTable table;
-    private final long ttlNanos;
+    private final long intervalNanos;
+    private final long staleLimitNanos;
+    private final long maxAgeNanos;
+    private final ThreadPoolExecutor refresher;
+    private final Map<String, StageView> stages = new ConcurrentHashMap<>();
     private final Map<String, Entry<List<ProjectEntry>>> projects = new ConcurrentHashMap<>();
     private final Map<String, Entry<List<Release>>> releases = new ConcurrentHashMap<>();
     private final Map<String, Entry<Optional<LatestPointer>>> latest = new ConcurrentHashMap<>();
-
     private final Map<String, Entry<Optional<Stage>>> promotedFrom = new ConcurrentHashMap<>();
 
-    public ReleaseCatalog(VersionTable table, Duration ttl) {
+    /**
+     * @param interval how often a stage's generation is read (0: no caching at all); data may be 10
+     *     intervals old before a request waits for a fresh read, and is re-read after 300 intervals even
+     *     when the generation did not move (writers from before generations do not bump it)
+     */
+    public ReleaseCatalog(VersionTable table, Duration interval) {
+        this(table, interval, interval.multipliedBy(10), interval.multipliedBy(300));
+    }
+
+    ReleaseCatalog(VersionTable table, Duration interval, Duration staleLimit, Duration maxAge) {
         this.table = table;
-        this.ttlNanos = ttl.toNanos();
+        this.intervalNanos = interval.toNanos();
+        this.staleLimitNanos = staleLimit.toNanos();
+        this.maxAgeNanos = maxAge.toNanos();
+        // Few threads: a refresh is one table read, and each entry has at most one under way.
+        this.refresher = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "catalog-refresh-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        refresher.allowCoreThreadTimeOut(true);
     }
 
     public List<ProjectEntry> projects(Stage stage) {
-        return cached(projects, stage.name(), () -> table.projects(stage));
+        return cached(projects, stage.name(), stage, null, () -> table.projects(stage));
     }
 
     /** All releases of a project; empty when the project does not exist in that stage. */
     public List<Release> releases(Stage stage, String project) {
-        return cached(releases, stage.name() + "#" + project, () -> table.releases(stage, project));
+        return cached(releases, stage.name() + "#" + project, stage, project, () -> table.releases(stage, project));
     }
 
     /** The stage a release was promoted from (its {@code promoted_from}), for version pages only. */
-    public Optional<Stage> promotedFrom(Stage stage, String project, io.pypub.core.version.Version version) {
-        return cached(promotedFrom, stage.name() + "#" + project + "#" + version.normalized(),
+    public Optional<Stage> promotedFrom(Stage stage, String project, Version version) {
+        return cached(promotedFrom, stage.name() + "#" + project + "#" + version.normalized(), stage, project,
                 () -> table.promotedFrom(stage, project, version));
     }
 
     public Optional<LatestPointer> latest(Stage stage, String project) {
-        return cached(latest, stage.name() + "#" + project, () -> table.latest(stage, project));
+        return cached(latest, stage.name() + "#" + project, stage, project, () -> table.latest(stage, project));
     }
 
-    /**
-     * One read per key at a time. A request that finds the entry expired starts a new read and
-     * waits for it; requests arriving while that read is under way get the previous data if it
-     * expired less than half a TTL ago, and otherwise wait for the read too. So every instance
-     * reads the table at most once per TTL per key, only one request per key and TTL waits for
-     * DynamoDB, and nothing served comes from a read that started more than 1.5 TTL earlier; a
-     * new release shows as soon as the first read after the expiry completes, as without the
-     * previous data. (Letting every request in flight read at expiry made the reads outlast the
-     * TTL under load, so that results were already expired when stored and the cache stopped
-     * working.)
-     */
-    private <T> T cached(Map<String, Entry<T>> map, String key, Supplier<T> load) {
-        if (ttlNanos <= 0) {
+    private <T> T cached(Map<String, Entry<T>> map, String key, Stage stage, String project, Supplier<T> load) {
+        if (intervalNanos <= 0) {
             return load.get();
         }
-        while (true) {
-            long now = System.nanoTime();
-            Entry<T> current = map.get(key);
-            if (current != null && !current.value().isDone()) {
-                Entry<T> previous = current.previous();
-                if (previous != null && now - (previous.expiresAtNanos() + ttlNanos / 2) < 0) {
-                    return previous.value().join(); // a read is under way and the previous one is recent enough
+        if (stages.size() > MAX_ENTRIES && !stages.containsKey(stage.name())) {
+            stages.clear();
+        }
+        StageView view = stages.computeIfAbsent(stage.name(), n -> new StageView(stage));
+        boolean afterAPause = view.refresh();
+        if (map.size() > MAX_ENTRIES && !map.containsKey(key)) {
+            map.clear(); // bounded memory: unknown names must not grow the cache forever
+        }
+        Entry<T> entry = map.computeIfAbsent(key, k -> new Entry<>(project, load));
+        Snapshot<T> snapshot = entry.current;
+        if (snapshot == null) {
+            return await(entry.reload(view, false)).value(); // the first read of an entry waits
+        }
+        long now = System.nanoTime();
+        Checked checked = view.checked;
+        boolean sameGeneration = snapshot.stamp() == stamp(checked.generation(), project);
+        if (sameGeneration) {
+            entry.confirmed(checked.at()); // unchanged as of that check
+            if (now - snapshot.loadedAt() < maxAgeNanos) {
+                return snapshot.value();
+            }
+        }
+        CompletableFuture<Snapshot<T>> reload = entry.reload(view, true);
+        if (!sameGeneration && (afterAPause || entry.reloadStartedAt - entry.confirmedAt > staleLimitNanos)) {
+            // Changed, and this request just learnt it after a pause, or what we hold was too old already when its
+            // re-read began (nobody asked for this entry in a while): wait. A re-read that began on a busy index
+            // while the data was recent never holds requests up, however long it takes.
+            return await(reload).value();
+        }
+        return snapshot.value();
+    }
+
+    /** What an entry is compared by: the stage's total for the project list, the project's shard otherwise. */
+    private static long stamp(StageGeneration generation, String project) {
+        return project == null ? generation.total() : generation.of(project);
+    }
+
+    /** A stage's generation and when the check that read it started; at most one check under way. */
+    private final class StageView {
+        private final Stage stage;
+        private final AtomicReference<CompletableFuture<Void>> checking = new AtomicReference<>();
+        volatile Checked checked;
+        volatile long checkStartedAt;
+
+        StageView(Stage stage) {
+            this.stage = stage;
+        }
+
+        /**
+         * Starts a check when the last one is an interval old. Waits for it (and returns true) when it is the
+         * first check, or when nobody asked for more than an interval after the last one ended (an idle
+         * instance, a thawed Lambda): then what changed meanwhile is learnt before answering. On a busy
+         * index checks start on time and nobody waits for them, even when one is slow.
+         */
+        boolean refresh() {
+            Checked last = checked;
+            if (last == null) {
+                await(check(false));
+                return true;
+            }
+            if (System.nanoTime() - last.at() < intervalNanos) {
+                return false;
+            }
+            CompletableFuture<Void> check = check(true);
+            if (checkStartedAt - last.doneAt() > intervalNanos) {
+                await(check);
+                return true;
+            }
+            return false;
+        }
+
+        CompletableFuture<Void> check(boolean background) {
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> running = checking.compareAndExchange(null, mine);
+            if (running != null) {
+                return running;
+            }
+            checkStartedAt = System.nanoTime();
+            Runnable task = () -> {
+                try {
+                    long start = System.nanoTime();
+                    StageGeneration generation = table.generation(stage);
+                    checked = new Checked(generation, start, System.nanoTime());
+                    checking.set(null);
+                    mine.complete(null);
+                } catch (RuntimeException | Error e) {
+                    checking.set(null); // the next request tries again
+                    if (background) {
+                        LOG.warn("Checking stage '{}' for changes failed, serving what was read before: {}", stage, e.toString());
+                    }
+                    mine.completeExceptionally(e);
                 }
-                return await(current.value());
+            };
+            run(task, background);
+            return mine;
+        }
+    }
+
+    /** A stage's generation, when the check that read it started and when it ended. */
+    private record Checked(StageGeneration generation, long at, long doneAt) {}
+
+    /** One read of an entry: its value, the generation stamp it was read under, and when the read started. */
+    private record Snapshot<T>(T value, long stamp, long loadedAt) {}
+
+    /** A cached entry: the latest snapshot, and the read under way (at most one). */
+    private final class Entry<T> {
+        private final String project;
+        private final Supplier<T> load;
+        private final AtomicReference<CompletableFuture<Snapshot<T>>> loading = new AtomicReference<>();
+        volatile Snapshot<T> current;
+        /** The start of the latest check (or read) at which the current snapshot was known to be current. */
+        volatile long confirmedAt;
+        /** When the latest re-read began. */
+        volatile long reloadStartedAt;
+
+        Entry(String project, Supplier<T> load) {
+            this.project = project;
+            this.load = load;
+        }
+
+        void confirmed(long at) {
+            if (at - confirmedAt > 0) {
+                confirmedAt = at;
             }
-            if (current != null && now - current.expiresAtNanos() < 0) {
-                return await(current.value());
+        }
+
+        CompletableFuture<Snapshot<T>> reload(StageView view, boolean background) {
+            CompletableFuture<Snapshot<T>> mine = new CompletableFuture<>();
+            CompletableFuture<Snapshot<T>> running = loading.compareAndExchange(null, mine);
+            if (running != null) {
+                return running;
             }
-            if (current == null && map.size() > 10_000) {
-                map.clear(); // bounded memory: unknown names must not grow the cache forever
-            }
-            // Only successful reads stay in the map, so current (if any) is a completed one.
-            Entry<T> previous = current == null ? null : new Entry<>(current.value(), current.expiresAtNanos(), null);
-            Entry<T> mine = new Entry<>(new CompletableFuture<>(), now + ttlNanos, previous);
-            if (current == null ? map.putIfAbsent(key, mine) != null : !map.replace(key, current, mine)) {
-                continue; // another request started a read first
-            }
-            try {
-                T value = load.get();
-                mine.value().complete(value);
-                map.replace(key, mine, new Entry<>(mine.value(), mine.expiresAtNanos(), null)); // let the previous data go
-                return value;
-            } catch (RuntimeException | Error e) {
-                map.remove(key, mine); // the next request tries again
-                mine.value().completeExceptionally(e);
-                throw e;
-            }
+            reloadStartedAt = System.nanoTime();
+            Runnable read = () -> {
+                try {
+                    long start = System.nanoTime();
+                    // The stamp is taken before the read: a change during the read shows as a move at the next check.
+                    long stamp = stamp(view.checked.generation(), project);
+                    Snapshot<T> snapshot = new Snapshot<>(load.get(), stamp, start);
+                    if (current == null) {
+                        confirmedAt = start;
+                    } else {
+                        confirmed(start);
+                    }
+                    current = snapshot;
+                    loading.set(null);
+                    mine.complete(snapshot);
+                } catch (RuntimeException | Error e) {
+                    loading.set(null); // the previous snapshot stays; the next request tries again
+                    if (background) {
+                        LOG.warn("Re-reading the catalog failed, serving what was read before: {}", e.toString());
+                    }
+                    mine.completeExceptionally(e);
+                }
+            };
+            run(read, background);
+            return mine;
+        }
+    }
+
+    private void run(Runnable read, boolean background) {
+        if (background) {
+            refresher.execute(read);
+        } else {
+            read.run();
         }
     }
 
@@ -111,6 +270,9 @@ public final class ReleaseCatalog {
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re; // e.g. StorageException, which the index answers with 503
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw e;
         }
