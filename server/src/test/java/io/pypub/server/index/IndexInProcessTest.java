@@ -188,6 +188,11 @@ class IndexInProcessTest {
         }
 
         @Override
+        public io.pypub.core.storage.StageGeneration generation(Stage stage) {
+            return io.pypub.core.storage.StageGeneration.none(); // releases are added before the index reads any
+        }
+
+        @Override
         public List<ProjectEntry> projects(Stage stage) {
             reads.incrementAndGet();
             return releases.values().stream().map(l -> l.get(0)).filter(r -> r.stage().equals(stage))
