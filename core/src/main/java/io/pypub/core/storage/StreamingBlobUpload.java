@@ -117,6 +117,7 @@ public final class StreamingBlobUpload implements AutoCloseable {
         }
         if (existed) {
             finished = true;
+            LOG.info("s3://{}/{} already holds these bytes: reused, nothing sent", bucket, key);
             // Same key, same bytes: reuse them. The copy onto itself gives the object a new time, which keeps the
             // collector off it until the record references it (as a repeated PutObject would).
             return store.touch(key) ? Optional.of(received) : Optional.empty();
