@@ -125,6 +125,7 @@ public final class StreamingBlobUpload implements AutoCloseable {
         if (uploadId == null || abandoned) {
             return Optional.empty();
         }
+        long started = System.nanoTime();
         if (written > partStart) {
             sendPart(written);
         }
@@ -132,6 +133,7 @@ public final class StreamingBlobUpload implements AutoCloseable {
         if (abandoned) {
             return Optional.empty();
         }
+        long partsDone = System.nanoTime();
         if (store.head(key).filter(o -> sha256.equals(o.sha256()) && o.size() == received.size()).isPresent()) {
             abort(); // a concurrent upload of the same bytes finished first: reuse its object
             finished = true;
@@ -147,7 +149,9 @@ public final class StreamingBlobUpload implements AutoCloseable {
         }
         finished = true;
         shutdown();
-        LOG.info("Streamed {} bytes to s3://{}/{} in {} parts as they arrived", received.size(), bucket, key, sent.size());
+        LOG.info("Streamed {} bytes to s3://{}/{} in {} parts as they arrived; after the checks, {} ms for the last parts and {} ms "
+                + "to complete", received.size(), bucket, key, sent.size(), (partsDone - started) / 1_000_000,
+                (System.nanoTime() - partsDone) / 1_000_000);
         StoredObject landed = store.head(key).orElseThrow(
                 () -> new StorageException("Upload of s3://" + bucket + "/" + key + " reported success but the object is missing"));
         if (landed.size() != received.size() || !sha256.equals(landed.sha256())) {

@@ -2,12 +2,17 @@ package io.pypub.server.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pypub.core.config.UploadLimits;
 import io.pypub.core.python.LocalCommandRunner;
 import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.StreamingBlobUpload;
 import io.pypub.core.testing.TestEnvironment;
+import io.pypub.core.upstream.UpstreamSettings;
+import io.pypub.server.http.IndexServer;
+import io.pypub.server.index.IndexService;
+import io.pypub.server.index.IndexSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -140,6 +145,51 @@ class StreamingUploadTest {
         assertThat(openMultipartUploads()).as("aborted when the client went away").isEmpty();
         assertThat(release("streamed-killed", "1.0")).isNull();
         assertThat(index.deployment.store().head(index.deployment.settings().layout().blobKey(sha))).isEmpty();
+    }
+
+    @Test
+    void aChunkedBodyPassingTheStagesLimitMidStreamIs413AndLeavesNoObjectAndNoOpenUpload() throws Exception {
+        var clients = index.deployment.clients();
+        // 20 MB for dev: two parts are sent before the body passes the limit.
+        IndexSettings settings = IndexSettings.defaults().withUploadLimits(UploadLimits.parse("100MB,dev=20MB"));
+        try (IndexServer limited = new IndexServer(new IndexService(clients, settings,
+                RequestGuard.forDeployment(clients, index.settings), UpstreamSettings.none()), "127.0.0.1", 0).start()) {
+            Path wheel = TinyWheels.ofSize(TestEnvironment.tempDir("streamed-oversize"), "streamed-oversize", "1.0", SIZE);
+            byte[] bytes = Files.readAllBytes(wheel);
+            String sha = sha256(bytes);
+            String boundary = "chunkb0undary";
+            byte[] body = multipart(boundary, form("streamed-oversize", "1.0", sha), wheel.getFileName().toString(), bytes);
+            String answer;
+            URI u = limited.localUrl();
+            try (Socket s = new Socket(u.getHost(), u.getPort())) {
+                s.setSoTimeout(60_000);
+                OutputStream out = s.getOutputStream();
+                // No Content-Length: the limit can only be found while the body is read.
+                out.write(("POST /dev/legacy/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + publishKey
+                        + "\r\nContent-Type: multipart/form-data; boundary=" + boundary
+                        + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                try {
+                    for (int off = 0; off < body.length; off += 65536) {
+                        int n = Math.min(65536, body.length - off);
+                        out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.write(body, off, n);
+                        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                } catch (IOException refusedMidBody) {
+                    // the server answered and closed while the body was still being sent
+                }
+                answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            assertThat(answer).startsWith("HTTP/1.1 413");
+            String blobKey = index.deployment.settings().layout().blobKey(sha);
+            assertThat(index.logs.all()).contains("Aborted the multipart upload to s3://" + index.deployment.settings().bucket() + "/"
+                    + blobKey);
+            assertThat(openMultipartUploads()).isEmpty();
+            assertThat(index.deployment.store().head(blobKey)).isEmpty();
+            assertThat(release("streamed-oversize", "1.0")).isNull();
+        }
     }
 
     private static List<String> openMultipartUploads() {
