@@ -97,6 +97,18 @@ class StreamingUploadTest {
                 Map.of("TWINE_USERNAME", "__token__", "TWINE_PASSWORD", publishKey));
         assertThat(again.exitCode()).as(again.output()).isZero();
         assertThat(openMultipartUploads()).isEmpty();
+
+        // The same bytes to another stage: nothing is sent again, the stored object is reused by both releases.
+        String bothStages = index.createKey("--client", "second-ci", "--stages", "dev,test", "--scopes", "publish");
+        var toTest = run(List.of(TestEnvironment.pythonEnvironment().bin("twine").toString(), "upload", "--non-interactive",
+                "--disable-progress-bar", "--repository-url", index.url("/test/legacy/"), wheel.toString()),
+                Map.of("TWINE_USERNAME", "__token__", "TWINE_PASSWORD", bothStages));
+        assertThat(toTest.exitCode()).as(toTest.output()).isZero();
+        assertThat(index.logs.all()).contains(r.files().get(0).objectKey() + " already holds these bytes: reused, nothing sent");
+        Release inTest = index.deployment.versions().releases(Stage.of("test"), "streamed-big").get(0);
+        assertThat(inTest.files().get(0).objectKey()).isEqualTo(r.files().get(0).objectKey());
+        assertThat(index.deployment.store().head(inTest.files().get(0).objectKey())).isPresent();
+        assertThat(openMultipartUploads()).isEmpty();
     }
 
     @Test
