@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /{stage}/legacy/}: the upload API that {@code twine upload}, {@code uv publish},
  * {@code poetry publish} and {@code pdm publish} speak. The body is streamed: its file part goes to a
- * temporary file while it is hashed; then the file's own metadata is checked against the form, and
+ * temporary file while it is hashed (once), and, when the fields before it declared its sha256, on to its S3 key
+ * as it arrives (completed only after the checks, aborted otherwise); then the file's own metadata is checked against the form, and
  * {@link PublishPipeline#addFile} records it by the same content-addressed upload and conditional
  * record as every publish. See docs/ARCHITECTURE.md, "The upload API".
  */
