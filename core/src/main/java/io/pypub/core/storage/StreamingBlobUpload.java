@@ -187,8 +187,11 @@ public final class StreamingBlobUpload implements AutoCloseable {
             while (sending.size() >= IN_FLIGHT) {
                 sent.add(sending.removeFirst().get()); // back-pressure: the body waits for S3
             }
-        } catch (SdkException | ExecutionException e) {
+        } catch (SdkException e) {
             abandon(e);
+            return;
+        } catch (ExecutionException e) {
+            abandon(e.getCause());
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
