@@ -144,9 +144,12 @@ final class LegacyUploadBenchmark {
                         + "each repetition, to the same local S3 API server (moto).")
                 .line("")
                 .line("- **pypub**: `curl -F` multipart POST to `pypub serve`'s `/dev/legacy/` with a publish key, the form twine "
-                        + "sends (sha256_digest, name, version, filetype); the index streams the body to a temporary file, checks "
-                        + "digest and metadata, uploads the wheel and its PEP 658 metadata to S3 (verified by HEAD) and records "
-                        + "the release in DynamoDB. Timed: curl's whole run, until the index answered 200.")
+                        + "sends (sha256_digest, name, version, filetype, all before the file); the index writes the body to a "
+                        + "temporary file, hashing it once, and (the digest being known before the file) sends a file of 8 MiB or "
+                        + "more to S3 by multipart upload as it arrives (at most 2 parts in flight), a smaller one by PutObject "
+                        + "after receipt; it checks digest and metadata, completes the multipart upload, uploads the PEP 658 "
+                        + "metadata (verified by HEAD) and records the release in DynamoDB. Timed: curl's whole run, until the "
+                        + "index answered 200.")
                 .line("- **aws-cli**: `aws s3 cp` (" + UploadBenchmark.AWSCLI + ", a new process each time as in the old pipeline; "
                         + "its Python start-up is part of its time) of the same file.")
                 .line("- Index: `java -XX:MaxRAM=" + CONTAINER_KB + "k " + IndexBenchmark.DEPLOY_OPTIONS + " -jar server/target/pypub.jar "

@@ -28,6 +28,7 @@ import io.pypub.core.storage.ArtifactStore;
 import io.pypub.core.storage.FileDigest;
 import io.pypub.core.storage.ReleaseExistsException;
 import io.pypub.core.storage.StorageLayout;
+import io.pypub.core.storage.StreamingBlobUpload;
 import io.pypub.core.storage.VersionTable;
 import io.pypub.core.util.FileTrees;
 import io.pypub.core.version.Version;
@@ -39,6 +40,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Build, inspect, upload, record. Objects go to S3 first, under content-addressed keys, and are
@@ -205,6 +207,16 @@ public final class PublishPipeline {
         }
     }
 
+    /**
+     * Starts sending a distribution that is still arriving to its content-addressed key, named by the sha256 the
+     * uploader declared ({@code sha256}, 64 hex digits) before sending it; the caller appends the bytes to
+     * {@code file} and reports them, then passes it to {@link #addFile} or closes it (abort). Empty when the store
+     * cannot stream. Nothing is visible before addFile completes it, and only after the bytes matched the digest.
+     */
+    public Optional<StreamingBlobUpload> streamDistribution(String sha256, Path file) {
+        return store.streamTo(layout.blobKey(sha256), sha256, ReleaseWriter.DIST_CONTENT_TYPE, file);
+    }
+
     /** What {@link #addFile} did. */
     public enum Added {
         /** The file joined the release (or started it). */
@@ -229,12 +241,23 @@ public final class PublishPipeline {
      * (change log, Slack) hears about every added file and every failure.
      */
     public AddResult addFile(PublishRequest request, Path file, PublishLog log) {
+        return addFile(request, file, null, null, null, log);
+    }
+
+    /**
+     * {@link #addFile(PublishRequest, Path, PublishLog)} of a received file: already inspected ({@code inspected},
+     * null: inspect it here), its digest computed as it arrived ({@code received}, null: hash it here), and perhaps
+     * already being sent to its key ({@code streamed}, null if not; completed only if the file is added, and the caller
+     * closes it, which aborts it otherwise).
+     */
+    public AddResult addFile(PublishRequest request, Path file, InspectedDistribution inspected, FileDigest received,
+            StreamingBlobUpload streamed, PublishLog log) {
         String[] project = new String[1];
         AddResult result;
         try {
-            InspectedDistribution d = inspectAll(List.of(file)).get(0);
+            InspectedDistribution d = inspected != null ? inspected : inspectAll(List.of(file)).get(0);
             project[0] = normalizedName(d);
-            result = addInspected(request, d, log);
+            result = addInspected(request, d, received != null ? received : FileDigest.of(d.file()), streamed, log);
         } catch (RuntimeException e) {
             notifier.failed(failureNotice(request, project[0], e), log);
             throw e;
@@ -287,12 +310,13 @@ public final class PublishPipeline {
         }
     }
 
-    private AddResult addInspected(PublishRequest request, InspectedDistribution d, PublishLog log) {
+    private AddResult addInspected(PublishRequest request, InspectedDistribution d, FileDigest received, StreamingBlobUpload streamed,
+            PublishLog log) {
         String display = d.metadata().name();
         String project = normalizedName(d);
         Version version = parseVersion(d);
         String filename = d.filename().filename();
-        String sha256 = FileDigest.of(d.file()).sha256();
+        String sha256 = received.sha256();
         ReleaseWriter writer = new ReleaseWriter(store, docsStore, versions, layout);
         ReleaseFile uploaded = null;
         for (int attempt = 1; ; attempt++) {
@@ -310,7 +334,7 @@ public final class PublishPipeline {
                         + "never reused: bump the version.");
             }
             if (uploaded == null) {
-                uploaded = writer.upload(d, Instant.now(), log); // objects first, once; the record may be retried
+                uploaded = writer.upload(d, Instant.now(), log, received, streamed); // objects first, once; the record may be retried
             }
             List<ReleaseFile> files = new ArrayList<>(previous == null ? List.of() : previous.files());
             files.add(uploaded);

@@ -11,6 +11,7 @@ import io.pypub.core.storage.FileDigest;
 import io.pypub.core.storage.StorageException;
 import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.storage.StoredObject;
+import io.pypub.core.storage.StreamingBlobUpload;
 import io.pypub.core.storage.VersionTable;
 import io.pypub.core.version.Version;
 import java.io.IOException;
@@ -59,14 +60,25 @@ public final class ReleaseWriter {
      * harmless (same key, same bytes) and refreshes the object's time, which keeps the collector off it.
      */
     public ReleaseFile upload(InspectedDistribution d, Instant uploadTime, PublishLog log) {
+        return upload(d, uploadTime, log, null, null);
+    }
+
+    /**
+     * {@link #upload(InspectedDistribution, Instant, PublishLog)} of a file whose digest is already known
+     * ({@code received}, computed as its bytes arrived; null: hash the file), and that may already be on its way to
+     * its key ({@code streamed}, null if not): then completing that upload is the write (see StreamingBlobUpload).
+     */
+    public ReleaseFile upload(InspectedDistribution d, Instant uploadTime, PublishLog log, FileDigest received,
+            StreamingBlobUpload streamed) {
         try {
-            return uploadOnce(d, uploadTime, log);
+            return uploadOnce(d, uploadTime, log, received, streamed);
         } catch (StorageException e) {
             throw new StorageException("Uploading " + d.filename().filename() + ": " + e.getMessage(), e);
         }
     }
 
-    private ReleaseFile uploadOnce(InspectedDistribution d, Instant uploadTime, PublishLog log) {
+    private ReleaseFile uploadOnce(InspectedDistribution d, Instant uploadTime, PublishLog log, FileDigest received,
+            StreamingBlobUpload streamed) {
         String metadataSha = null;
         if (d.servesMetadata()) {
             byte[] raw = d.metadata().raw();
@@ -75,14 +87,27 @@ public final class ReleaseWriter {
             metadataSha = store.put(metadataKey, raw, METADATA_CONTENT_TYPE).sha256();
             uploaded.put(metadataKey, putMetadata);
         }
-        FileDigest local = FileDigest.of(d.file());
-        String key = layout.blobKey(local.sha256());
-        FileDigest landed = store.put(key, d.file(), DIST_CONTENT_TYPE);
-        if (!landed.sha256().equals(local.sha256())) {
-            throw new UncheckedIOException(new IOException(d.file() + " changed while it was uploaded; nothing was recorded. Run again."));
-        }
         Path file = d.file();
-        uploaded.put(key, () -> store.put(key, file, DIST_CONTENT_TYPE));
+        FileDigest landed;
+        String key;
+        if (received != null) {
+            // Hashed once as it arrived, into a file only this request writes: no second pass over it.
+            key = layout.blobKey(received.sha256());
+            if (streamed != null && !streamed.key().equals(key)) {
+                throw new IllegalArgumentException("streamed to " + streamed.key() + ", not " + key);
+            }
+            Optional<FileDigest> done = streamed == null ? Optional.empty() : streamed.complete(received);
+            landed = done.isPresent() ? done.get() : store.put(key, file, received, DIST_CONTENT_TYPE);
+            uploaded.put(key, () -> store.put(key, file, received, DIST_CONTENT_TYPE));
+        } else {
+            FileDigest local = FileDigest.of(file);
+            key = layout.blobKey(local.sha256());
+            landed = store.put(key, file, DIST_CONTENT_TYPE);
+            if (!landed.sha256().equals(local.sha256())) {
+                throw new UncheckedIOException(new IOException(file + " changed while it was uploaded; nothing was recorded. Run again."));
+            }
+            uploaded.put(key, () -> store.put(key, file, DIST_CONTENT_TYPE));
+        }
         log.info("Uploaded " + d.filename().filename() + " (" + landed.size() + " bytes, sha256 " + landed.sha256() + ")");
         return new ReleaseFile(d.filename().filename(), key, landed.sha256(), landed.size(), d.metadata().requiresPython(),
                 uploadTime, metadataSha, d.filename().type());

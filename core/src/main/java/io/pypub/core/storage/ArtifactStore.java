@@ -12,6 +12,22 @@ public interface ArtifactStore {
 
     FileDigest put(String key, byte[] bytes, String contentType);
 
+    /**
+     * {@link #put(String, Path, String)} of a file whose digest the caller computed as it wrote it (the upload API
+     * hashes the body once, as it arrives): the store still verifies the transfer (Content-MD5) and what landed.
+     */
+    default FileDigest put(String key, Path file, FileDigest digest, String contentType) {
+        return put(key, file, contentType);
+    }
+
+    /**
+     * Starts sending a body to {@code key} while it is being written to {@code file}, before it is all there
+     * (see {@link StreamingBlobUpload}); empty when this store cannot, and the file is put after receipt.
+     */
+    default Optional<StreamingBlobUpload> streamTo(String key, String sha256, String contentType, Path file) {
+        return Optional.empty();
+    }
+
     Optional<StoredObject> head(String key);
 
     /** Opens an object for streaming; the caller closes the stream. */

@@ -38,6 +38,16 @@ public final class S3ArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public FileDigest put(String key, Path file, FileDigest digest, String contentType) {
+        return put(key, RequestBody.fromFile(file), digest, contentType);
+    }
+
+    @Override
+    public Optional<StreamingBlobUpload> streamTo(String key, String sha256, String contentType, Path file) {
+        return Optional.of(new StreamingBlobUpload(s3, this, key, sha256, contentType, file));
+    }
+
+    @Override
     public FileDigest put(String key, byte[] bytes, String contentType) {
         return put(key, RequestBody.fromBytes(bytes), FileDigest.of(bytes), contentType);
     }

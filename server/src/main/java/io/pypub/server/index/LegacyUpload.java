@@ -20,7 +20,9 @@ import io.pypub.core.route.IndexRoute;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
 import io.pypub.core.storage.DynamoVersionTable;
+import io.pypub.core.storage.FileDigest;
 import io.pypub.core.storage.S3ArtifactStore;
+import io.pypub.core.storage.StreamingBlobUpload;
 import io.pypub.core.util.FileTrees;
 import io.pypub.core.version.Version;
 import io.pypub.server.access.Admission;
@@ -30,6 +32,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.MultiPart;
@@ -39,12 +43,14 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /{stage}/legacy/}: the upload API that {@code twine upload}, {@code uv publish},
  * {@code poetry publish} and {@code pdm publish} speak. The body is streamed: its file part goes to a
- * temporary file while it is hashed; then the file's own metadata is checked against the form, and
+ * temporary file while it is hashed (once), and, when the fields before it declared its sha256, on to its S3 key
+ * as it arrives (completed only after the checks, aborted otherwise); then the file's own metadata is checked against the form, and
  * {@link PublishPipeline#addFile} records it by the same content-addressed upload and conditional
  * record as every publish. See docs/ARCHITECTURE.md, "The upload API".
  */
 public final class LegacyUpload {
     private static final Logger LOG = LoggerFactory.getLogger(LegacyUpload.class);
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern FILENAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+!-]{0,250}");
 
     /** The pipeline's steps (uploaded, recorded, retried after a concurrent upload) into the server log. */
@@ -113,11 +119,11 @@ public final class LegacyUpload {
             return bad("expected a multipart/form-data body (twine upload, uv publish)");
         }
         Path dir = null;
+        UploadForm form = null;
         try {
             dir = Files.createTempDirectory("pypub-upload-");
-            UploadForm form;
             try (InputStream in = request.bodyStream().open()) {
-                form = UploadForm.read(in, boundary, maxBytes, dir);
+                form = UploadForm.read(in, boundary, maxBytes, dir, (fields, file) -> startStreaming(fields, file, access));
             } catch (IOException e) {
                 return bad("the upload body could not be read (" + e.getClass().getSimpleName() + "): truncated upload, nothing was recorded");
             }
@@ -133,9 +139,33 @@ public final class LegacyUpload {
             LOG.error("Upload to {} failed: {}", route.path(), e.toString());
             return IndexResponse.text(500, "The upload could not be stored on this server: " + e.getMessage());
         } finally {
+            if (form != null) {
+                form.close(); // aborts a streamed upload that was not completed: nothing is left in S3
+            }
             if (dir != null) {
                 FileTrees.deleteQuietly(dir);
             }
+        }
+    }
+
+    /**
+     * When the file part begins and the fields before it declare its sha256 (twine, uv, poetry and pdm send every
+     * field before the file), the file can go to its content-addressed key as it arrives: see docs/ARCHITECTURE.md,
+     * "The upload API". Only for a file upload of a project this key may publish; anything else, or a store that
+     * cannot, keeps the temporary file and puts it after receipt.
+     */
+    private StreamingBlobUpload startStreaming(java.util.Map<String, String> fields, Path file, Admission access) {
+        String sha = fields.get("sha256_digest");
+        String name = fields.get("name");
+        if (!"file_upload".equals(fields.get(":action")) || sha == null || !SHA256.matcher(sha.strip()).matches() || name == null
+                || !ProjectName.isValid(name.strip()) || !access.allowsProject(ProjectName.normalize(name.strip()))) {
+            return null;
+        }
+        try {
+            return pipeline.streamDistribution(sha.strip().toLowerCase(Locale.ROOT), file).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("Upload to S3 as the body arrives is not possible ({}); the file is put after receipt", e.toString());
+            return null;
         }
     }
 
@@ -195,7 +225,11 @@ public final class LegacyUpload {
             return bad("the form needs sha256_digest (or md5_digest) to check the bytes");
         }
         Path file = dir.resolve(filename);
-        Files.move(form.contentFile, file);
+        if (form.streamed != null) {
+            Files.createLink(file, form.contentFile); // its last parts may still be read back by the path it was written to
+        } else {
+            Files.move(form.contentFile, file);
+        }
         InspectedDistribution d;
         try {
             d = inspector.inspect(file);
@@ -228,7 +262,10 @@ public final class LegacyUpload {
                 .provenance(io.pypub.core.release.Provenance.uploaded(access.keyId(), access.client(), address))
                 .indexUrl(publicUrl).build();
         try {
-            PublishPipeline.AddResult result = pipeline.addFile(publish, file, LOG_AS_PUBLISH_LOG);
+            // The digest computed as the body arrived is passed down: the file is not hashed again.
+            FileDigest received = new FileDigest(form.sha256, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(form.md5)),
+                    form.contentSize);
+            PublishPipeline.AddResult result = pipeline.addFile(publish, file, d, received, form.streamed, LOG_AS_PUBLISH_LOG);
             LOG.info("Upload {} to {} {} {} by key {} ({}) from {}: {}", filename, route.stage(), project, fileVersion,
                     access.keyId(), access.client(), address, result.added());
             return IndexResponse.text(200, result.added() == PublishPipeline.Added.ADDED ? "OK" : "OK, already uploaded");

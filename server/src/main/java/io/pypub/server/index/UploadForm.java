@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import io.pypub.core.storage.StreamingBlobUpload;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.io.Content;
 
@@ -22,7 +23,7 @@ import org.eclipse.jetty.io.Content;
  * {@link MultiPart.Parser}: the small text fields are kept, the {@code content} part goes straight to
  * a file while its sha256 and md5 are computed, so memory use does not depend on the upload's size.
  */
-final class UploadForm {
+final class UploadForm implements AutoCloseable {
     /** A text field is a name, version, digest or metadata field: a README of 1 MB is already generous. */
     static final int MAX_FIELD_BYTES = 1 << 20;
     static final int MAX_FIELDS_TOTAL = 4 << 20;
@@ -35,6 +36,16 @@ final class UploadForm {
     String sha256;
     String md5;
     boolean complete;
+    /** The content part on its way to S3 as it arrives, if {@link Streams} started it; closed (aborted unless completed) by {@link #close}. */
+    StreamingBlobUpload streamed;
+
+    /**
+     * Decides, when the {@code content} part begins (the fields before it are known), whether to send it to its
+     * key as it arrives; null: no.
+     */
+    interface Streams {
+        StreamingBlobUpload start(Map<String, String> fieldsSoFar, Path file);
+    }
 
     /** A body this form cannot accept; {@code status} is 400 or 413. */
     static final class Refused extends RuntimeException {
@@ -50,8 +61,35 @@ final class UploadForm {
      * Reads the whole body from {@code in}, at most {@code maxBytes}, writing the file part into {@code dir}.
      */
     static UploadForm read(InputStream in, String boundary, long maxBytes, Path dir) throws IOException {
+        return read(in, boundary, maxBytes, dir, (fields, file) -> null);
+    }
+
+    /** {@link #read}, sending the content part on as it arrives when {@code streams} says so; closed if this throws. */
+    static UploadForm read(InputStream in, String boundary, long maxBytes, Path dir, Streams streams) throws IOException {
         UploadForm form = new UploadForm();
-        Listener listener = form.new Listener(dir);
+        boolean ok = false;
+        try {
+            readInto(form, in, boundary, maxBytes, dir, streams);
+            ok = true;
+            return form;
+        } finally {
+            if (!ok) {
+                form.close();
+            }
+        }
+    }
+
+    /** Aborts the streamed upload unless it was completed: nothing of a refused body is left in S3. */
+    @Override
+    public void close() {
+        if (streamed != null) {
+            streamed.close();
+        }
+    }
+
+    private static void readInto(UploadForm form, InputStream in, String boundary, long maxBytes, Path dir, Streams streams)
+            throws IOException {
+        Listener listener = form.new Listener(dir, streams);
         MultiPart.Parser parser = new MultiPart.Parser(boundary, listener);
         parser.setMaxParts(1000);
         byte[] buf = new byte[BUFFER];
@@ -87,11 +125,11 @@ final class UploadForm {
         if (!form.complete) {
             throw new Refused(400, "The upload body ended before its last part: truncated upload, nothing was recorded");
         }
-        return form;
     }
 
     private final class Listener implements MultiPart.Parser.Listener {
         private final Path dir;
+        private final Streams streams;
         private String name;
         private String filename;
         private java.io.ByteArrayOutputStream text;
@@ -102,8 +140,9 @@ final class UploadForm {
         private long textTotal;
         Throwable failure;
 
-        Listener(Path dir) {
+        Listener(Path dir, Streams streams) {
             this.dir = dir;
+            this.streams = streams;
         }
 
         @Override
@@ -130,6 +169,7 @@ final class UploadForm {
                     contentFilename = filename;
                     contentFile = Files.createTempFile(dir, "upload-", ".part");
                     file = Files.newOutputStream(contentFile);
+                    streamed = streams.start(fields, contentFile);
                     sha = MessageDigest.getInstance("SHA-256");
                     md = MessageDigest.getInstance("MD5");
                     size = 0;
@@ -152,7 +192,10 @@ final class UploadForm {
                 byte[] bytes = new byte[n];
                 b.get(bytes);
                 if (file != null) {
-                    file.write(bytes);
+                    file.write(bytes); // unbuffered: in the file before the stream reads its part back
+                    if (streamed != null) {
+                        streamed.wrote(bytes, 0, n);
+                    }
                     sha.update(bytes);
                     md.update(bytes);
                     size += n;
