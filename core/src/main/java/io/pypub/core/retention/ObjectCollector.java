@@ -48,6 +48,8 @@ import java.util.Set;
 public final class ObjectCollector {
     /** The default grace period: far above the index cache and any presigned URL or publish. */
     public static final Duration DEFAULT_GRACE = Duration.ofHours(48);
+    /** Between the key and the upload id in the mark of an open multipart upload. */
+    private static final String UPLOAD_MARK = "?uploadId=";
 
     private final DynamoVersionTable versions;
     private final S3ArtifactStore packages;
@@ -80,7 +82,11 @@ public final class ObjectCollector {
      * What a sweep found: {@code scanned} candidates, of which {@code referenced} are referenced,
      * {@code young} unreferenced for less than the grace period, and {@code collected} deleted (or to delete).
      */
-    public record Report(int scanned, int referenced, int young, List<Collected> collected, boolean dryRun) {
+    public record Report(int scanned, int referenced, int young, List<Collected> collected, boolean dryRun, int abandonedUploads) {
+        public Report(int scanned, int referenced, int young, List<Collected> collected, boolean dryRun) {
+            this(scanned, referenced, young, collected, dryRun, 0);
+        }
+
         public long bytes() {
             return collected.stream().mapToLong(Collected::size).sum();
         }
@@ -88,7 +94,9 @@ public final class ObjectCollector {
         public String message() {
             return (dryRun ? "Dry run: would delete " : "Deleted ") + collected.size() + " unreferenced objects (" + bytes()
                     + " bytes) of " + scanned + " scanned; " + referenced + " referenced, " + young
-                    + " unreferenced for less than the grace period.";
+                    + " unreferenced for less than the grace period." + (abandonedUploads == 0 ? ""
+                            : (dryRun ? " Would abort " : " Aborted ") + abandonedUploads
+                                    + " multipart uploads abandoned for longer than the grace period.");
         }
     }
 
@@ -180,7 +188,36 @@ public final class ObjectCollector {
                             + head.get().size() + " bytes, unreferenced since " + since + ")");
                 }
             }
-            Report report = new Report(scanned, referenced, young, collected, dryRun);
+            // Uploads to a blob key that were never completed or aborted (an index killed mid-upload): nothing
+            // references them and no object exists, but S3 keeps and bills their parts until they are aborted. Aged
+            // like objects, from the first sweep that saw them (S3 compatibles do not all report a real start time).
+            int abandoned = 0;
+            java.util.Set<String> open = new java.util.HashSet<>();
+            for (S3ArtifactStore.PendingUpload u : packages.pendingUploads(layout.blobsPrefix())) {
+                String id = packages.bucket() + "/" + u.key() + UPLOAD_MARK + u.uploadId();
+                open.add(id);
+                Instant since = marks.getOrDefault(id, now);
+                if (u.initiated() != null && u.initiated().isAfter(since)) {
+                    since = u.initiated();
+                }
+                if (!marks.containsKey(id) && !dryRun) {
+                    versions.markUnreferenced(id, now);
+                }
+                if (since.isAfter(now.minus(grace))) {
+                    continue;
+                }
+                abandoned++;
+                if (!dryRun) {
+                    packages.abort(u);
+                    versions.clearMark(id);
+                }
+                log.info((dryRun ? "would abort " : "aborted ") + "the multipart upload of s3://" + packages.bucket() + "/"
+                        + u.key() + " (open since " + since + ")");
+            }
+            if (!dryRun) { // marks of uploads that were completed or aborted since
+                marks.keySet().stream().filter(id -> id.contains(UPLOAD_MARK) && !open.contains(id)).forEach(versions::clearMark);
+            }
+            Report report = new Report(scanned, referenced, young, collected, dryRun, abandoned);
             log.info(report.message());
             return new Swept(report);
         }).report();
@@ -188,7 +225,7 @@ public final class ObjectCollector {
 
     private record Swept(Report report) implements AuditTrail.Outcome {
         public boolean changed() {
-            return !report.dryRun() && !report.collected().isEmpty();
+            return !report.dryRun() && (!report.collected().isEmpty() || report.abandonedUploads() > 0);
         }
 
         public String message() {

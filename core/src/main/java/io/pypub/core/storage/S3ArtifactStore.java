@@ -165,6 +165,31 @@ public final class S3ArtifactStore implements ArtifactStore {
         return out;
     }
 
+    /** A multipart upload that was started and neither completed nor aborted: invisible, but its parts are stored and billed. */
+    public record PendingUpload(String key, String uploadId, java.time.Instant initiated) {}
+
+    /** The multipart uploads below {@code prefix} that are still open. */
+    public java.util.List<PendingUpload> pendingUploads(String prefix) {
+        java.util.List<PendingUpload> out = new java.util.ArrayList<>();
+        try {
+            for (var u : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(prefix)).uploads()) {
+                out.add(new PendingUpload(u.key(), u.uploadId(), u.initiated()));
+            }
+        } catch (SdkException e) {
+            throw new StorageException("Listing the open multipart uploads of s3://" + bucket + "/" + prefix + " failed: " + reason(e), e);
+        }
+        return out;
+    }
+
+    /** Aborts an open multipart upload; its parts go, and no object ever appears. */
+    public void abort(PendingUpload upload) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+        } catch (SdkException e) {
+            throw new StorageException("Aborting the multipart upload of s3://" + bucket + "/" + upload.key() + " failed: " + reason(e), e);
+        }
+    }
+
     static String reason(SdkException e) {
         if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null) {
             return s3e.awsErrorDetails().errorCode() + " (HTTP " + s3e.statusCode() + ")";
