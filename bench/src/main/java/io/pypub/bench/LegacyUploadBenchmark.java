@@ -180,21 +180,7 @@ final class LegacyUploadBenchmark {
     }
 
     private double awsCp(Path awsCommand, Path file, String destination) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(awsCommand.toString(), "--endpoint-url", aws.s3Endpoint().toString(),
-                "s3", "cp", "--no-progress", "--only-show-errors", file.toString(), destination)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.resolve("logs/awscli.log").toFile()));
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",
-                "AWS_DEFAULT_REGION", "us-east-1", "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null",
-                "AWS_EC2_METADATA_DISABLED", "true"));
-        long start = System.nanoTime();
-        Process p = pb.start();
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException("aws s3 cp failed; see " + out.resolve("logs/awscli.log"));
-        }
-        return (System.nanoTime() - start) / 1e9;
+        return Tools.timeAwsS3(awsCommand, aws.s3Endpoint(), out.resolve("logs/awscli.log"), "cp", file.toString(), destination);
     }
 
     private Process startServer(Path jar, AwsSettings s, int port) throws IOException {

@@ -1,6 +1,5 @@
 package io.pypub.bench;
 
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
@@ -37,10 +36,10 @@ final class ScaleBenchmark {
     private static final String PAGE_PROJECT = "p00007";
 
     private final Path out;
-    private final EmbeddedAws aws;
+    private final EmbeddedDeployments aws;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    ScaleBenchmark(Path root, Path out, EmbeddedAws aws) {
+    ScaleBenchmark(Path root, Path out, EmbeddedDeployments aws) {
         this.out = out;
         this.aws = aws;
     }

@@ -126,4 +126,27 @@ final class Tools {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * Seconds one aws-cli command took against the local S3 ({@code s3 cp} or {@code s3 sync} of the same files the
+     * index gets): dummy credentials and nothing from the caller's AWS configuration; output to {@code log}.
+     */
+    static double timeAwsS3(Path awsCommand, java.net.URI endpoint, Path log, String... s3Args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(awsCommand.toString(), "--endpoint-url", endpoint.toString(), "s3"));
+        command.addAll(List.of(s3Args));
+        command.addAll(List.of("--no-progress", "--only-show-errors"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",
+                "AWS_DEFAULT_REGION", "us-east-1", "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null",
+                "AWS_EC2_METADATA_DISABLED", "true"));
+        long start = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("aws s3 " + s3Args[0] + " failed; see " + log);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
 }

@@ -158,21 +158,6 @@ final class UploadBenchmark {
     }
 
     private double awsSync(Path awsCommand, Path tree, String destination) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(awsCommand.toString(), "--endpoint-url", aws.s3Endpoint().toString(),
-                "s3", "sync", "--no-progress", "--only-show-errors", tree.toString(), destination)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.resolve("logs/awscli.log").toFile()));
-        // Dummy credentials, and nothing from the caller's AWS configuration.
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-        pb.environment().putAll(java.util.Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",
-                "AWS_DEFAULT_REGION", "us-east-1", "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null",
-                "AWS_EC2_METADATA_DISABLED", "true"));
-        long start = System.nanoTime();
-        Process p = pb.start();
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException("aws s3 sync failed; see " + out.resolve("logs/awscli.log"));
-        }
-        return (System.nanoTime() - start) / 1e9;
+        return Tools.timeAwsS3(awsCommand, aws.s3Endpoint(), out.resolve("logs/awscli.log"), "sync", tree.toString(), destination);
     }
 }
