@@ -1,22 +1,56 @@
 package io.pypub.server.index;
 
 import io.pypub.core.storage.FileDigest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Rendered pages with their ETags, reused for as long as {@link ReleaseCatalog} hands out the same
- * cached data: a busy page is rendered and hashed once per table read, not once per request. An
+ * cached data: a busy page is rendered, hashed and compressed once per table read, not once per request. An
  * entry is keyed by what the page depends on besides the data (stage, project, format, ...) and
  * matched to the data by identity, so data from a new read is always rendered anew.
  */
 final class RenderedPages {
     private static final int MAX_ENTRIES = 10_000;
+    /** Below this a gzip variant saves less than its header and the client's inflater cost. */
+    static final int GZIP_MIN_BYTES = 1024;
 
-    record Page(byte[] body, String etag) {
+    /**
+     * A page, and its gzip variant when it is worth one (else null). pip and uv always accept gzip,
+     * and the root listing of a large stage is mostly repeated markup (380 KB for 10,000 projects,
+     * about a tenth of that as gzip), so serving the kept variant spares the network most of the page
+     * and the server nothing but a copy. The variant has its own ETag (the same hash with {@code -gz}):
+     * RFC 9110 wants a distinct validator for each representation, so a 304 never confirms the wrong one.
+     */
+    record Page(byte[] body, String etag, byte[] gzip, String gzipEtag) {
+        /** A page that is kept and served many times: compressed now, once. */
         static Page of(byte[] body) {
-            return new Page(body, "\"" + FileDigest.sha256Hex(body).substring(0, 32) + "\"");
+            String hash = FileDigest.sha256Hex(body).substring(0, 32);
+            byte[] gzip = body.length >= GZIP_MIN_BYTES ? gzip(body) : null;
+            if (gzip != null && gzip.length >= body.length) {
+                gzip = null;
+            }
+            return new Page(body, "\"" + hash + "\"", gzip, gzip == null ? null : "\"" + hash + "-gz\"");
+        }
+
+        /** A page rendered for one request (a search, a key limited to some projects): sent as is, not compressed per request. */
+        static Page once(byte[] body) {
+            return new Page(body, "\"" + FileDigest.sha256Hex(body).substring(0, 32) + "\"", null, null);
+        }
+
+        private static byte[] gzip(byte[] body) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+            try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
+                gz.write(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // in memory: cannot happen
+            }
+            return out.toByteArray();
         }
     }
 
