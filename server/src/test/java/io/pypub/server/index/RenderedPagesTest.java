@@ -31,6 +31,18 @@ class RenderedPagesTest {
         assertThat(pages.get("other", secondRead, () -> body(renders, "d")).body()).isEqualTo("d".getBytes(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void aPageOverOneKibKeepsAGzipVariantWithItsOwnEtag() throws Exception {
+        byte[] big = "<a href=\"x\">x</a>\n".repeat(100).getBytes(StandardCharsets.UTF_8);
+        RenderedPages.Page page = RenderedPages.Page.of(big);
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(page.gzip()))) {
+            assertThat(in.readAllBytes()).isEqualTo(big);
+        }
+        assertThat(page.gzipEtag()).isEqualTo(page.etag().replaceAll("\"$", "-gz\""));
+        assertThat(RenderedPages.Page.of("small".getBytes(StandardCharsets.UTF_8)).gzip()).isNull();
+        assertThat(RenderedPages.Page.once(big).gzip()).isNull(); // per-request pages are not compressed per request
+    }
+
     private static byte[] body(AtomicInteger renders, String text) {
         renders.incrementAndGet();
         return text.getBytes(StandardCharsets.UTF_8);
