@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
@@ -54,21 +56,49 @@ final class RenderedPages {
         }
     }
 
-    private record Entry(Object source, Page page) {}
+    /** A page being rendered or rendered, for the data it came from; requests that find it wait for that one render. */
+    private record Entry(Object source, CompletableFuture<Page> page) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-    /** The page for {@code key} rendered from {@code source}, rendering it if the cached one came from other data. */
+    /**
+     * The page for {@code key} rendered from {@code source}, rendering it if the cached one came from other data.
+     * One render per key and data: after a re-read of a big stage, the 32 connections that ask for its root
+     * listing at once wait for the first request's render and compression instead of each doing its own
+     * (32 x 380 KB rendered and gzipped on 2 cores is a latency spike of its own).
+     */
     Page get(String key, Object source, Supplier<byte[]> render) {
         Entry e = entries.get(key);
         if (e != null && e.source() == source) {
-            return e.page();
+            return await(e.page());
         }
-        Page page = Page.of(render.get());
+        Entry mine = new Entry(source, new CompletableFuture<>());
         if (entries.size() > MAX_ENTRIES) {
             entries.clear(); // bounded memory, as in ReleaseCatalog
         }
-        entries.put(key, new Entry(source, page));
-        return page;
+        Entry current = entries.compute(key, (k, old) -> old != null && old.source() == source ? old : mine);
+        if (current != mine) {
+            return await(current.page());
+        }
+        try {
+            mine.page().complete(Page.of(render.get()));
+        } catch (RuntimeException | Error ex) { // waiters must never hang on a render that failed
+            entries.remove(key, mine); // the next request renders again
+            mine.page().completeExceptionally(ex);
+            throw ex;
+        }
+        return mine.page().join();
+    }
+
+    /** The rendered page; a failed render rethrows its own exception (a StorageException becomes the usual 503). */
+    private static Page await(CompletableFuture<Page> page) {
+        try {
+            return page.join();
+        } catch (CompletionException ex) {
+            if (ex.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw ex;
+        }
     }
 }
