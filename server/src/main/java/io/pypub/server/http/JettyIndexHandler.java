@@ -25,10 +25,14 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
-/** Adapts Jetty's request/response to {@link IndexService}, streaming downloads without buffering them. */
+/**
+ * Adapts Jetty's request/response to {@link IndexService}, streaming downloads without buffering them.
+ * Compression is the service's (pages kept gzipped once per render, see RenderedPages), so the server has no
+ * GzipHandler: it would compress every response again per request and change the ETags.
+ */
 public final class JettyIndexHandler extends Handler.Abstract {
     /** Headers whose values come from a small fixed set (security headers, content types, caching). */
-    private static final Set<String> FIXED_VALUES = Set.of("Content-Type", "Cache-Control", "Vary", "X-Content-Type-Options",
+    private static final Set<String> FIXED_VALUES = Set.of("Content-Type", "Content-Encoding", "Cache-Control", "Vary", "X-Content-Type-Options",
             "Referrer-Policy", "X-Frame-Options", "Content-Security-Policy", "Strict-Transport-Security", "WWW-Authenticate");
     private final IndexService service;
     /** Those headers encoded once, not on every response. */

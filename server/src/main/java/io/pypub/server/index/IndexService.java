@@ -14,6 +14,7 @@ import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.version.Version;
 import io.pypub.server.access.Admission;
 import io.pypub.server.access.RequestGuard;
+import io.pypub.server.exchange.AcceptEncoding;
 import io.pypub.server.exchange.IndexRequest;
 import io.pypub.server.exchange.IndexResponse;
 import java.io.InputStream;
@@ -239,23 +240,31 @@ public final class IndexService implements AutoCloseable {
         return !catalog.releases(stage, project).isEmpty() || catalog.projects(stage).stream().anyMatch(p -> p.name().equals(project));
     }
 
-    /** Serves a rendered page with an ETag, answering 304 when the client has it already. */
+    /** Serves a page rendered for this request alone, with an ETag, answering 304 when the client has it already. */
     private static IndexResponse page(IndexRequest request, SimpleFormat format, byte[] body) {
-        return page(request, format, RenderedPages.Page.of(body));
+        return page(request, format, RenderedPages.Page.once(body));
     }
 
+    /**
+     * Serves a rendered page with an ETag, answering 304 when the client has it already; as gzip when the page
+     * has that variant and the client accepts it. {@code Vary: Accept-Encoding} on both variants, so a cache
+     * in between never hands the gzip bytes to a client that did not ask for them.
+     */
     static IndexResponse page(IndexRequest request, SimpleFormat format, RenderedPages.Page page) {
-        String etag = page.etag();
-        byte[] body = page.body();
+        boolean gzip = page.gzip() != null && AcceptEncoding.allowsGzip(request.header("Accept-Encoding"));
+        String etag = gzip ? page.gzipEtag() : page.etag();
         String ifNoneMatch = request.header("If-None-Match");
         if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.strip().equals("*"))) {
-            return IndexResponse.bytes(304, format.contentType(), new byte[0]).header("ETag", etag).header("Vary", "Accept");
+            return IndexResponse.bytes(304, format.contentType(), new byte[0]).header("ETag", etag).header("Vary", VARY);
         }
-        return IndexResponse.bytes(200, format.contentType(), body)
+        IndexResponse response = IndexResponse.bytes(200, format.contentType(), gzip ? page.gzip() : page.body())
                 .header("ETag", etag)
-                .header("Vary", "Accept")
+                .header("Vary", VARY)
                 .header("Cache-Control", "max-age=0, must-revalidate");
+        return gzip ? response.header("Content-Encoding", "gzip") : response;
     }
+
+    private static final String VARY = "Accept, Accept-Encoding";
 
     private IndexResponse download(Stage stage, String project, String versionText, String filename, boolean metadata,
             IndexRequest request) {
@@ -411,7 +420,7 @@ public final class IndexService implements AutoCloseable {
             return htmlPage(request, rendered.get("stage " + stage + " " + sort + " " + pageNumber + " " + viewer + " " + upstreams,
                     all, render));
         }
-        return htmlPage(request, RenderedPages.Page.of(render.get()));
+        return htmlPage(request, RenderedPages.Page.once(render.get()));
     }
 
     private IndexResponse humanProjectPage(IndexRequest request, IndexRoute.ProjectPage route, Admission access) {
@@ -448,7 +457,7 @@ public final class IndexService implements AutoCloseable {
             at = from.get();
         }
         var latest = catalog.latest(route.stage(), route.project());
-        return htmlPage(request, RenderedPages.Page.of(humanPages.version(route.stage(), route.project(), release.get(), latest,
+        return htmlPage(request, RenderedPages.Page.once(humanPages.version(route.stage(), route.project(), release.get(), latest,
                 promotions, metadataOf(release.get()), viewer(request, access))));
     }
 
@@ -525,7 +534,7 @@ public final class IndexService implements AutoCloseable {
     private static IndexResponse htmlPage(IndexRequest request, RenderedPages.Page page) {
         return page(request, SimpleFormat.HTML, page).header("Content-Type", "text/html; charset=utf-8")
                 .header("Content-Security-Policy", io.pypub.server.pages.HumanPages.CSP)
-                .header("Referrer-Policy", "same-origin").header("Vary", "Accept, Cookie");
+                .header("Referrer-Policy", "same-origin").header("Vary", "Accept, Accept-Encoding, Cookie");
     }
 
     private static IndexResponse jsonPage(IndexRequest request, RenderedPages.Page page) {

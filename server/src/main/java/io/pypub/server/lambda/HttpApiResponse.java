@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The function's answer in API Gateway's payload format 2.0: {@code statusCode}, {@code headers},
  * {@code cookies}, {@code body} and {@code isBase64Encoded}. Text is sent as is, anything else
- * base64-encoded so bytes survive the JSON. The whole body sits in the response, so a body
+ * (a download, a gzip page) base64-encoded so bytes survive the JSON. The whole body sits in the response, so a body
  * larger than {@link #MAX_BODY_BYTES} as sent (after base64) is refused with a 502: Lambda cuts
  * responses at 6 MB, and downloads belong on presigned redirects anyway.
  */
@@ -80,7 +80,8 @@ final class HttpApiResponse {
         } else {
             bytes = response.body();
         }
-        String text = asText(response.header("Content-Type"), bytes);
+        // A compressed page is bytes whatever its Content-Type: base64, and API Gateway sends it on as is.
+        String text = response.header("Content-Encoding") == null ? asText(response.header("Content-Type"), bytes) : null;
         long sent = text != null ? bytes.length : 4L * ((bytes.length + 2) / 3);
         if (sent > MAX_BODY_BYTES) {
             return tooLarge(path, bytes.length > MAX_BODY_BYTES ? "more than " + MAX_BODY_BYTES + " bytes"

@@ -55,6 +55,12 @@ final class HttpApiEvents {
     }
 
     /** A header as API Gateway passes it: a second value for the same name is appended after a comma. */
+    /** Drops one of the default headers (e.g. {@code accept-encoding}: a client that takes no gzip). */
+    HttpApiEvents without(String name) {
+        headers.remove(name.toLowerCase(Locale.ROOT));
+        return this;
+    }
+
     HttpApiEvents header(String name, String value) {
         headers.merge(name.toLowerCase(Locale.ROOT), value, (a, b) -> a + "," + b);
         return this;

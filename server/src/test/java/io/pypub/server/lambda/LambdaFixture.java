@@ -84,10 +84,23 @@ final class LambdaFixture implements AutoCloseable {
             return json.path("isBase64Encoded").asBoolean();
         }
 
-        /** The body bytes the client receives: base64-decoded when flagged. */
-        byte[] bodyBytes() {
+        /** The body bytes API Gateway sends: base64-decoded when flagged. */
+        byte[] sentBytes() {
             String body = json.path("body").asText();
             return base64() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** The body the client reads: {@link #sentBytes}, inflated when the page came gzipped (the events accept gzip, as pip does). */
+        byte[] bodyBytes() {
+            byte[] sent = sentBytes();
+            if (!"gzip".equals(header("Content-Encoding"))) {
+                return sent;
+            }
+            try (var in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(sent))) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         String body() {

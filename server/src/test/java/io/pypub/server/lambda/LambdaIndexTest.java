@@ -53,7 +53,8 @@ class LambdaIndexTest {
 
     @Test
     void projectPageIsHtmlWithEveryFileAndItsHash() {
-        LambdaFixture.Result r = get("/dev/simple/hello-package/");
+        // A client without gzip gets the page as text in the JSON; pip's gzip page goes base64 (LambdaPagesTest).
+        LambdaFixture.Result r = LambdaFixture.invoke(lambda, HttpApiEvents.get("/dev/simple/hello-package/").without("accept-encoding"));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
         assertThat(r.base64()).isFalse();
@@ -70,7 +71,7 @@ class LambdaIndexTest {
                 .header("accept", "text/html;q=0.5"));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Content-Type")).isEqualTo("application/vnd.pypi.simple.v1+json");
-        assertThat(r.base64()).isFalse();
+        assertThat(r.base64()).isEqualTo("gzip".equals(r.header("Content-Encoding"))); // text, unless it went gzipped
         JsonNode json = new ObjectMapper().readTree(r.body());
         assertThat(json.at("/name").asText()).isEqualTo("hello-package");
         assertThat(json.at("/versions/0").asText()).isEqualTo("0.1.0");
