@@ -1,0 +1,223 @@
+package io.pypub.server.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pypub.core.integrity.TinyDists;
+import io.pypub.core.progress.PublishLog;
+import io.pypub.core.publish.PublishRequest;
+import io.pypub.core.release.ReleaseFile;
+import io.pypub.core.release.Stage;
+import io.pypub.core.storage.FileDigest;
+import io.pypub.core.testing.TestEnvironment;
+import io.pypub.server.http.IndexServer;
+import io.pypub.server.index.IndexService;
+import io.pypub.server.index.IndexSettings;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 18, target 3: the download cache. Package files are content-addressed, so an instance keeps hot ones on its
+ * disk by sha256 and serves them without S3; a file enters the cache only after its bytes matched the release record.
+ * Each test runs a real index (with its own cache directory) over the embedded S3 and DynamoDB, and changes the S3
+ * objects behind the index's back.
+ */
+class DownloadCacheTest {
+    private static final Stage DEV = Stage.of("dev");
+    private static AccessFixture index;
+    private static List<ReleaseFile> hello;
+
+    @BeforeAll
+    static void publish() {
+        index = new AccessFixture();
+        hello = index.publish("hello-package", "dev").release().files();
+    }
+
+    @AfterAll
+    static void stop() {
+        index.close();
+    }
+
+    private static IndexServer serverWithCache(Path dir, long maxBytes) {
+        IndexServer s = new IndexServer(new IndexService(index.deployment.clients(), IndexSettings.defaults().withDownloadCache(dir, maxBytes),
+                RequestGuard.forDeployment(index.deployment.clients(), index.settings)), "127.0.0.1", 0).start();
+        index.servers.add(s);
+        return s;
+    }
+
+    private static ReleaseFile file(List<ReleaseFile> files, String suffix) {
+        return files.stream().filter(f -> f.filename().endsWith(suffix)).findFirst().orElseThrow();
+    }
+
+    /** The download URL of a file of hello-package 0.1.0 or of tiny-cached (whose version is in the file name). */
+    private static String url(ReleaseFile f) {
+        if (f.filename().startsWith("hello")) {
+            return "/dev/files/hello-package/0.1.0/" + f.filename();
+        }
+        String version = f.filename().replaceFirst("^tiny_cached-([0-9.]+?)(-py3.*\\.whl|\\.tar\\.gz)$", "$1");
+        return "/dev/files/tiny-cached/" + version + "/" + f.filename();
+    }
+
+    /** The files the cache directory holds (by name), without temporary ones. */
+    private static List<String> cached(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static long cachedBytes(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    @Test
+    void aCachedWheelInstallsWithPipAfterItsS3ObjectIsGoneAndIsStillAuditedAndCounted() throws Exception {
+        Path dir = TestEnvironment.tempDir("dl-cache-").resolve("cache");
+        IndexServer server = serverWithCache(dir, 1L << 30);
+        // The objects are put back at the end, for the other tests.
+        ReleaseFile wheel = file(hello, ".whl");
+        ReleaseFile sdist = file(hello, ".tar.gz");
+        byte[] wheelBytes = index.deployment.store().open(wheel.objectKey()).readAllBytes();
+        byte[] sdistBytes = index.deployment.store().open(sdist.objectKey()).readAllBytes();
+        String quotaKey = index.createKey("--client", "cache-quota", "--stages", "dev", "--daily", "2", "--rate", "0");
+        String pipKey = index.createKey("--client", "cache-pip", "--stages", "dev");
+        try {
+            HttpResponse<byte[]> cold = index.get(server, url(wheel), "Authorization", "Bearer " + quotaKey);
+            assertThat(cold.statusCode()).isEqualTo(200);
+            assertThat(FileDigest.sha256Hex(cold.body())).isEqualTo(wheel.sha256());
+            assertThat(cached(dir)).containsExactly(wheel.sha256());
+
+            index.deployment.store().delete(wheel.objectKey());
+            index.deployment.store().delete(sdist.objectKey());
+
+            // From the cache: same bytes, audited with the key and the bytes sent, and counted against the quota.
+            HttpResponse<byte[]> warm = index.get(server, url(wheel), "Authorization", "Bearer " + quotaKey);
+            assertThat(warm.statusCode()).isEqualTo(200);
+            assertThat(warm.body()).isEqualTo(cold.body());
+            assertThat(warm.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v).contains(wheel.filename()));
+            assertThat(index.logs.audit()).filteredOn(a -> a.path("key_id").asText().equals(AccessFixture.keyId(quotaKey))
+                    && a.path("path").asText().equals(url(wheel))).hasSize(2)
+                    .allSatisfy(a -> {
+                        assertThat(a.path("status").asInt()).isEqualTo(200);
+                        assertThat(a.path("bytes").asLong()).isEqualTo(wheel.size());
+                    });
+            HttpResponse<byte[]> over = index.get(server, url(wheel), "Authorization", "Bearer " + quotaKey);
+            assertThat(over.statusCode()).as("the cached download counted against the daily quota of 2").isEqualTo(403);
+
+            // pip installs the cached wheel although S3 no longer has it.
+            AccessFixture.Run install = index.pip(index.env.freshClientVenv(), "install", "--no-deps", "--only-binary",
+                    ":all:", "--index-url", AccessFixture.withKey(server, pipKey, "/dev/simple/"), "hello-package==0.1.0");
+            assertThat(install.exitCode()).as(install.output()).isZero();
+            assertThat(install.output()).contains("Successfully installed hello-package");
+
+            // The sdist was never cached: today's honest answer, a 404 and an integrity error in the log.
+            HttpResponse<byte[]> gone = index.get(server, url(sdist), "Authorization", "Bearer " + pipKey);
+            assertThat(gone.statusCode()).isEqualTo(404);
+            assertThat(new String(gone.body(), StandardCharsets.UTF_8)).contains("the stored file is not available");
+            assertThat(index.logs.all()).contains("Integrity error");
+        } finally {
+            index.deployment.store().put(wheel.objectKey(), wheelBytes, "application/octet-stream");
+            index.deployment.store().put(sdist.objectKey(), sdistBytes, "application/octet-stream");
+        }
+    }
+
+    @Test
+    void aCorruptObjectIsNeitherServedAsGoodNorCached() throws Exception {
+        Path dir = TestEnvironment.tempDir("dl-cache-").resolve("cache");
+        IndexServer server = serverWithCache(dir, 1L << 30);
+        List<ReleaseFile> files = publishTiny("3.0.0", "corrupt");
+        ReleaseFile wheel = file(files, ".whl");
+        byte[] good = index.deployment.store().open(wheel.objectKey()).readAllBytes();
+        byte[] bad = good.clone();
+        bad[bad.length / 2] ^= 0x5a; // same size, other bytes: only the sha256 tells
+        index.deployment.store().put(wheel.objectKey(), bad, "application/octet-stream");
+        String key = index.createKey("--client", "cache-corrupt", "--stages", "dev");
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<byte[]> r;
+            try {
+                r = index.get(server, url(wheel), "Authorization", "Bearer " + key);
+            } catch (IOException cutOff) {
+                continue; // the response ended before its Content-Length: the client knows it did not get the file
+            }
+            assertThat(r.statusCode() == 200 && r.body().length == wheel.size())
+                    .as("a complete 200 of the corrupt bytes").isFalse();
+        }
+        assertThat(cached(dir)).isEmpty();
+        assertThat(index.logs.all()).contains("Integrity error: the stored file of sha256 " + wheel.sha256());
+
+        index.deployment.store().put(wheel.objectKey(), good, "application/octet-stream"); // repaired: served and cached
+        HttpResponse<byte[]> repaired = index.get(server, url(wheel), "Authorization", "Bearer " + key);
+        assertThat(repaired.statusCode()).isEqualTo(200);
+        assertThat(repaired.body()).isEqualTo(good);
+        assertThat(cached(dir)).containsExactly(wheel.sha256());
+    }
+
+    @Test
+    void evictionKeepsTheDirectoryUnderItsLimitAndKeepsTheMostRecentlyServed() throws Exception {
+        List<ReleaseFile> files = new ArrayList<>();
+        for (int v = 0; v < 4; v++) {
+            files.addAll(publishTiny("4." + v + ".0", "evict" + v));
+        }
+        long largest = files.stream().mapToLong(ReleaseFile::size).max().orElseThrow();
+        long limit = 3 * largest;
+        Path dir = TestEnvironment.tempDir("dl-cache-").resolve("cache");
+        IndexServer server = serverWithCache(dir, limit);
+        String key = index.createKey("--client", "cache-evict", "--stages", "dev");
+        for (ReleaseFile f : files) {
+            HttpResponse<byte[]> r = index.get(server, url(f), "Authorization", "Bearer " + key);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(FileDigest.sha256Hex(r.body())).isEqualTo(f.sha256());
+            assertThat(cachedBytes(dir)).as("after " + f.filename()).isLessThanOrEqualTo(limit);
+        }
+        assertThat(cached(dir)).contains(files.get(files.size() - 1).sha256()).hasSizeLessThan(files.size());
+        // Evicted files are fetched from S3 again, correctly.
+        HttpResponse<byte[]> first = index.get(server, url(files.get(0)), "Authorization", "Bearer " + key);
+        assertThat(FileDigest.sha256Hex(first.body())).isEqualTo(files.get(0).sha256());
+        assertThat(cachedBytes(dir)).isLessThanOrEqualTo(limit);
+    }
+
+    @Test
+    void concurrentColdRequestsLeaveOneCacheFileAndAllGetTheSameCorrectBytes() throws Exception {
+        Path dir = TestEnvironment.tempDir("dl-cache-").resolve("cache");
+        IndexServer server = serverWithCache(dir, 1L << 30);
+        ReleaseFile wheel = file(publishTiny("5.0.0", "concurrent"), ".whl");
+        String key = index.createKey("--client", "cache-concurrent", "--stages", "dev");
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<HttpResponse<byte[]>>> all = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                Callable<HttpResponse<byte[]>> get = () -> index.get(server, url(wheel), "Authorization", "Bearer " + key);
+                all.add(pool.submit(get));
+            }
+            for (Future<HttpResponse<byte[]>> f : all) {
+                HttpResponse<byte[]> r = f.get();
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(FileDigest.sha256Hex(r.body())).isEqualTo(wheel.sha256());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(cached(dir)).containsExactly(wheel.sha256());
+    }
+
+    /** A tiny project's wheel and sdist of {@code version}, published to dev. */
+    private static List<ReleaseFile> publishTiny(String version, String variant) throws IOException {
+        Path work = TestEnvironment.tempDir("dl-cache-tiny-");
+        List<Path> dists = TinyDists.make(work, "tiny-cached", version, variant);
+        return index.deployment.pipeline().publishFiles(PublishRequest.builder(work, DEV).docs(false).publishedBy("test").build(),
+                dists, PublishLog.SILENT).release().files();
+    }
+}
