@@ -480,7 +480,10 @@ final class IndexBenchmark {
                 "--bucket", s.bucket(), "--version-table", s.versionTable(), "--access-table", s.accessTable(),
                 "--region", s.region(), "--s3-endpoint", s.s3Endpoint().toString(),
                 "--dynamodb-endpoint", s.dynamoEndpoint().toString(), "--audit-log", auditLog.toString(),
-                "--download-mode", downloadMode));
+                "--download-mode", downloadMode,
+                // A fresh download cache per server (cold at its start, as after a deploy); -Dbench.downloadCacheBytes=0 runs without.
+                "--download-cache-dir", out.resolve("download-cache").resolve(logName).toString(),
+                "--download-cache-max-bytes", Bench.setting("downloadCacheBytes", "1GiB")));
         Path log = out.resolve("logs").resolve(logName);
         ProcessBuilder pb = new ProcessBuilder(cgroup.map(g -> g.wrap(command)).orElse(command)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
