@@ -3,7 +3,6 @@ package io.pypub.bench;
 import io.pypub.core.access.ApiKeyTable;
 import io.pypub.core.access.ApiKeys;
 import io.pypub.core.access.KeyPolicy;
-import io.pypub.core.embedded.EmbeddedAws;
 import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.release.Release;
@@ -51,11 +50,11 @@ final class StartBenchmark {
 
     private final Path root;
     private final Path out;
-    private final EmbeddedAws aws;
+    private final EmbeddedDeployments aws;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(1)).build();
 
-    StartBenchmark(Path root, Path out, EmbeddedAws aws) {
+    StartBenchmark(Path root, Path out, EmbeddedDeployments aws) {
         this.root = root;
         this.out = out;
         this.aws = aws;
