@@ -74,6 +74,8 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
             System.err.println("Serving the index at " + server.localUrl() + "/{stage}/simple/ (Ctrl-C to stop)");
             System.err.println(noAuth ? "WARNING: authentication is OFF (--no-auth): anyone who can reach this port reads every stage"
                     : "API keys required for packages, docs users for docs (pypub keys / pypub users)");
+            System.err.println(service.downloadCache().map(c -> "Download cache: " + c.dir() + " (up to "
+                    + io.pypub.core.config.UploadLimits.describe(c.maxBytes()) + ")").orElse("Download cache: off"));
             upstreams.describe().forEach(line -> System.err.println("Upstream of " + line));
             System.err.println("Memory: heap up to " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"
                     + " (JVM options for a container: server/deploy/index-jvm.options)");

@@ -135,6 +135,11 @@ public final class IndexService implements AutoCloseable {
         }
     }
 
+    /** The download cache, if streamed downloads have one. */
+    public Optional<BlobCache> downloadCache() {
+        return Optional.ofNullable(blobs);
+    }
+
     public IndexMetrics metrics() {
         return metrics;
     }
