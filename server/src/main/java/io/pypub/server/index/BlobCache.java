@@ -154,7 +154,7 @@ public final class BlobCache {
         scanOnce();
         Entry e = entries.get(sha256);
         if (e == null) {
-            count(misses, 0);
+            count(misses);
             return null;
         }
         try {
@@ -163,20 +163,22 @@ public final class BlobCache {
                 channel.close();
                 LOG.warn("Download cache: {} has {} bytes, its record says {}; dropped", sha256, e.size, size);
                 remove(sha256);
-                count(misses, 0);
+                count(misses);
                 return null;
             }
             e.lastUsed = System.nanoTime();
-            count(hits, 0);
-            count(hitBytes, size);
+            count(hits);
+            if (hitBytes != null) {
+                hitBytes.increment(size);
+            }
             return Channels.newInputStream(channel);
         } catch (NoSuchFileException gone) {
             remove(sha256); // deleted behind our back (another instance sharing the directory, an operator)
-            count(misses, 0);
+            count(misses);
             return null;
         } catch (IOException ex) {
             LOG.warn("Download cache: reading {} failed: {}", sha256, ex.toString());
-            count(misses, 0);
+            count(misses);
             return null;
         }
     }
@@ -205,9 +207,9 @@ public final class BlobCache {
         return dir.resolve(sha256.substring(0, 2)).resolve(sha256);
     }
 
-    private static void count(Counter c, long n) {
-        if (c != null) {
-            c.increment(n == 0 ? 1 : n);
+    private static void count(Counter c) {
+        if (c != null) { // null until bound to a registry
+            c.increment();
         }
     }
 

@@ -114,6 +114,11 @@ class DownloadCacheTest {
                         assertThat(a.path("status").asInt()).isEqualTo(200);
                         assertThat(a.path("bytes").asLong()).isEqualTo(wheel.size());
                     });
+            String metrics = new String(index.get(server, "/metrics").body(), StandardCharsets.UTF_8);
+            assertThat(metrics).contains("pypub_download_cache_total{result=\"hit\"} 1.0")
+                    .contains("pypub_download_cache_total{result=\"miss\"} 1.0")
+                    .contains("pypub_download_cache_served_bytes_total " + (double) wheel.size())
+                    .contains("pypub_download_cache_size_bytes " + (double) wheel.size());
             HttpResponse<byte[]> over = index.get(server, url(wheel), "Authorization", "Bearer " + quotaKey);
             assertThat(over.statusCode()).as("the cached download counted against the daily quota of 2").isEqualTo(403);
 
@@ -211,6 +216,86 @@ class DownloadCacheTest {
             pool.shutdownNow();
         }
         assertThat(cached(dir)).containsExactly(wheel.sha256());
+    }
+
+    @Test
+    void aFileEvictedWhileItIsBeingServedIsStillServedToItsEnd() throws Exception {
+        int big = 12 << 20; // more than the loopback socket buffers hold, so the server is still reading the file
+        ReleaseFile first = publishLargeWheel("6.0.0", big);
+        Path dir = TestEnvironment.tempDir("dl-cache-").resolve("cache");
+        IndexServer server = serverWithCache(dir, 5L * big / 2);
+        String key = index.createKey("--client", "cache-evict-serving", "--stages", "dev");
+        assertThat(index.get(server, url(first), "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
+        assertThat(cached(dir)).containsExactly(first.sha256());
+
+        java.net.http.HttpRequest slow = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.localUrl() + url(first)))
+                .header("Authorization", "Bearer " + key).build();
+        HttpResponse<java.io.InputStream> serving = index.http.send(slow, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream body = serving.body()) {
+            byte[] start = body.readNBytes(64 * 1024);
+            // Two more large files push the one being served out of the cache.
+            for (String version : List.of("6.1.0", "6.2.0")) {
+                ReleaseFile other = publishLargeWheel(version, big);
+                assertThat(index.get(server, url(other), "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
+            }
+            assertThat(cached(dir)).doesNotContain(first.sha256());
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(start);
+            long total = start.length;
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = body.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+                total += n;
+            }
+            assertThat(total).isEqualTo(first.size());
+            assertThat(java.util.HexFormat.of().formatHex(sha.digest())).isEqualTo(first.sha256());
+        }
+        assertThat(cachedBytes(dir)).isLessThanOrEqualTo(5L * big / 2);
+    }
+
+    @Test
+    void aDirectoryOthersCanWriteIsNotUsedAndDownloadsStillWork() throws Exception {
+        Path dir = Files.createDirectories(TestEnvironment.tempDir("dl-cache-").resolve("shared"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(io.pypub.server.index.BlobCache.open(dir, 1L << 30)).as("a cache others could plant files in").isNull();
+        IndexServer server = serverWithCache(dir, 1L << 30);
+        ReleaseFile wheel = file(hello, ".whl");
+        String key = index.createKey("--client", "cache-shared-dir", "--stages", "dev");
+        HttpResponse<byte[]> r = index.get(server, url(wheel), "Authorization", "Bearer " + key);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(FileDigest.sha256Hex(r.body())).isEqualTo(wheel.sha256());
+        assertThat(cached(dir)).isEmpty();
+        assertThat(index.logs.all()).contains("Download cache off: " + dir.toAbsolutePath() + " is writable by others");
+    }
+
+    /** A valid wheel of tiny-cached {@code version} with {@code bytes} of random data stored (not compressed) in it. */
+    private static ReleaseFile publishLargeWheel(String version, int bytes) throws IOException {
+        Path work = TestEnvironment.tempDir("dl-cache-large-");
+        Path wheel = work.resolve("tiny_cached-" + version + "-py3-none-any.whl");
+        byte[] data = new byte[bytes];
+        new java.util.Random(version.hashCode()).nextBytes(data);
+        String info = "tiny_cached-" + version + ".dist-info/";
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(wheel))) {
+            java.util.zip.ZipEntry e = new java.util.zip.ZipEntry("tiny_cached/data.bin");
+            e.setMethod(java.util.zip.ZipEntry.STORED);
+            e.setSize(data.length);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(data);
+            e.setCrc(crc.getValue());
+            zip.putNextEntry(e);
+            zip.write(data);
+            zip.closeEntry();
+            for (String[] text : List.of(
+                    new String[] {info + "METADATA", "Metadata-Version: 2.1\nName: tiny-cached\nVersion: " + version + "\n"},
+                    new String[] {info + "WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
+                    new String[] {info + "RECORD", "tiny_cached/data.bin,,\n" + info + "METADATA,,\n" + info + "WHEEL,,\n" + info + "RECORD,,\n"})) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(text[0]));
+                zip.write(text[1].getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+        return index.deployment.pipeline().publishFiles(PublishRequest.builder(work, DEV).docs(false).publishedBy("test").build(),
+                List.of(wheel), PublishLog.SILENT).release().files().get(0);
     }
 
     /** A tiny project's wheel and sdist of {@code version}, published to dev. */
