@@ -108,6 +108,7 @@ class DownloadCacheTest {
             assertThat(warm.statusCode()).isEqualTo(200);
             assertThat(warm.body()).isEqualTo(cold.body());
             assertThat(warm.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v).contains(wheel.filename()));
+            awaitAuditLines(quotaKey, 2); // a streamed download's line is written when its body is done, as the client reads it
             assertThat(index.logs.audit()).filteredOn(a -> a.path("key_id").asText().equals(AccessFixture.keyId(quotaKey))
                     && a.path("path").asText().equals(url(wheel))).hasSize(2)
                     .allSatisfy(a -> {
@@ -222,6 +223,7 @@ class DownloadCacheTest {
     void aFileEvictedWhileItIsBeingServedIsStillServedToItsEnd() throws Exception {
         int big = 12 << 20; // more than the loopback socket buffers hold, so the server is still reading the file
         ReleaseFile first = publishLargeWheel("6.0.0", big);
+        List<ReleaseFile> others = List.of(publishLargeWheel("6.1.0", big), publishLargeWheel("6.2.0", big));
         Path dir = TestEnvironment.tempDir("dl-cache-").resolve("cache");
         IndexServer server = serverWithCache(dir, 5L * big / 2);
         String key = index.createKey("--client", "cache-evict-serving", "--stages", "dev");
@@ -234,8 +236,7 @@ class DownloadCacheTest {
         try (java.io.InputStream body = serving.body()) {
             byte[] start = body.readNBytes(64 * 1024);
             // Two more large files push the one being served out of the cache.
-            for (String version : List.of("6.1.0", "6.2.0")) {
-                ReleaseFile other = publishLargeWheel(version, big);
+            for (ReleaseFile other : others) {
                 assertThat(index.get(server, url(other), "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
             }
             assertThat(cached(dir)).doesNotContain(first.sha256());
@@ -266,6 +267,13 @@ class DownloadCacheTest {
         assertThat(FileDigest.sha256Hex(r.body())).isEqualTo(wheel.sha256());
         assertThat(cached(dir)).isEmpty();
         assertThat(index.logs.all()).contains("Download cache off: " + dir.toAbsolutePath() + " is writable by others");
+    }
+
+    private static void awaitAuditLines(String key, int count) throws InterruptedException {
+        for (int i = 0; i < 100 && index.logs.audit().stream()
+                .filter(a -> a.path("key_id").asText().equals(AccessFixture.keyId(key))).count() < count; i++) {
+            Thread.sleep(50);
+        }
     }
 
     /** A valid wheel of tiny-cached {@code version} with {@code bytes} of random data stored (not compressed) in it. */
