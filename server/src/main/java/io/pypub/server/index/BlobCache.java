@@ -7,7 +7,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -147,7 +146,7 @@ public final class BlobCache {
      * The cached file of {@code sha256}, opened (so eviction cannot take it away mid-response), or null when it is not
      * cached. A file of another size than the record's is dropped, not served.
      */
-    public InputStream openIfCached(String sha256, long size) {
+    public FileChannel openIfCached(String sha256, long size) {
         if (!SHA256.matcher(sha256).matches()) {
             return null;
         }
@@ -171,7 +170,7 @@ public final class BlobCache {
             if (hitBytes != null) {
                 hitBytes.increment(size);
             }
-            return Channels.newInputStream(channel);
+            return channel;
         } catch (NoSuchFileException gone) {
             remove(sha256); // deleted behind our back (another instance sharing the directory, an operator)
             count(misses);

@@ -329,9 +329,9 @@ public final class IndexService implements AutoCloseable {
      */
     private IndexResponse serveFile(ReleaseFile f, IndexRequest request) {
         if (blobs != null && f.sha256() != null && !request.method().equalsIgnoreCase("HEAD")) {
-            InputStream cached = blobs.openIfCached(f.sha256(), f.size());
+            java.nio.channels.FileChannel cached = blobs.openIfCached(f.sha256(), f.size());
             if (cached != null) {
-                return IndexResponse.stream(DIST_TYPE, f.size(), () -> cached)
+                return IndexResponse.stream(DIST_TYPE, f.size(), () -> java.nio.channels.Channels.newInputStream(cached)).file(cached)
                         .header("Content-Disposition", contentDisposition(f.filename()));
             }
         }
