@@ -81,8 +81,18 @@ public final class BlobCache {
         if (maxBytes <= 0 || dir == null) {
             return null;
         }
+        String problem = prepare(dir);
+        if (problem != null) {
+            LOG.warn("Download cache off: {}", problem);
+            return null;
+        }
+        return new BlobCache(dir.toAbsolutePath(), maxBytes);
+    }
+
+    /** Creates {@code dir} owner-only if it is missing; null when the cache can use it, else why not. */
+    public static String prepare(Path dir) {
+        Path d = dir.toAbsolutePath();
         try {
-            Path d = dir.toAbsolutePath();
             if (!Files.isDirectory(d)) {
                 Files.createDirectories(d);
                 if (d.getFileSystem().supportedFileAttributeViews().contains("posix")) {
@@ -94,14 +104,12 @@ public final class BlobCache {
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(d);
                 if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)
                         || !ownedByUs(d)) {
-                    LOG.warn("Download cache off: {} is writable by others or not ours", d);
-                    return null;
+                    return d + " is writable by others or not ours (make it owner-only: chmod 700)";
                 }
             }
-            return new BlobCache(d, maxBytes);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.warn("Download cache off: cannot use {}: {}", dir, e.toString());
             return null;
+        } catch (IOException | UnsupportedOperationException e) {
+            return "cannot use " + d + ": " + e;
         }
     }
 

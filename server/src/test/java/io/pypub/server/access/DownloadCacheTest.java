@@ -267,6 +267,12 @@ class DownloadCacheTest {
         assertThat(FileDigest.sha256Hex(r.body())).isEqualTo(wheel.sha256());
         assertThat(cached(dir)).isEmpty();
         assertThat(index.logs.all()).contains("Download cache off: " + dir.toAbsolutePath() + " is writable by others");
+
+        // Given explicitly to pypub serve, the same directory is an error before anything listens.
+        AccessFixture.CliResult serve = index.cli(null, "serve", "--port", "0", "--download-cache-dir", dir.toString());
+        assertThat(serve.exitCode()).isNotZero();
+        assertThat(serve.stderr()).contains("--download-cache-dir").contains(dir.toAbsolutePath() + " is writable by others")
+                .contains("--download-cache-max-bytes");
     }
 
     private static void awaitAuditLines(String key, int count) throws InterruptedException {
