@@ -86,6 +86,11 @@ public record Parser<T>(String rule, Function<String, T> parse) {
         });
     }
 
+    /** A size in bytes, e.g. {@code 1GiB} or {@code 500MB}; 0 allowed (it turns the thing off). */
+    public static Parser<Long> size() {
+        return new Parser<>("a size such as 1GiB or 500MB, or 0", UploadLimits::sizeOrZero);
+    }
+
     public static Parser<Path> path() {
         return new Parser<>("a file path", s -> {
             try {

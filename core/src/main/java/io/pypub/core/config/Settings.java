@@ -124,6 +124,14 @@ public final class Settings {
             .option("--max-threads").env("PYPUB_MAX_THREADS").defaultValue("32")
             .help("Most requests served at once (Jetty threads); more wait their turn. Each thread costs native memory: "
                     + "keep the default in a 128 MiB container.").build();
+    public static final Setting<Path> DOWNLOAD_CACHE_DIR = Setting.builder("download-cache-dir", INDEX, Parser.path())
+            .option("--download-cache-dir").env("PYPUB_DOWNLOAD_CACHE_DIR")
+            .help("Directory of the download cache (owner-only; default $XDG_CACHE_HOME/pypub/downloads or "
+                    + "~/.cache/pypub/downloads). Package files are named by sha256, so a cached copy never goes stale.").build();
+    public static final Setting<Long> DOWNLOAD_CACHE_MAX_BYTES = Setting.builder("download-cache-max-bytes", INDEX, Parser.size())
+            .option("--download-cache-max-bytes").env("PYPUB_DOWNLOAD_CACHE_MAX_BYTES").defaultValue("1GiB")
+            .help("Most bytes the download cache keeps on disk (least recently served files go first; 0: no cache, every "
+                    + "streamed download reads S3). Files are cached only after their size and sha256 matched the record.").build();
     public static final Setting<UploadLimits> UPLOAD_MAX_BYTES = Setting.builder("upload-max-bytes", INDEX,
                     new Parser<>(UploadLimits.RULE, UploadLimits::parse))
             .option("--upload-max-bytes").env("PYPUB_UPLOAD_MAX_BYTES", "PYPUB_MAX_UPLOAD_BYTES").lambda().defaultValue("100MB")
@@ -204,7 +212,8 @@ public final class Settings {
     private static final List<Setting<?>> ALL = List.of(BUCKET, PREFIX, DOCS_BUCKET, VERSION_TABLE, ACCESS_TABLE, REGION,
             S3_ENDPOINT, DYNAMODB_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
             INDEX_URL, NO_AUTH, CACHE_SECONDS, PRESIGN_SECONDS, KEY_CACHE_SECONDS, FAILED_LOGIN_LIMIT, KEY_FAILURE_LIMIT,
-            PASSWORD_CHECKS, HOST, PORT, DOWNLOAD_MODE, TRUSTED_PROXIES, AUDIT_LOG, USAGE_FLUSH_SECONDS, MAX_THREADS, UPLOAD_MAX_BYTES,
+            PASSWORD_CHECKS, HOST, PORT, DOWNLOAD_MODE, TRUSTED_PROXIES, AUDIT_LOG, USAGE_FLUSH_SECONDS, MAX_THREADS,
+            DOWNLOAD_CACHE_DIR, DOWNLOAD_CACHE_MAX_BYTES, UPLOAD_MAX_BYTES,
             TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
             UPSTREAM, UPSTREAM_MODE, PRIVATE_NAMES, UPSTREAM_PAGE_SECONDS, UPSTREAM_TIMEOUT_SECONDS, SESSION_SECRET,
             STAGE, PYTHON, DOCS_PYTHON, VERSION_SUFFIX, BUILD_TIMEOUT, SLACK_CHANNEL, SLACK_WEBHOOK_URL, SLACK_TOKEN);

@@ -67,6 +67,11 @@ public record UploadLimits(long defaultBytes, Map<String, Long> perStage) {
         return new UploadLimits(fallback, stages);
     }
 
+    /** A size such as {@code 1GiB} or {@code 500MB}, or {@code 0}. */
+    public static long sizeOrZero(String text) {
+        return text.strip().equals("0") ? 0 : bytes(text);
+    }
+
     private static long bytes(String text) {
         Matcher m = SIZE.matcher(text.strip().toUpperCase(Locale.ROOT));
         if (!m.matches()) {

@@ -228,6 +228,9 @@ public final class RequestGuard implements AutoCloseable {
             };
         });
         response.headers().forEach(streamed::header);
+        if (response.file() != null) { // sent by the adapter directly: the line is written when it says it is done
+            streamed.file(response.file()).onFileSent(bytes -> finish(audit, bytes, start, written));
+        }
         return streamed;
     }
 

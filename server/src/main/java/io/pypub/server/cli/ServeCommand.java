@@ -45,6 +45,14 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
         // Every setting is checked before anything starts: a bad value is one error, nothing listening.
         IndexSettings settings = IndexSettings.from(config, null);
         AccessSettings access = AccessSettings.from(config, true);
+        // A cache directory given explicitly must be usable; the default one that is not (a read-only home) only turns it off.
+        if (config.get(Settings.DOWNLOAD_CACHE_DIR) != null && settings.downloadCacheMaxBytes() > 0) {
+            String problem = io.pypub.server.index.BlobCache.prepare(settings.downloadCacheDir());
+            if (problem != null) {
+                throw new io.pypub.core.config.ConfigException(Settings.DOWNLOAD_CACHE_DIR.describe() + ": " + problem
+                        + "; or set " + Settings.DOWNLOAD_CACHE_MAX_BYTES.describe() + " to 0 for no cache");
+            }
+        }
         String host = config.get(Settings.HOST);
         int port = config.get(Settings.PORT);
         int maxThreads = config.get(Settings.MAX_THREADS);
@@ -74,6 +82,8 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
             System.err.println("Serving the index at " + server.localUrl() + "/{stage}/simple/ (Ctrl-C to stop)");
             System.err.println(noAuth ? "WARNING: authentication is OFF (--no-auth): anyone who can reach this port reads every stage"
                     : "API keys required for packages, docs users for docs (pypub keys / pypub users)");
+            System.err.println(service.downloadCache().map(c -> "Download cache: " + c.dir() + " (up to "
+                    + io.pypub.core.config.UploadLimits.describe(c.maxBytes()) + ")").orElse("Download cache: off"));
             upstreams.describe().forEach(line -> System.err.println("Upstream of " + line));
             System.err.println("Memory: heap up to " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"
                     + " (JVM options for a container: server/deploy/index-jvm.options)");

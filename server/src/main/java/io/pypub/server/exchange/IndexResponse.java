@@ -21,6 +21,8 @@ public final class IndexResponse {
     private final long streamLength;
     private String reasonPhrase;
     private Subject subject;
+    private java.nio.channels.FileChannel file;
+    private java.util.function.LongConsumer fileSent = bytes -> { };
 
     /** What a request was about when its path does not say (an upload names project and file in its body), for the audit line. */
     public record Subject(String project, String version, String file) {}
@@ -54,6 +56,36 @@ public final class IndexResponse {
 
     public static IndexResponse redirect(int status, String location) {
         return text(status, "Moved to " + location).header("Location", location);
+    }
+
+    /**
+     * The streamed body is this open local file (the download cache): an adapter that can send files without copying
+     * them through the heap (Jetty) sends it and then calls {@link #fileSent}; others read {@link #stream()}.
+     */
+    public IndexResponse file(java.nio.channels.FileChannel channel) {
+        this.file = channel;
+        return this;
+    }
+
+    /** The open file of the body, or null. */
+    public java.nio.channels.FileChannel file() {
+        return file;
+    }
+
+    /** What to do once the file was sent (the audit line); the adapter calls {@link #fileSent}. */
+    public IndexResponse onFileSent(java.util.function.LongConsumer then) {
+        this.fileSent = then;
+        return this;
+    }
+
+    /** Called by the adapter after sending {@link #file()}: {@code bytes} sent (0 when it failed). Closes the file. */
+    public void fileSent(long bytes) {
+        try {
+            file.close();
+        } catch (IOException e) {
+            // nothing to do: the file was only read
+        }
+        fileSent.accept(bytes);
     }
 
     public IndexResponse header(String name, String value) {

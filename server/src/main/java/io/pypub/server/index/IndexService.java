@@ -52,6 +52,8 @@ public final class IndexService implements AutoCloseable {
     private final Readiness readiness;
     private final LegacyUpload upload;
     private final UpstreamIndex upstream;
+    /** Package files by sha256 on local disk, or null (no cache configured, or redirected downloads). */
+    private final BlobCache blobs;
 
     /** An index without authentication (tests, embedding); {@code pypub serve} passes an enforcing guard. */
     public IndexService(AwsClients aws, IndexSettings settings) {
@@ -101,6 +103,11 @@ public final class IndexService implements AutoCloseable {
         this.humanPages = new io.pypub.server.pages.HumanPages(settings.publicUrl());
         this.jsonApi = new io.pypub.server.pages.JsonApi(settings.publicUrl());
         this.upload = upload;
+        this.blobs = settings.downloadMode() == IndexSettings.DownloadMode.STREAM
+                ? BlobCache.open(settings.downloadCacheDir(), settings.downloadCacheMaxBytes()) : null;
+        if (blobs != null) {
+            blobs.bindTo(metrics.registry());
+        }
     }
 
     public IndexResponse handle(IndexRequest request) {
@@ -127,6 +134,11 @@ public final class IndexService implements AutoCloseable {
             LOG.error("Storage error on {}: {}", io.pypub.core.access.ApiKeyToken.redact(request.path()), e.getMessage());
             return IndexResponse.storageUnavailable("storage temporarily unavailable");
         }
+    }
+
+    /** The download cache, if streamed downloads have one. */
+    public Optional<BlobCache> downloadCache() {
+        return Optional.ofNullable(blobs);
     }
 
     public IndexMetrics metrics() {
@@ -279,7 +291,7 @@ public final class IndexService implements AutoCloseable {
             }
             return serveObject(store, StorageLayout.metadataKey(f), "text/plain; charset=utf-8", -1, null, request);
         }
-        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), f.filename(), request);
+        return serveFile(f, request);
     }
 
     /**
@@ -292,8 +304,7 @@ public final class IndexService implements AutoCloseable {
         if (release.isEmpty() || release.get().primaryFile() == null) {
             return notFound();
         }
-        ReleaseFile f = release.get().primaryFile();
-        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), f.filename(), request);
+        return serveFile(release.get().primaryFile(), request);
     }
 
     /** The release a {@code latest} or version segment names; the latest pointer decides (a rollback may pin it). */
@@ -322,13 +333,34 @@ public final class IndexService implements AutoCloseable {
     }
 
     /**
+     * A package file: from the download cache when it holds the file's sha256, else from S3 (and into the cache once
+     * its bytes matched the record). Access checks, quotas and the audit line ran before (the guard), whichever way.
+     */
+    private IndexResponse serveFile(ReleaseFile f, IndexRequest request) {
+        if (blobs != null && f.sha256() != null && !request.method().equalsIgnoreCase("HEAD")) {
+            java.nio.channels.FileChannel cached = blobs.openIfCached(f.sha256(), f.size());
+            if (cached != null) {
+                return IndexResponse.stream(DIST_TYPE, f.size(), () -> java.nio.channels.Channels.newInputStream(cached)).file(cached)
+                        .header("Content-Disposition", contentDisposition(f.filename()));
+            }
+        }
+        return serveObject(store, f.objectKey(), DIST_TYPE, f.size(), f.filename(), request,
+                blobs != null && f.sha256() != null ? f.sha256() : null);
+    }
+
+    private IndexResponse serveObject(ArtifactStore from, String key, String contentType, long size, String attachmentName,
+            IndexRequest request) {
+        return serveObject(from, key, contentType, size, attachmentName, request, null);
+    }
+
+    /**
      * Answers with an object: a presigned redirect, or the body streamed through. A streamed object
      * is opened before answering, so an unreachable S3 is a 503 and a missing object (or one of
      * another size than its record promises) a 404 logged as an integrity error, never a 500 or a
      * response cut short.
      */
     private IndexResponse serveObject(ArtifactStore from, String key, String contentType, long size, String attachmentName,
-            IndexRequest request) {
+            IndexRequest request, String cacheAsSha256) {
         if (settings.downloadMode() == IndexSettings.DownloadMode.REDIRECT) {
             String url = presigner.presignGet(from.bucket(), key, attachmentName == null ? null : contentDisposition(attachmentName),
                     settings.presignTtl());
@@ -347,7 +379,7 @@ public final class IndexService implements AutoCloseable {
                 object.ifPresent(o -> closeQuietly(o.body()));
                 return integrityError(from, key, size, object.map(ArtifactStore.OpenObject::size).orElse(-1L));
             }
-            InputStream body = object.get().body();
+            InputStream body = cacheAsSha256 == null ? object.get().body() : blobs.filling(cacheAsSha256, size, object.get().body());
             response = IndexResponse.stream(contentType, object.get().size(), () -> body);
         }
         if (attachmentName != null) {

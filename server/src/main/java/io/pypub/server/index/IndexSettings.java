@@ -7,7 +7,7 @@ import java.time.Duration;
  * URLs, and how long table reads are cached.
  */
 public record IndexSettings(DownloadMode downloadMode, Duration presignTtl, Duration cacheTtl, String publicUrl,
-        io.pypub.core.config.UploadLimits uploadLimits) {
+        io.pypub.core.config.UploadLimits uploadLimits, java.nio.file.Path downloadCacheDir, long downloadCacheMaxBytes) {
     public enum DownloadMode { STREAM, REDIRECT }
 
     /**
@@ -26,6 +26,12 @@ public record IndexSettings(DownloadMode downloadMode, Duration presignTtl, Dura
         }
     }
 
+    /** Without a download cache (tests, embedding): every streamed download reads S3. */
+    public IndexSettings(DownloadMode downloadMode, Duration presignTtl, Duration cacheTtl, String publicUrl,
+            io.pypub.core.config.UploadLimits uploadLimits) {
+        this(downloadMode, presignTtl, cacheTtl, publicUrl, uploadLimits, null, 0);
+    }
+
     public IndexSettings(DownloadMode downloadMode, Duration presignTtl, Duration cacheTtl) {
         this(downloadMode, presignTtl, cacheTtl, null);
     }
@@ -36,7 +42,12 @@ public record IndexSettings(DownloadMode downloadMode, Duration presignTtl, Dura
 
     /** The same settings with other upload size limits. */
     public IndexSettings withUploadLimits(io.pypub.core.config.UploadLimits limits) {
-        return new IndexSettings(downloadMode, presignTtl, cacheTtl, publicUrl, limits);
+        return new IndexSettings(downloadMode, presignTtl, cacheTtl, publicUrl, limits, downloadCacheDir, downloadCacheMaxBytes);
+    }
+
+    /** The same settings with a download cache of at most {@code maxBytes} in {@code dir} (0: none). */
+    public IndexSettings withDownloadCache(java.nio.file.Path dir, long maxBytes) {
+        return new IndexSettings(downloadMode, presignTtl, cacheTtl, publicUrl, uploadLimits, dir, maxBytes);
     }
 
     /** Serving as the effective settings say; {@code mode} overrides {@code download-mode} where not null (Lambda: always REDIRECT). */
@@ -44,7 +55,11 @@ public record IndexSettings(DownloadMode downloadMode, Duration presignTtl, Dura
         DownloadMode downloads = mode != null ? mode : DownloadMode.valueOf(c.get(io.pypub.core.config.Settings.DOWNLOAD_MODE).name());
         return new IndexSettings(downloads, Duration.ofMillis(Math.round(c.get(io.pypub.core.config.Settings.PRESIGN_SECONDS) * 1000)),
                 Duration.ofMillis(Math.round(c.get(io.pypub.core.config.Settings.CACHE_SECONDS) * 1000)),
-                c.get(io.pypub.core.config.Settings.INDEX_URL), c.get(io.pypub.core.config.Settings.UPLOAD_MAX_BYTES));
+                c.get(io.pypub.core.config.Settings.INDEX_URL), c.get(io.pypub.core.config.Settings.UPLOAD_MAX_BYTES),
+                // Redirected downloads never pass through the server: no cache for them (nor on Lambda, which redirects).
+                c.get(io.pypub.core.config.Settings.DOWNLOAD_CACHE_DIR) != null ? c.get(io.pypub.core.config.Settings.DOWNLOAD_CACHE_DIR)
+                        : BlobCache.defaultDir(),
+                downloads == DownloadMode.STREAM ? c.get(io.pypub.core.config.Settings.DOWNLOAD_CACHE_MAX_BYTES) : 0);
     }
 
     public static IndexSettings defaults() {

@@ -48,7 +48,8 @@ class SettingsCatalogueTest {
             Map.entry("key-failure-limit", "9"), Map.entry("password-checks", "2"), Map.entry("host", "0.0.0.0"),
             Map.entry("port", "9090"), Map.entry("download-mode", "REDIRECT"), Map.entry("trusted-proxy", "10.0.0.0/8"),
             Map.entry("audit-log", "/var/log/pypub/audit.log"), Map.entry("usage-flush-seconds", "3"), Map.entry("max-threads", "64"),
-            Map.entry("upload-max-bytes", "200MB,prod=50MB"),
+            Map.entry("upload-max-bytes", "200MB,prod=50MB"), Map.entry("download-cache-dir", "/var/cache/pypub"),
+            Map.entry("download-cache-max-bytes", "512MiB"),
             Map.entry("tls-keystore", "/etc/pypub/index.p12"), Map.entry("tls-keystore-password", "hunter2-SECRET"),
             Map.entry("stage", "test"), Map.entry("python", "/usr/bin/python3"), Map.entry("docs-python", "/opt/py/bin/python"),
             Map.entry("version-suffix", ".dev7"), Map.entry("build-timeout", "45"), Map.entry("slack-channel", "#releases"),
@@ -68,6 +69,7 @@ class SettingsCatalogueTest {
             Map.entry("password-checks", "0"), Map.entry("port", "70000"), Map.entry("download-mode", "SOMETIMES"),
             Map.entry("usage-flush-seconds", "-1"), Map.entry("max-threads", "2"), Map.entry("stage", "Prod!"),
             Map.entry("build-timeout", "0"), Map.entry("upload-max-bytes", "100 parsecs"),
+            Map.entry("download-cache-max-bytes", "-1"),
             // upstreams and sign-in sessions (issue 14)
             Map.entry("upstream", "dev=ftp://mirror.example/simple/"), Map.entry("upstream-mode", "mirror"),
             Map.entry("private-names", "dev=acme/*"), Map.entry("upstream-page-seconds", "-5"),
