@@ -138,7 +138,8 @@ public final class ReleaseCatalog {
         private final Stage stage;
         private final AtomicReference<CompletableFuture<Void>> checking = new AtomicReference<>();
         volatile Checked checked;
-        volatile long checkStartedAt;
+        /** When a request last asked for this stage (only ever read against the interval). */
+        volatile long lastAskedAt = System.nanoTime();
 
         StageView(Stage stage) {
             this.stage = stage;
@@ -151,16 +152,21 @@ public final class ReleaseCatalog {
          * index checks start on time and nobody waits for them, even when one is slow.
          */
         boolean refresh() {
+            long now = System.nanoTime();
+            long previousAsk = lastAskedAt;
+            lastAskedAt = now;
             Checked last = checked;
             if (last == null) {
                 await(check(false));
                 return true;
             }
-            if (System.nanoTime() - last.at() < intervalNanos) {
+            if (now - last.at() < intervalNanos) {
                 return false;
             }
             CompletableFuture<Void> check = check(true);
-            if (checkStartedAt - last.doneAt() > intervalNanos) {
+            // A pause is measured from the previous request, not from the last check: checks start only when a
+            // request comes, so on a busy index one starts a little after it is due, and that is not a pause.
+            if (now - previousAsk > intervalNanos) {
                 await(check);
                 return true;
             }
@@ -173,12 +179,11 @@ public final class ReleaseCatalog {
             if (running != null) {
                 return running;
             }
-            checkStartedAt = System.nanoTime();
             Runnable task = () -> {
                 try {
                     long start = System.nanoTime();
                     StageGeneration generation = table.generation(stage);
-                    checked = new Checked(generation, start, System.nanoTime());
+                    checked = new Checked(generation, start);
                     checking.set(null);
                     mine.complete(null);
                 } catch (RuntimeException | Error e) {
@@ -194,8 +199,8 @@ public final class ReleaseCatalog {
         }
     }
 
-    /** A stage's generation, when the check that read it started and when it ended. */
-    private record Checked(StageGeneration generation, long at, long doneAt) {}
+    /** A stage's generation and when the check that read it started. */
+    private record Checked(StageGeneration generation, long at) {}
 
     /** One read of an entry: its value, the generation stamp it was read under, and when the read started. */
     private record Snapshot<T>(T value, long stamp, long loadedAt) {}
