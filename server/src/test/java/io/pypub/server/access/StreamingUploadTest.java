@@ -8,12 +8,12 @@ import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.StreamingBlobUpload;
+import io.pypub.core.storage.FileDigest;
 import io.pypub.core.testing.TestEnvironment;
 import io.pypub.core.upstream.UpstreamSettings;
 import io.pypub.server.http.IndexServer;
 import io.pypub.server.index.IndexService;
 import io.pypub.server.index.IndexSettings;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -21,9 +21,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -67,7 +65,7 @@ class StreamingUploadTest {
         Release r = release("streamed-big", "1.0");
         assertThat(r.files()).singleElement().satisfies(f -> {
             assertThat(f.size()).isEqualTo(Files.size(wheel));
-            assertThat(f.sha256()).isEqualTo(sha256(Files.readAllBytes(wheel)));
+            assertThat(f.sha256()).isEqualTo(FileDigest.sha256Hex(Files.readAllBytes(wheel)));
             assertThat(index.deployment.store().head(f.objectKey())).get().satisfies(o -> assertThat(o.size()).isEqualTo(f.size()));
         });
         // It went to S3 while it arrived, in parts (not one PutObject after receipt).
@@ -116,15 +114,15 @@ class StreamingUploadTest {
         Path dir = TestEnvironment.tempDir("streamed-mismatch");
         Path wheel = TinyWheels.ofSize(dir, "streamed-mismatch", "1.0", SIZE);
         byte[] bytes = Files.readAllBytes(wheel);
-        String claimed = sha256("other bytes".getBytes(StandardCharsets.UTF_8));
+        String claimed = FileDigest.sha256Hex("other bytes".getBytes(StandardCharsets.UTF_8));
         String boundary = "streamb0undary";
-        byte[] body = multipart(boundary, form("streamed-mismatch", "1.0", claimed), wheel.getFileName().toString(), bytes);
+        byte[] body = TwineForm.body(boundary, TwineForm.fields("streamed-mismatch", "1.0", claimed), wheel.getFileName().toString(), bytes);
         String answer = raw(head(boundary, body.length), body, true);
         assertThat(answer).startsWith("HTTP/1.1 400").contains("Digest mismatch");
         assertThat(index.logs.all()).contains("Aborted the multipart upload to");
         assertThat(release("streamed-mismatch", "1.0")).isNull();
         assertThat(index.deployment.store().head(index.deployment.settings().layout().blobKey(claimed))).isEmpty();
-        assertThat(index.deployment.store().head(index.deployment.settings().layout().blobKey(sha256(bytes)))).isEmpty();
+        assertThat(index.deployment.store().head(index.deployment.settings().layout().blobKey(FileDigest.sha256Hex(bytes)))).isEmpty();
         assertThat(openMultipartUploads()).isEmpty();
     }
 
@@ -133,9 +131,9 @@ class StreamingUploadTest {
         Path dir = TestEnvironment.tempDir("streamed-killed");
         Path wheel = TinyWheels.ofSize(dir, "streamed-killed", "1.0", SIZE);
         byte[] bytes = Files.readAllBytes(wheel);
-        String sha = sha256(bytes);
+        String sha = FileDigest.sha256Hex(bytes);
         String boundary = "killb0undary";
-        byte[] body = multipart(boundary, form("streamed-killed", "1.0", sha), wheel.getFileName().toString(), bytes);
+        byte[] body = TwineForm.body(boundary, TwineForm.fields("streamed-killed", "1.0", sha), wheel.getFileName().toString(), bytes);
         URI u = index.server().localUrl();
         try (Socket s = new Socket(u.getHost(), u.getPort())) {
             OutputStream out = s.getOutputStream();
@@ -168,9 +166,9 @@ class StreamingUploadTest {
                 RequestGuard.forDeployment(clients, index.settings), UpstreamSettings.none()), "127.0.0.1", 0).start()) {
             Path wheel = TinyWheels.ofSize(TestEnvironment.tempDir("streamed-oversize"), "streamed-oversize", "1.0", SIZE);
             byte[] bytes = Files.readAllBytes(wheel);
-            String sha = sha256(bytes);
+            String sha = FileDigest.sha256Hex(bytes);
             String boundary = "chunkb0undary";
-            byte[] body = multipart(boundary, form("streamed-oversize", "1.0", sha), wheel.getFileName().toString(), bytes);
+            byte[] body = TwineForm.body(boundary, TwineForm.fields("streamed-oversize", "1.0", sha), wheel.getFileName().toString(), bytes);
             String answer;
             URI u = limited.localUrl();
             try (Socket s = new Socket(u.getHost(), u.getPort())) {
@@ -221,36 +219,8 @@ class StreamingUploadTest {
         return new AccessFixture.Run(r.exitCode(), out.toString());
     }
 
-    private static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
 
-    /** The fields twine sends, in its order: every one before the file. */
-    private static Map<String, String> form(String name, String version, String sha256) {
-        Map<String, String> f = new java.util.LinkedHashMap<>();
-        f.put(":action", "file_upload");
-        f.put("protocol_version", "1");
-        f.put("name", name);
-        f.put("version", version);
-        f.put("filetype", "bdist_wheel");
-        f.put("pyversion", "py3");
-        f.put("metadata_version", "2.1");
-        f.put("sha256_digest", sha256);
-        return f;
-    }
 
-    private static byte[] multipart(String boundary, Map<String, String> fields, String filename, byte[] content) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (var e : fields.entrySet()) {
-            out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n" + e.getValue()
-                    + "\r\n").getBytes(StandardCharsets.UTF_8));
-        }
-        out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"" + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        out.write(content);
-        out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
-    }
 
     private static String head(String boundary, int length) {
         return "POST /dev/legacy/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + publishKey

@@ -6,8 +6,8 @@ import io.pypub.core.python.LocalCommandRunner;
 import io.pypub.core.python.PythonEnvironment;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.Stage;
+import io.pypub.core.storage.FileDigest;
 import io.pypub.core.testing.TestEnvironment;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,11 +18,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -287,27 +284,27 @@ class UploadApiTest {
         Path dir = TestEnvironment.tempDir("mismatch");
         Path wheel = TinyWheels.write(dir, "mismatched", "1.0");
         byte[] bytes = Files.readAllBytes(wheel);
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String sha = FileDigest.sha256Hex(bytes);
         long blobs = blobCount();
 
-        Map<String, String> fields = form("mismatched", "1.0", "0".repeat(64));
+        Map<String, String> fields = TwineForm.fields("mismatched", "1.0", "0".repeat(64));
         HttpResponse<String> digest = post(publishKey, fields, wheel.getFileName().toString(), bytes);
         assertThat(digest.statusCode()).isEqualTo(400);
         assertThat(digest.body()).contains("Digest mismatch");
 
-        HttpResponse<String> name = post(publishKey, form("other-name", "1.0", sha), wheel.getFileName().toString(), bytes);
+        HttpResponse<String> name = post(publishKey, TwineForm.fields("other-name", "1.0", sha), wheel.getFileName().toString(), bytes);
         assertThat(name.statusCode()).isEqualTo(400);
         assertThat(name.body()).contains("other-name", "mismatched 1.0");
 
-        HttpResponse<String> version = post(publishKey, form("mismatched", "1.1", sha), wheel.getFileName().toString(), bytes);
+        HttpResponse<String> version = post(publishKey, TwineForm.fields("mismatched", "1.1", sha), wheel.getFileName().toString(), bytes);
         assertThat(version.statusCode()).isEqualTo(400);
 
-        HttpResponse<String> noKey = post(null, form("mismatched", "1.0", sha), wheel.getFileName().toString(), bytes);
+        HttpResponse<String> noKey = post(null, TwineForm.fields("mismatched", "1.0", sha), wheel.getFileName().toString(), bytes);
         assertThat(noKey.statusCode()).isEqualTo(401);
         assertThat(release("mismatched", "1.0")).isNull();
         assertThat(blobCount()).isEqualTo(blobs);
 
-        HttpResponse<String> ok = post(publishKey, form("mismatched", "1.0", sha), wheel.getFileName().toString(), bytes);
+        HttpResponse<String> ok = post(publishKey, TwineForm.fields("mismatched", "1.0", sha), wheel.getFileName().toString(), bytes);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
     }
 
@@ -316,9 +313,9 @@ class UploadApiTest {
         Path dir = TestEnvironment.tempDir("truncated");
         Path wheel = TinyWheels.write(dir, "cut-short", "1.0");
         byte[] bytes = Files.readAllBytes(wheel);
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String sha = FileDigest.sha256Hex(bytes);
         String boundary = "b0undary1234";
-        byte[] body = multipart(boundary, form("cut-short", "1.0", sha), wheel.getFileName().toString(), bytes);
+        byte[] body = TwineForm.body(boundary, TwineForm.fields("cut-short", "1.0", sha), wheel.getFileName().toString(), bytes);
         long blobs = blobCount();
 
         // Half the body, then the client stops sending.
@@ -355,9 +352,9 @@ class UploadApiTest {
             for (Path wheel : wheels) {
                 answers.add(pool.submit(() -> {
                     byte[] bytes = Files.readAllBytes(wheel);
-                    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+                    String sha = FileDigest.sha256Hex(bytes);
                     start.await();
-                    return post(publishKey, form("together", "1.0", sha), wheel.getFileName().toString(), bytes);
+                    return post(publishKey, TwineForm.fields("together", "1.0", sha), wheel.getFileName().toString(), bytes);
                 }));
             }
             start.countDown();
@@ -375,38 +372,14 @@ class UploadApiTest {
         }
     }
 
-    private static Map<String, String> form(String name, String version, String sha256) {
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put(":action", "file_upload");
-        f.put("protocol_version", "1");
-        f.put("name", name);
-        f.put("version", version);
-        f.put("filetype", "bdist_wheel");
-        f.put("pyversion", "py3");
-        f.put("metadata_version", "2.1");
-        f.put("sha256_digest", sha256);
-        return f;
-    }
 
-    private static byte[] multipart(String boundary, Map<String, String> fields, String filename, byte[] content) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (var e : fields.entrySet()) {
-            out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n" + e.getValue()
-                    + "\r\n").getBytes(StandardCharsets.UTF_8));
-        }
-        out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"" + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        out.write(content);
-        out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
-    }
 
     private static HttpResponse<String> post(String key, Map<String, String> fields, String filename, byte[] content)
             throws Exception {
         String boundary = "pypubtestboundary";
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(legacyUrl()))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, fields, filename, content)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(TwineForm.body(boundary, fields, filename, content)));
         if (key != null) {
             b.header("Authorization", AccessFixture.basic("__token__", key));
         }
