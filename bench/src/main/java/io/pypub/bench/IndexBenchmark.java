@@ -472,28 +472,14 @@ final class IndexBenchmark {
 
     private Process startServer(Path jar, String jvmOpts, AwsSettings s, int port, Path auditLog, Optional<MemoryCgroup> cgroup,
             String downloadMode, String logName) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> options = new ArrayList<>();
         for (String option : jvmOpts.split("\\s+")) {
-            command.add(option.startsWith("@") ? "@" + resolveArgFile(option) : option);
+            options.add(option.startsWith("@") ? "@" + resolveArgFile(option) : option);
         }
-        command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--bucket", s.bucket(), "--version-table", s.versionTable(), "--access-table", s.accessTable(),
-                "--region", s.region(), "--s3-endpoint", s.s3Endpoint().toString(),
-                "--dynamodb-endpoint", s.dynamoEndpoint().toString(), "--audit-log", auditLog.toString(),
-                "--download-mode", downloadMode,
+        return IndexProcess.start(options, jar, s, port, auditLog, List.of("--download-mode", downloadMode,
                 // A fresh download cache per server (cold at its start, as after a deploy); -Dbench.downloadCacheBytes=0 runs without.
                 "--download-cache-dir", out.resolve("download-cache").resolve(logName).toString(),
-                "--download-cache-max-bytes", Bench.setting("downloadCacheBytes", "1GiB")));
-        Path log = out.resolve("logs").resolve(logName);
-        ProcessBuilder pb = new ProcessBuilder(cgroup.map(g -> g.wrap(command)).orElse(command)).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("PYPUB_") || k.startsWith("JAVA_TOOL"));
-        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",
-                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null", "AWS_EC2_METADATA_DISABLED", "true"));
-        Process p = pb.start();
-        Tools.awaitPort(p, port, "The index server", log);
-        return p;
+                "--download-cache-max-bytes", Bench.setting("downloadCacheBytes", "1GiB")), cgroup, out.resolve("logs").resolve(logName));
     }
 
     private Process startNginx(Path binary, Path dir, Path www, int port) throws IOException {

@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
@@ -184,21 +185,8 @@ final class LegacyUploadBenchmark {
     }
 
     private Process startServer(Path jar, AwsSettings s, int port) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:MaxRAM=" + CONTAINER_KB + "k", "@" + root.resolve(IndexBenchmark.DEPLOY_OPTIONS.substring(1))));
-        command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--bucket", s.bucket(), "--version-table", s.versionTable(), "--access-table", s.accessTable(),
-                "--region", s.region(), "--s3-endpoint", s.s3Endpoint().toString(),
-                "--dynamodb-endpoint", s.dynamoEndpoint().toString(), "--audit-log", out.resolve("logs/legacy-upload-audit.log").toString()));
-        Path log = out.resolve("logs/legacy-upload-server.log");
-        Files.createDirectories(log.getParent());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("PYPUB_") || k.startsWith("JAVA_TOOL"));
-        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",
-                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null", "AWS_EC2_METADATA_DISABLED", "true"));
-        Process p = pb.start();
-        Tools.awaitPort(p, port, "The index server", log);
-        return p;
+        return IndexProcess.start(List.of("-XX:MaxRAM=" + CONTAINER_KB + "k", "@" + root.resolve(IndexBenchmark.DEPLOY_OPTIONS.substring(1))),
+                jar, s, port, out.resolve("logs/legacy-upload-audit.log"), List.of(), Optional.empty(), out.resolve("logs/legacy-upload-server.log"));
     }
 
     /** A valid pure-Python wheel {@code NAME-VERSION-py3-none-any.whl} of about {@code payload} bytes (a random data file). */

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -238,26 +239,14 @@ final class UpstreamBenchmark {
     }
 
     private Process startServer(Path jar, String jvmOpts, AwsSettings s, int port, String upstreamUrl) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> options = new ArrayList<>();
         for (String option : jvmOpts.split("\\s+")) {
-            command.add(option.startsWith("@") ? "@" + root.resolve(option.substring(1)) : option);
+            options.add(option.startsWith("@") ? "@" + root.resolve(option.substring(1)) : option);
         }
         Path auditLog = out.resolve("logs/upstream-audit.log");
         Files.deleteIfExists(auditLog);
-        command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--bucket", s.bucket(), "--version-table", s.versionTable(), "--access-table", s.accessTable(),
-                "--region", s.region(), "--s3-endpoint", s.s3Endpoint().toString(),
-                "--dynamodb-endpoint", s.dynamoEndpoint().toString(), "--audit-log", auditLog.toString(),
-                "--upstream", "dev=" + upstreamUrl, "--upstream-page-seconds", "3600"));
-        Path log = out.resolve("logs/upstream-server.log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("PYPUB_") || k.startsWith("JAVA_TOOL"));
-        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",
-                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null", "AWS_EC2_METADATA_DISABLED", "true"));
-        Process p = pb.start();
-        Tools.awaitPort(p, port, "The index server", log);
-        return p;
+        return IndexProcess.start(options, jar, s, port, auditLog, List.of("--upstream", "dev=" + upstreamUrl, "--upstream-page-seconds", "3600"),
+                Optional.empty(), out.resolve("logs/upstream-server.log"));
     }
 
     private HttpResponse<byte[]> send(String url, String authorization) throws IOException, InterruptedException {

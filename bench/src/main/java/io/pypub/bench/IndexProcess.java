@@ -1,0 +1,40 @@
+package io.pypub.bench;
+
+import io.pypub.core.storage.AwsSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * `pypub serve` from the shaded jar as its own JVM, as the benchmarks run it: on the embedded deployment {@code s},
+ * with the caller's JVM options and extra serve options, dummy AWS credentials and nothing of the caller's AWS or
+ * pypub environment; returns once it listens.
+ */
+final class IndexProcess {
+    private IndexProcess() {}
+
+    static Process start(List<String> jvmOptions, Path jar, AwsSettings s, int port, Path auditLog, List<String> serveOptions,
+            Optional<MemoryCgroup> cgroup, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
+                "--bucket", s.bucket(), "--version-table", s.versionTable(), "--access-table", s.accessTable(),
+                "--region", s.region(), "--s3-endpoint", s.s3Endpoint().toString(),
+                "--dynamodb-endpoint", s.dynamoEndpoint().toString(), "--audit-log", auditLog.toString()));
+        command.addAll(serveOptions);
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(cgroup.map(g -> g.wrap(command)).orElse(command)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("PYPUB_") || k.startsWith("JAVA_TOOL"));
+        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",
+                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null", "AWS_EC2_METADATA_DISABLED", "true"));
+        Process p = pb.start();
+        Tools.awaitPort(p, port, "The index server", log);
+        return p;
+    }
+}
