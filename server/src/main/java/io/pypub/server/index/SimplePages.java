@@ -10,8 +10,10 @@ import io.pypub.core.route.IndexRoute;
 import static io.pypub.server.pages.Html.escape;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Renders the simple API: PEP 503 HTML and PEP 691 JSON (API version 1.1 with the PEP 700
@@ -21,6 +23,7 @@ import java.util.List;
 public final class SimplePages {
     public static final String API_VERSION = "1.1";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PEP_700_TIME = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?Z");
 
     public byte[] projectList(List<ProjectEntry> projects, SimpleFormat format, String linkQuery) {
         if (format.isJson()) {
@@ -48,66 +51,89 @@ public final class SimplePages {
      */
     public byte[] projectPage(String project, String displayName, List<Release> releases, SimpleFormat format, String linkQuery) {
         List<Release> sorted = releases.stream().sorted(Comparator.comparing(Release::version)).toList();
+        List<String> versions = new ArrayList<>();
+        List<FileLink> links = new ArrayList<>();
+        for (Release r : sorted) {
+            versions.add(r.version().normalized());
+            for (ReleaseFile f : r.files()) {
+                links.add(new FileLink(f.filename(), fileUrl(r, f) + linkQuery, f.sha256(), f.requiresPython(), f.metadataSha256(),
+                        r.yanked() ? (r.yankReason() == null ? "" : r.yankReason()) : null, f.size(),
+                        // PEP 700: yyyy-mm-ddThh:mm:ss.ffffffZ, at most 6 fraction digits; Instant has 9.
+                        f.uploadTime() == null ? null : f.uploadTime().truncatedTo(ChronoUnit.MICROS).toString()));
+            }
+        }
+        return filesPage(project, displayName, versions, links, format);
+    }
+
+    /**
+     * One file on a project page, whoever serves it (our store or an upstream).
+     *
+     * @param url the link as the page gives it, any query included
+     * @param metadataSha256 the PEP 658 metadata's sha256, or null when there is none
+     * @param yanked null when not yanked, else the reason ("" for none)
+     * @param size null when unknown
+     * @param uploadTime PEP 700's form, or null; any other form is left out
+     */
+    public record FileLink(String filename, String url, String sha256, String requiresPython, String metadataSha256, String yanked,
+            Long size, String uploadTime) {}
+
+    /** A project page (PEP 503 or 691) of these files, in this order. */
+    public static byte[] filesPage(String project, String displayName, List<String> versions, List<FileLink> links, SimpleFormat format) {
         if (format.isJson()) {
             ObjectNode root = JSON.createObjectNode();
             root.putObject("meta").put("api-version", API_VERSION);
             root.put("name", project);
-            ArrayNode versions = root.putArray("versions");
+            ArrayNode versionArray = root.putArray("versions");
+            versions.forEach(versionArray::add);
             ArrayNode files = root.putArray("files");
-            for (Release r : sorted) {
-                versions.add(r.version().normalized());
-                for (ReleaseFile f : r.files()) {
-                    ObjectNode o = files.addObject();
-                    o.put("filename", f.filename());
-                    o.put("url", fileUrl(r, f) + linkQuery);
-                    o.putObject("hashes").put("sha256", f.sha256());
-                    if (f.requiresPython() != null) {
-                        o.put("requires-python", f.requiresPython());
-                    }
-                    // PEP 714: only the new key in JSON. pip 22.3 to 23.1 (e.g. Debian 12's 23.0.1)
-                    // crash on a JSON "dist-info-metadata"; HTML may keep both attributes.
-                    if (f.metadataSha256() != null) {
-                        o.putObject("core-metadata").put("sha256", f.metadataSha256());
-                    } else {
-                        o.put("core-metadata", false);
-                    }
-                    if (r.yanked()) {
-                        if (r.yankReason() != null && !r.yankReason().isBlank()) {
-                            o.put("yanked", r.yankReason());
-                        } else {
-                            o.put("yanked", true);
-                        }
-                    } else {
-                        o.put("yanked", false);
-                    }
+            for (FileLink f : links) {
+                ObjectNode o = files.addObject();
+                o.put("filename", f.filename());
+                o.put("url", f.url());
+                o.putObject("hashes").put("sha256", f.sha256());
+                if (f.requiresPython() != null) {
+                    o.put("requires-python", f.requiresPython());
+                }
+                // PEP 714: only the new key in JSON. pip 22.3 to 23.1 (e.g. Debian 12's 23.0.1)
+                // crash on a JSON "dist-info-metadata"; HTML may keep both attributes.
+                if (f.metadataSha256() != null) {
+                    o.putObject("core-metadata").put("sha256", f.metadataSha256());
+                } else {
+                    o.put("core-metadata", false);
+                }
+                if (f.yanked() == null) {
+                    o.put("yanked", false);
+                } else if (f.yanked().isBlank()) {
+                    o.put("yanked", true);
+                } else {
+                    o.put("yanked", f.yanked());
+                }
+                if (f.size() != null) {
                     o.put("size", f.size());
-                    if (f.uploadTime() != null) {
-                        // PEP 700: yyyy-mm-ddThh:mm:ss.ffffffZ, at most 6 fraction digits; Instant has 9.
-                        o.put("upload-time", f.uploadTime().truncatedTo(ChronoUnit.MICROS).toString());
-                    }
+                }
+                if (f.uploadTime() != null && PEP_700_TIME.matcher(f.uploadTime()).matches()) {
+                    o.put("upload-time", f.uploadTime());
                 }
             }
             return json(root);
         }
-        StringBuilder html = new StringBuilder(512 + sorted.size() * 400);
+        StringBuilder html = new StringBuilder(512 + links.size() * 300);
         html.append("<!DOCTYPE html>\n<html>\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"")
                 .append(API_VERSION).append("\">\n    <title>Links for ").append(escape(displayName))
                 .append("</title>\n  </head>\n  <body>\n    <h1>Links for ").append(escape(displayName)).append("</h1>\n");
-        for (Release r : sorted) {
-            for (ReleaseFile f : r.files()) {
-                html.append("    <a href=\"").append(escape(fileUrl(r, f) + linkQuery + "#sha256=" + f.sha256())).append('"');
-                if (f.requiresPython() != null) {
-                    html.append(" data-requires-python=\"").append(escape(f.requiresPython())).append('"');
-                }
-                if (f.metadataSha256() != null) {
-                    html.append(" data-core-metadata=\"sha256=").append(f.metadataSha256()).append('"');
-                    html.append(" data-dist-info-metadata=\"sha256=").append(f.metadataSha256()).append('"');
-                }
-                if (r.yanked()) {
-                    html.append(" data-yanked=\"").append(escape(r.yankReason() == null ? "" : r.yankReason())).append('"');
-                }
-                html.append('>').append(escape(f.filename())).append("</a><br/>\n");
+        for (FileLink f : links) {
+            html.append("    <a href=\"").append(escape(f.url() + "#sha256=" + f.sha256())).append('"');
+            if (f.requiresPython() != null) {
+                html.append(" data-requires-python=\"").append(escape(f.requiresPython())).append('"');
             }
+            if (f.metadataSha256() != null) {
+                html.append(" data-core-metadata=\"sha256=").append(f.metadataSha256()).append('"');
+                html.append(" data-dist-info-metadata=\"sha256=").append(f.metadataSha256()).append('"');
+            }
+            if (f.yanked() != null) {
+                html.append(" data-yanked=\"").append(escape(f.yanked())).append('"');
+            }
+            html.append('>').append(escape(f.filename())).append("</a><br/>\n");
         }
         html.append("  </body>\n</html>\n");
         return html.toString().getBytes(StandardCharsets.UTF_8);

@@ -1,8 +1,6 @@
 package io.pypub.server.index;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pypub.core.release.DistFilename;
 import io.pypub.core.release.Stage;
 import io.pypub.core.route.IndexRoute;
@@ -19,7 +17,6 @@ import io.pypub.server.exchange.IndexRequest;
 import io.pypub.server.exchange.IndexResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -503,67 +500,13 @@ public final class UpstreamIndex {
             versions.put(f.filename(), DistFilename.parse(f.filename()).version());
         }
         files.sort(Comparator.comparing((UpstreamProject.File f) -> versions.get(f.filename())).thenComparing(UpstreamProject.File::filename));
-        if (format.isJson()) {
-            ObjectNode root = JSON.createObjectNode();
-            root.putObject("meta").put("api-version", SimplePages.API_VERSION);
-            root.put("name", project);
-            ArrayNode vs = root.putArray("versions");
-            new TreeSet<>(versions.values()).forEach(v -> vs.add(v.normalized()));
-            ArrayNode arr = root.putArray("files");
-            for (UpstreamProject.File f : files) {
-                ObjectNode o = arr.addObject();
-                o.put("filename", f.filename());
-                o.put("url", url(stage, project, f) + linkQuery);
-                o.putObject("hashes").put("sha256", f.sha256());
-                if (f.requiresPython() != null) {
-                    o.put("requires-python", f.requiresPython());
-                }
-                if (f.metadataSha256() != null) {
-                    o.putObject("core-metadata").put("sha256", f.metadataSha256());
-                } else {
-                    o.put("core-metadata", false);
-                }
-                if (f.yanked() == null) {
-                    o.put("yanked", false);
-                } else if (f.yanked().isBlank()) {
-                    o.put("yanked", true);
-                } else {
-                    o.put("yanked", f.yanked());
-                }
-                if (f.size() != null) {
-                    o.put("size", f.size());
-                }
-                if (f.uploadTime() != null && f.uploadTime().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?Z")) {
-                    o.put("upload-time", f.uploadTime());
-                }
-            }
-            try {
-                return JSON.writeValueAsBytes(root);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        String display = io.pypub.server.pages.Html.escape(view.displayName());
-        StringBuilder html = new StringBuilder(512 + files.size() * 300);
-        html.append("<!DOCTYPE html>\n<html>\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"")
-                .append(SimplePages.API_VERSION).append("\">\n    <title>Links for ").append(display)
-                .append("</title>\n  </head>\n  <body>\n    <h1>Links for ").append(display).append("</h1>\n");
+        List<SimplePages.FileLink> links = new ArrayList<>();
         for (UpstreamProject.File f : files) {
-            html.append("    <a href=\"").append(io.pypub.server.pages.Html.escape(url(stage, project, f) + linkQuery + "#sha256=" + f.sha256())).append('"');
-            if (f.requiresPython() != null) {
-                html.append(" data-requires-python=\"").append(io.pypub.server.pages.Html.escape(f.requiresPython())).append('"');
-            }
-            if (f.metadataSha256() != null) {
-                html.append(" data-core-metadata=\"sha256=").append(f.metadataSha256()).append('"');
-                html.append(" data-dist-info-metadata=\"sha256=").append(f.metadataSha256()).append('"');
-            }
-            if (f.yanked() != null) {
-                html.append(" data-yanked=\"").append(io.pypub.server.pages.Html.escape(f.yanked())).append('"');
-            }
-            html.append('>').append(io.pypub.server.pages.Html.escape(f.filename())).append("</a><br/>\n");
+            links.add(new SimplePages.FileLink(f.filename(), url(stage, project, f) + linkQuery, f.sha256(), f.requiresPython(),
+                    f.metadataSha256(), f.yanked(), f.size(), f.uploadTime()));
         }
-        html.append("  </body>\n</html>\n");
-        return html.toString().getBytes(StandardCharsets.UTF_8);
+        List<String> versionNames = new TreeSet<>(versions.values()).stream().map(Version::normalized).toList();
+        return SimplePages.filesPage(project, view.displayName(), versionNames, links, format);
     }
 
     /** From /{stage}/simple/{project}/ to /{stage}/upstream/{project}/{filename}. */
