@@ -45,10 +45,7 @@ final class AccessItems {
     }
 
     Optional<Map<String, AttributeValue>> get(String pk, String sk) {
-        return call("Reading", () -> {
-            var r = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(key(pk, sk)));
-            return r.hasItem() && !r.item().isEmpty() ? Optional.of(r.item()) : Optional.empty();
-        });
+        return call("Reading", () -> Attributes.getConsistent(dynamo, table, pk, sk));
     }
 
     /** Every item whose pk starts with {@code pkPrefix} (a scan: the access table is small). */

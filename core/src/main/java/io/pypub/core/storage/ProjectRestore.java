@@ -35,14 +35,14 @@ final class ProjectRestore {
     }
 
     /**
-     * Puts release chunkItems from a backup back into a project (verbatim, replacing records of the same
+     * Puts release items from a backup back into a project (verbatim, replacing records of the same
      * version) and recomputes {@code latest} and the registry item from the releases that exist
      * afterwards: the restored ones and those written after the backup. A pin survives if its version
      * is there and not yanked (the backup's pin first, else the current one); otherwise {@code latest}
      * is the highest version that is not yanked. Each transaction (up to 90 releases) is conditioned
      * on the project's revision as read, and retried from a fresh read if a writer got in between.
      * When the project is empty in the table and the result is the backup's own state, the backup's
-     * latest and registry chunkItems are written verbatim, so a restore into an empty table is exact.
+     * latest and registry items are written verbatim, so a restore into an empty table is exact.
      */
     RestoredProject restoreProject(Stage stage, String project, List<Map<String, AttributeValue>> releaseItems,
             Map<String, AttributeValue> backupLatest, Map<String, AttributeValue> backupRegistry, boolean dryRun) {

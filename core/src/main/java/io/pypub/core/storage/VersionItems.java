@@ -49,9 +49,7 @@ final class VersionItems {
 
     Optional<Map<String, AttributeValue>> getItem(String pk, String sk) {
         try {
-            var r = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                    .key(Map.of(PK, AttributeValue.fromS(pk), SK, AttributeValue.fromS(sk))));
-            return r.hasItem() && !r.item().isEmpty() ? Optional.of(r.item()) : Optional.empty();
+            return Attributes.getConsistent(dynamo, table, pk, sk);
         } catch (SdkException e) {
             throw new StorageException("Reading DynamoDB table " + table + " failed: " + e.getMessage(), e);
         }
