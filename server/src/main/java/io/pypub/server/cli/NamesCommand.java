@@ -17,6 +17,11 @@ import picocli.CommandLine.Parameters;
         subcommands = {NamesCommand.Reserve.class, NamesCommand.Unreserve.class, NamesCommand.ListNames.class})
 final class NamesCommand {
 
+    /** The reserved names live in the version table, next to the upstream cache records. */
+    static UpstreamRecords records(AwsClients clients) {
+        return new UpstreamRecords(clients.dynamo(), clients.settings().versionTable());
+    }
+
     @Command(name = "reserve", mixinStandardHelpOptions = true, description = "Reserve a name in a stage.")
     static final class Reserve implements Callable<Integer> {
         @Mixin
@@ -32,7 +37,7 @@ final class NamesCommand {
         public Integer call() {
             String normalized = ProjectName.of(name).normalized();
             try (AwsClients clients = aws.clients()) {
-                new UpstreamRecords(clients.dynamo(), clients.settings().versionTable()).reserve(Stage.of(stage), normalized,
+                records(clients).reserve(Stage.of(stage), normalized,
                         PublishCommand.defaultPublisher());
             }
             System.out.println("Reserved " + normalized + " in stage '" + stage + "': its upstream is never asked about it.");
@@ -54,7 +59,7 @@ final class NamesCommand {
         @Override
         public Integer call() {
             try (AwsClients clients = aws.clients()) {
-                boolean was = new UpstreamRecords(clients.dynamo(), clients.settings().versionTable()).unreserve(Stage.of(stage), name);
+                boolean was = records(clients).unreserve(Stage.of(stage), name);
                 System.out.println(was ? "Unreserved " + ProjectName.normalize(name) + " in stage '" + stage + "'."
                         : ProjectName.normalize(name) + " was not reserved in stage '" + stage + "'.");
             }
@@ -73,7 +78,7 @@ final class NamesCommand {
         @Override
         public Integer call() {
             try (AwsClients clients = aws.clients()) {
-                for (var r : new UpstreamRecords(clients.dynamo(), clients.settings().versionTable()).reserved(Stage.of(stage))) {
+                for (var r : records(clients).reserved(Stage.of(stage))) {
                     System.out.println(r.project() + "  reserved " + r.at() + " by " + r.by());
                 }
             }
