@@ -55,7 +55,7 @@ final class IndexBenchmark {
     /** The JVM options shipped for the server in a container, and used by {@code ./pypub serve}. */
     static final String DEPLOY_OPTIONS = "@server/deploy/index-jvm.options";
     /** The benchmark key's rate limit and burst: far above any rate here, so it is checked on every request but never throttles. */
-    private static final int KEY_RATE_PER_SECOND = 1_000_000;
+    static final int KEY_RATE_PER_SECOND = 1_000_000;
 
     private final Path root;
     private final Path out;
@@ -73,10 +73,7 @@ final class IndexBenchmark {
         // 17 MB downloads: a few connections at once, as pip makes, each allowed pip's own 15 s read timeout.
         Wrk largeWrk = new Wrk(wrk.binary(), 1, LARGE_CONNECTIONS);
         Path nginxBinary = Tools.require("nginx", "nginx");
-        Path jar = root.resolve("server/target/pypub.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run the benchmarks with ./mvnw -B -Pbench verify");
-        }
+        Path jar = IndexProcess.jar(root);
         var pypiserverEnv = Pypiserver.environment(root);
         Timing timing = new Timing(Bench.intSetting("warmupSeconds", 5), Bench.intSetting("seconds", 10), Bench.intSetting("rounds", 3));
         LoadGate gate = LoadGate.fromSettings();

@@ -17,6 +17,15 @@ import java.util.Optional;
 final class IndexProcess {
     private IndexProcess() {}
 
+    /** The shaded jar the benchmarks run, built by the reactor before the bench module. */
+    static Path jar(Path root) {
+        Path jar = root.resolve("server/target/pypub.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the benchmarks with ./mvnw -B -Pbench verify");
+        }
+        return jar;
+    }
+
     static Process start(List<String> jvmOptions, Path jar, AwsSettings s, int port, Path auditLog, List<String> serveOptions,
             Optional<MemoryCgroup> cgroup, Path log) throws IOException {
         List<String> command = new ArrayList<>();

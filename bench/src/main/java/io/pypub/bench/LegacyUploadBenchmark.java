@@ -55,10 +55,7 @@ final class LegacyUploadBenchmark {
     Report run() throws Exception {
         int reps = Bench.intSetting("reps", 5);
         Path curl = Tools.require("curl", "curl");
-        Path jar = root.resolve("server/target/pypub.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build with ./mvnw -B -Pbench package");
-        }
+        Path jar = IndexProcess.jar(root);
         Path awsCli = PythonEnvironment.ensure(root.resolve("target/bench-tools/awscli"), UploadBenchmark.AWSCLI + "\n",
                 line -> System.out.println("[bench] " + line)).bin("aws");
         Path work = out.resolve("legacy-upload-files");

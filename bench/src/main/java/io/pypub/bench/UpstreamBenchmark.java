@@ -46,7 +46,6 @@ final class UpstreamBenchmark {
     private static final String PUBLIC = "uppkg";
     private static final int RELEASES = 10;
     private static final int FILE_BYTES = 4 * 1024;
-    private static final int KEY_RATE_PER_SECOND = 1_000_000;
     private static final double TARGET_RATIO = 1.5;
 
     private final Path root;
@@ -62,10 +61,7 @@ final class UpstreamBenchmark {
 
     Report run() throws Exception {
         Wrk wrk = new Wrk(Tools.require("wrk", "wrk"), Bench.intSetting("threads", 2), Bench.intSetting("connections", 32));
-        Path jar = root.resolve("server/target/pypub.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run the benchmarks with ./mvnw -B -Pbench verify");
-        }
+        Path jar = IndexProcess.jar(root);
         int warmup = Bench.intSetting("warmupSeconds", 5);
         int seconds = Bench.intSetting("seconds", 10);
         int rounds = Bench.intSetting("rounds", 3);
@@ -82,7 +78,7 @@ final class UpstreamBenchmark {
             publishPrivate(clients);
             writePublicTree(tree);
             String key = new ApiKeys(new ApiKeyTable(clients.dynamo(), settings.accessTable()), Clock.systemUTC())
-                    .create(new KeyPolicy("bench-upstream", Set.of(STAGE.name()), Set.of(), KEY_RATE_PER_SECOND, KEY_RATE_PER_SECOND,
+                    .create(new KeyPolicy("bench-upstream", Set.of(STAGE.name()), Set.of(), IndexBenchmark.KEY_RATE_PER_SECOND, IndexBenchmark.KEY_RATE_PER_SECOND,
                             null, null, null), "bench").token().reveal();
             String authorization = "Bearer " + key;
             int port = Tools.freePort();
