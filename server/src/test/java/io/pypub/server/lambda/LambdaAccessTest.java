@@ -6,7 +6,6 @@ import io.pypub.core.access.ApiKeyTable;
 import io.pypub.core.access.ApiKeys;
 import io.pypub.core.access.KeyPolicy;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -19,13 +18,7 @@ class LambdaAccessTest {
         try (LambdaFixture fixture = new LambdaFixture()) {
             fixture.publish(fixture.env.copyOfExample("hello-package"), "dev");
             var settings = fixture.deployment.settings();
-            Map<String, String> env = new HashMap<>();
-            env.put("AWS_REGION", settings.region());
-            env.put("PYPUB_BUCKET", settings.bucket());
-            env.put("PYPUB_VERSION_TABLE", settings.versionTable());
-            env.put("PYPUB_ACCESS_TABLE", settings.accessTable());
-            env.put("PYPUB_S3_ENDPOINT", settings.s3Endpoint().toString());
-            env.put("PYPUB_DYNAMODB_ENDPOINT", settings.dynamoEndpoint().toString());
+            Map<String, String> env = fixture.lambdaEnvironment();
             String key = new ApiKeys(new ApiKeyTable(fixture.deployment.clients().dynamo(), settings.accessTable()), Clock.systemUTC())
                     .create(new KeyPolicy("lambda-client", Set.of("dev"), Set.of(), 10, 10, null, null, null), "test").token().reveal();
             System.setProperty("aws.accessKeyId", "embedded");

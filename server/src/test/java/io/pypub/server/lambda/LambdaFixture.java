@@ -21,6 +21,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 
 /** A fresh deployment on the test S3/DynamoDB servers, and Lambda handlers invoked on it the way the runtime does. */
 final class LambdaFixture implements AutoCloseable {
@@ -35,6 +37,20 @@ final class LambdaFixture implements AutoCloseable {
         IndexSettings defaults = IndexSettings.defaults();
         return new IndexLambdaHandler(new IndexService(deployment.clients(),
                 new IndexSettings(mode, defaults.presignTtl(), defaults.cacheTtl())));
+    }
+
+    /** The function's environment on the fixture's deployment, as its configuration sets it; a test adds its own settings. */
+    Map<String, String> lambdaEnvironment() {
+        var settings = deployment.settings();
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", settings.region());
+        env.put("PYPUB_BUCKET", settings.bucket());
+        env.put("PYPUB_PREFIX", settings.prefix());
+        env.put("PYPUB_VERSION_TABLE", settings.versionTable());
+        env.put("PYPUB_ACCESS_TABLE", settings.accessTable());
+        env.put("PYPUB_S3_ENDPOINT", settings.s3Endpoint().toString());
+        env.put("PYPUB_DYNAMODB_ENDPOINT", settings.dynamoEndpoint().toString());
+        return env;
     }
 
     PublishResult publish(Path project, String stage) {

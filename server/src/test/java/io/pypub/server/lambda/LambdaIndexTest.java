@@ -10,7 +10,6 @@ import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.storage.FileDigest;
 import io.pypub.server.index.IndexSettings.DownloadMode;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,15 +207,7 @@ class LambdaIndexTest {
 
     @Test
     void handlerConfiguredFromEnvironmentVariablesRedirectsDownloads() throws Exception {
-        var settings = fixture.deployment.settings();
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_REGION", settings.region());
-        env.put("PYPUB_BUCKET", settings.bucket());
-        env.put("PYPUB_PREFIX", settings.prefix());
-        env.put("PYPUB_VERSION_TABLE", settings.versionTable());
-        env.put("PYPUB_ACCESS_TABLE", settings.accessTable());
-        env.put("PYPUB_S3_ENDPOINT", settings.s3Endpoint().toString());
-        env.put("PYPUB_DYNAMODB_ENDPOINT", settings.dynamoEndpoint().toString());
+        Map<String, String> env = fixture.lambdaEnvironment();
         env.put("PYPUB_PRESIGN_SECONDS", "60");
         env.put("PYPUB_NO_AUTH", "true"); // keys in Lambda: LambdaAccessTest
         // The default chain, as in Lambda; here its first link (system properties) holds the local servers' dummy keys.

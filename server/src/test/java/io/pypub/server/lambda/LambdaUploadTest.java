@@ -6,7 +6,6 @@ import io.pypub.core.access.ApiKeyTable;
 import io.pypub.core.access.ApiKeys;
 import io.pypub.core.access.KeyPolicy;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -21,13 +20,7 @@ class LambdaUploadTest {
     void anUploadToTheFunctionIsAnswered413WithAPointerToTheServer() throws Exception {
         try (LambdaFixture fixture = new LambdaFixture()) {
             var settings = fixture.deployment.settings();
-            Map<String, String> env = new HashMap<>();
-            env.put("AWS_REGION", settings.region());
-            env.put("PYPUB_BUCKET", settings.bucket());
-            env.put("PYPUB_VERSION_TABLE", settings.versionTable());
-            env.put("PYPUB_ACCESS_TABLE", settings.accessTable());
-            env.put("PYPUB_S3_ENDPOINT", settings.s3Endpoint().toString());
-            env.put("PYPUB_DYNAMODB_ENDPOINT", settings.dynamoEndpoint().toString());
+            Map<String, String> env = fixture.lambdaEnvironment();
             env.put("PYPUB_UPLOAD_MAX_BYTES", "100MB,dev=1KB"); // read as pypub serve reads it
             ApiKeys keys = new ApiKeys(new ApiKeyTable(fixture.deployment.clients().dynamo(), settings.accessTable()), Clock.systemUTC());
             String publish = keys.create(new KeyPolicy("ci", Set.of("dev"), Set.of(), 10, 10, null, null, null,

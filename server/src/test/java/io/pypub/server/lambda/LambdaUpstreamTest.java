@@ -8,7 +8,6 @@ import io.pypub.server.access.LoopbackUpstream;
 import io.pypub.server.access.TinyWheels;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,14 +18,7 @@ class LambdaUpstreamTest {
         try (LambdaFixture fixture = new LambdaFixture(); LoopbackUpstream up = new LoopbackUpstream().start()) {
             Path wheel = TinyWheels.write(TestEnvironment.tempDir("lambda-upstream"), "pub-lib", "1.0");
             up.add("pub-lib", wheel);
-            var settings = fixture.deployment.settings();
-            Map<String, String> env = new HashMap<>();
-            env.put("AWS_REGION", settings.region());
-            env.put("PYPUB_BUCKET", settings.bucket());
-            env.put("PYPUB_VERSION_TABLE", settings.versionTable());
-            env.put("PYPUB_ACCESS_TABLE", settings.accessTable());
-            env.put("PYPUB_S3_ENDPOINT", settings.s3Endpoint().toString());
-            env.put("PYPUB_DYNAMODB_ENDPOINT", settings.dynamoEndpoint().toString());
+            Map<String, String> env = fixture.lambdaEnvironment();
             env.put("PYPUB_NO_AUTH", "true"); // keys on upstream routes: UpstreamInstallTest
             env.put("PYPUB_UPSTREAM", "dev=" + up.simpleUrl());
             env.put("PYPUB_PRIVATE_NAMES", "dev=acme-*");
