@@ -53,9 +53,11 @@ final class RecordTransaction {
         for (int attempt = 1; ; attempt++) {
             Optional<Map<String, AttributeValue>> registry = items.getItem(release.stage().name(), release.project());
             Optional<LatestPointer> current = items.latest(release.stage(), release.project());
-            List<Release> existing = items.releases(release.stage(), release.project());
+            List<Map<String, AttributeValue>> existingItems = items.releaseItems(release.stage(), release.project());
+            List<Release> existing = existingItems.stream().map(i -> toRelease(release.stage(), i)).toList();
             // PEP 440 equality: 1.2 is already published when 1.2.0 is.
-            Optional<Release> same = existing.stream().filter(r -> r.version().equals(release.version())).findFirst();
+            int sameAt = indexOfVersion(existing, release);
+            Optional<Release> same = sameAt < 0 ? Optional.empty() : Optional.of(existing.get(sameAt));
             if (!replaceAny) {
                 if (expected == null && same.isPresent()) {
                     throw alreadyPublished(release);
@@ -93,14 +95,12 @@ final class RecordTransaction {
                 Map<String, AttributeValue> values = new HashMap<>();
                 // The release keeps its Slack thread (an upload adding a file replies there): copied from the item as read,
                 // and conditioned on it, so a thread stored meanwhile forces a fresh read instead of being dropped.
-                AttributeValue threadTs = items.getItem(projectPk(release.stage(), release.project()), releaseSk(same.get().version()))
-                        .map(i -> {
-                            if (i.get(SLACK_CHANNEL) != null && i.get(SLACK_TS) != null) {
-                                releaseItem.put(SLACK_CHANNEL, i.get(SLACK_CHANNEL));
-                                releaseItem.put(SLACK_TS, i.get(SLACK_TS));
-                            }
-                            return i.get(SLACK_TS);
-                        }).orElse(null);
+                Map<String, AttributeValue> sameItem = existingItems.get(sameAt);
+                AttributeValue threadTs = sameItem.get(SLACK_TS);
+                if (sameItem.get(SLACK_CHANNEL) != null && threadTs != null) {
+                    releaseItem.put(SLACK_CHANNEL, sameItem.get(SLACK_CHANNEL));
+                    releaseItem.put(SLACK_TS, threadTs);
+                }
                 names.put("#sts", SLACK_TS);
                 String threadAsRead;
                 if (threadTs == null) {
@@ -206,6 +206,16 @@ final class RecordTransaction {
         return new ReleaseExistsException(release.project() + " " + release.version() + " is already published in stage '"
                 + release.stage() + "'. Releases are immutable: bump the version, or pass --overwrite "
                 + "(overwrite: true in Jenkins) to replace it deliberately.");
+    }
+
+    /** Where the release of {@code release}'s version is in {@code existing} (PEP 440 equality), or -1. */
+    private static int indexOfVersion(List<Release> existing, Release release) {
+        for (int i = 0; i < existing.size(); i++) {
+            if (existing.get(i).version().equals(release.version())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static Release higher(Release a, Release b) {

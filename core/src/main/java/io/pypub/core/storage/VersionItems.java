@@ -37,10 +37,15 @@ final class VersionItems {
     /** A project's releases in a stage. */
     List<Release> releases(Stage stage, String project) {
         List<Release> out = new ArrayList<>();
-        for (var item : query(projectPk(stage, project), RELEASE_SK_PREFIX)) {
+        for (var item : releaseItems(stage, project)) {
             out.add(toRelease(stage, item));
         }
         return out;
+    }
+
+    /** A project's release items in a stage, as stored: what {@link #releases} decodes. */
+    List<Map<String, AttributeValue>> releaseItems(Stage stage, String project) {
+        return query(projectPk(stage, project), RELEASE_SK_PREFIX);
     }
 
     Optional<LatestPointer> latest(Stage stage, String project) {
