@@ -12,6 +12,10 @@ gigabytes). Requests here are serial, so a transaction can only undo its own wri
 just the items it touches and put those back on failure (patch_transactions), the same outcome
 at the cost of the transaction's own size. Checked by EmbeddedTransactionsTest; the patch refuses
 to apply to a moto version it was not written against.
+
+moto stores an object whatever its Content-MD5 says, where S3 refuses it with 400 BadDigest and
+stores nothing; pypub relies on that refusal (it does not read an object back after its PUT), so
+patch_content_md5 makes the embedded S3 check it as S3 does.
 """
 import os
 import sys
@@ -94,9 +98,53 @@ def patch_transactions() -> None:
     models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
+def patch_content_md5() -> None:
+    """moto 5.2.5 stores a body whatever its Content-MD5 says; S3 refuses it (400 BadDigest) and stores nothing.
+
+    pypub relies on that refusal instead of reading every object back after its PUT, so the embedded S3 does what
+    S3 does: checked by S3ArtifactStoreTest, which fails on a server that stores a body its Content-MD5 does not match.
+    """
+    import base64
+    import binascii
+    import hashlib
+
+    from moto.s3.exceptions import S3ClientError
+    from moto.s3.responses import S3Response
+
+    class InvalidDigest(S3ClientError):
+        code = "InvalidDigest"
+
+        def __init__(self) -> None:
+            super().__init__("InvalidDigest", "The Content-MD5 you specified was invalid.")
+
+    class BadDigest(S3ClientError):
+        code = "BadDigest"
+
+        def __init__(self) -> None:
+            super().__init__("BadDigest", "The Content-MD5 you specified did not match what we received.")
+
+    original = S3Response._key_response_put
+
+    def key_response_put(self, query, key_name):
+        declared = self.headers.get("Content-MD5")
+        if declared is not None:
+            try:
+                expected = base64.b64decode(declared, validate=True)
+            except (binascii.Error, ValueError):
+                raise InvalidDigest()
+            if len(expected) != 16:
+                raise InvalidDigest()
+            if hashlib.md5(self.body or b"").digest() != expected:
+                raise BadDigest()
+        return original(self, query, key_name)
+
+    S3Response._key_response_put = key_response_put
+
+
 def main() -> None:
     host, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     patch_transactions()
+    patch_content_md5()
     threading.Thread(target=exit_with_parent, daemon=True).start()
     os.environ.setdefault("MOTO_PORT", str(port))
     app = DomainDispatcherApplication(create_backend_app)
