@@ -7,14 +7,14 @@ import java.util.Optional;
 /** The object store holding distribution files, their metadata files and docs. */
 public interface ArtifactStore {
 
-    /** Uploads a file, lets the store verify it in transit and checks what landed; returns its digest. */
+    /** Uploads a file with its digest, which the store checks before it keeps the bytes (a mismatch stores nothing); returns the digest. */
     FileDigest put(String key, Path file, String contentType);
 
     FileDigest put(String key, byte[] bytes, String contentType);
 
     /**
      * {@link #put(String, Path, String)} of a file whose digest the caller computed as it wrote it (the upload API
-     * hashes the body once, as it arrives): the store still verifies the transfer (Content-MD5) and what landed.
+     * hashes the body once, as it arrives): the store still refuses bytes that do not match it (Content-MD5).
      */
     default FileDigest put(String key, Path file, FileDigest digest, String contentType) {
         return put(key, file, contentType);

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** {@link ArtifactStore} on one S3 bucket (AWS or any S3-compatible server). */
 public final class S3ArtifactStore implements ArtifactStore {
-    /** User metadata key holding the hex sha256 of the body, checked after every upload. */
+    /** User metadata key holding the hex sha256 of the body (restore and the collector's checks read it). */
     public static final String SHA256_METADATA = "sha256";
 
     private final S3Client s3;
@@ -52,6 +52,11 @@ public final class S3ArtifactStore implements ArtifactStore {
         return put(key, RequestBody.fromBytes(bytes), FileDigest.of(bytes), contentType);
     }
 
+    /**
+     * One PutObject, not read back: S3 checks the body against its Content-MD5 and refuses a mismatch (400 BadDigest)
+     * without storing anything, so a success means these exact bytes, with their sha256 metadata, are the object. A
+     * HEAD after it would only repeat what the PUT carried (size, metadata) at one more round trip per object.
+     */
     private FileDigest put(String key, RequestBody body, FileDigest digest, String contentType) {
         PutObjectRequest request = PutObjectRequest.builder()
                 .bucket(bucket)
@@ -65,13 +70,6 @@ public final class S3ArtifactStore implements ArtifactStore {
             s3.putObject(request, body);
         } catch (SdkException e) {
             throw new StorageException("Upload of s3://" + bucket + "/" + key + " failed: " + reason(e), e);
-        }
-        StoredObject landed = head(key).orElseThrow(
-                () -> new StorageException("Upload of s3://" + bucket + "/" + key + " reported success but the object is missing"));
-        if (landed.size() != digest.size() || !digest.sha256().equals(landed.sha256())) {
-            throw new StorageException("Upload of s3://" + bucket + "/" + key + " did not verify: expected "
-                    + digest.size() + " bytes with sha256 " + digest.sha256() + ", found " + landed.size()
-                    + " bytes with sha256 " + landed.sha256());
         }
         return digest;
     }
