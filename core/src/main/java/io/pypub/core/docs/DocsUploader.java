@@ -21,25 +21,40 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Uploads a docs folder to {@code docs/{stage}/{project}/{version}/} with each object's real
  * Content-Type. Docs are many small files, so they go up in parallel on a bounded pool (the S3
- * client is thread-safe); every put is verified by the store. Progress is logged from the calling
- * thread only, so the log needs no locking.
+ * client is thread-safe): one of its own, or the pool a publish shares with its distribution files.
+ * Progress is logged from the calling thread only, so the log needs no locking.
  */
 public final class DocsUploader {
-    public static final int DEFAULT_THREADS = 8;
+    /**
+     * Puts in flight at once. Each put is one round trip of a few milliseconds to tens of them and almost no CPU here,
+     * so the pool is sized for latency, not cores (see docs/ARCHITECTURE.md, Benchmarks: upload).
+     */
+    public static final int DEFAULT_THREADS = 16;
     private static final int MAX_KEY_BYTES = 1024; // S3's limit
 
     private final ArtifactStore store;
     private final StorageLayout layout;
     private final int threads;
+    /** The caller's pool (not shut down here), or null for one of {@code threads} per upload. */
+    private final ExecutorService shared;
 
     public DocsUploader(ArtifactStore docsStore, StorageLayout layout) {
         this(docsStore, layout, DEFAULT_THREADS);
+    }
+
+    /** Puts on {@code pool}, which the caller owns and may be using for other uploads at the same time. */
+    public DocsUploader(ArtifactStore docsStore, StorageLayout layout, ExecutorService pool) {
+        this.store = docsStore;
+        this.layout = layout;
+        this.threads = 0;
+        this.shared = pool;
     }
 
     public DocsUploader(ArtifactStore docsStore, StorageLayout layout, int threads) {
@@ -49,6 +64,7 @@ public final class DocsUploader {
         this.store = docsStore;
         this.layout = layout;
         this.threads = threads;
+        this.shared = null;
     }
 
     /** Uploads every file under {@code docsDir} to a new docs prefix of the release (one per publish). */
@@ -63,11 +79,23 @@ public final class DocsUploader {
             throw new PublishException("The docs folder " + docsDir + " has no files to upload.");
         }
         log.info("Uploading " + files.size() + " docs files to " + prefix + " ...");
+        if (shared != null) {
+            return uploadOn(shared, files, prefix, log);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, files.size()), daemonThreads());
         try {
-            CompletionService<FileDigest> done = new ExecutorCompletionService<>(pool);
+            return uploadOn(pool, files, prefix, log);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private UploadedDocs uploadOn(ExecutorService pool, List<DocFile> files, String prefix, PublishLog log) {
+        CompletionService<FileDigest> done = new ExecutorCompletionService<>(pool);
+        List<Future<FileDigest>> puts = new ArrayList<>(files.size());
+        try {
             for (DocFile f : files) {
-                done.submit(() -> store.put(f.key(), f.path(), f.contentType()));
+                puts.add(done.submit(() -> store.put(f.key(), f.path(), f.contentType())));
             }
             long bytes = 0;
             // about ten progress lines for a large site, just the last one for a small one
@@ -80,8 +108,9 @@ public final class DocsUploader {
             }
             log.info("Uploaded docs: " + files.size() + " files, " + bytes + " bytes, under " + prefix);
             return new UploadedDocs(prefix, files.size(), bytes);
-        } finally {
-            pool.shutdownNow(); // after a failure, stop the uploads still queued
+        } catch (RuntimeException e) {
+            puts.forEach(p -> p.cancel(true)); // after a failure, stop the uploads still queued
+            throw e;
         }
     }
 

@@ -2,6 +2,7 @@ package io.pypub.core.publish;
 
 import io.pypub.core.docs.DocsDependencies;
 import io.pypub.core.docs.DocsGenerator;
+import io.pypub.core.docs.DocsUploader;
 import io.pypub.core.docs.GeneratedDocs;
 import io.pypub.core.error.PublishException;
 import io.pypub.core.notify.FailureNotice;
@@ -381,14 +382,10 @@ public final class PublishPipeline {
             // one version race only at the record, which is conditioned on what this one read: the loser records
             // nothing (see ReleaseWriter). No lease is needed.
             ReleaseWriter writer = new ReleaseWriter(store, docsStore, versions, layout);
-            List<ReleaseFile> files = new ArrayList<>();
-            for (InspectedDistribution d : dists) {
-                files.add(writer.upload(d, Instant.now(), log));
-            }
-            String docsPrefix = null;
-            if (docs != null) {
-                docsPrefix = writer.uploadDocs(docs.dir(), request.stage(), project, version, log);
-            }
+            ReleaseWriter.Uploaded uploaded = writer.uploadAll(dists, docs == null ? null : docs.dir(), request.stage(), project,
+                    version, Instant.now(), DocsUploader.DEFAULT_THREADS, log);
+            List<ReleaseFile> files = uploaded.files();
+            String docsPrefix = uploaded.docsPrefix();
             if (previous != null && previous.docsPrefix() != null && docsPrefix == null) {
                 log.warn("The release being overwritten has docs (" + previous.docsPrefix() + "); this publish has none "
                         + (request.docs() ? "(no wheel to document)" : "(docs are off)") + ", so " + project + " " + version

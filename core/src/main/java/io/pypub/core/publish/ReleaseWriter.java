@@ -19,10 +19,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one write path of a release, shared by publish, import (and an upload API): upload new,
@@ -44,8 +49,8 @@ public final class ReleaseWriter {
     private final ArtifactStore docsStore;
     private final VersionTable versions;
     private final StorageLayout layout;
-    /** Object key -> how to put its bytes again. */
-    private final Map<String, Runnable> uploaded = new LinkedHashMap<>();
+    /** Object key -> how to put its bytes again (written by the upload pool's threads). */
+    private final Map<String, Runnable> uploaded = new ConcurrentHashMap<>();
 
     public ReleaseWriter(ArtifactStore store, ArtifactStore docsStore, VersionTable versions, StorageLayout layout) {
         this.store = store;
@@ -56,7 +61,7 @@ public final class ReleaseWriter {
 
     /**
      * Uploads one distribution (and its PEP 658 metadata, when it has static metadata) to its
-     * content-addressed keys and verifies what landed. Uploading bytes that are already there is
+     * content-addressed keys; the store refuses bytes that do not match their digest. Uploading bytes that are already there is
      * harmless (same key, same bytes) and refreshes the object's time, which keeps the collector off it.
      */
     public ReleaseFile upload(InspectedDistribution d, Instant uploadTime, PublishLog log) {
@@ -70,15 +75,76 @@ public final class ReleaseWriter {
      */
     public ReleaseFile upload(InspectedDistribution d, Instant uploadTime, PublishLog log, FileDigest received,
             StreamingBlobUpload streamed) {
+        ReleaseFile file = uploadNamed(d, uploadTime, received, streamed);
+        logUploaded(file, log);
+        return file;
+    }
+
+    /** What {@link #uploadAll} put: the release's files (in the order given) and its docs prefix (null: no docs). */
+    public record Uploaded(List<ReleaseFile> files, String docsPrefix) {}
+
+    /**
+     * Uploads the distributions (each with its PEP 658 metadata) and the docs folder ({@code docsDir}, null: none) on one
+     * pool of {@code threads}: the distributions are queued first, so the largest puts start at once and the docs' many
+     * small ones fill the other threads, instead of the docs waiting for the files to finish.
+     */
+    public Uploaded uploadAll(List<InspectedDistribution> dists, Path docsDir, Stage stage, String project, Version version,
+            Instant uploadTime, int threads, PublishLog log) {
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "release-upload-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         try {
-            return uploadOnce(d, uploadTime, log, received, streamed);
+            log.info("Uploading " + String.join(", ", dists.stream().map(d -> d.filename().filename()).toList())
+                    + (docsDir == null ? "" : " and the docs") + " to s3://" + store.bucket() + " ...");
+            List<Future<ReleaseFile>> puts = new ArrayList<>();
+            for (InspectedDistribution d : dists) {
+                puts.add(pool.submit(() -> uploadNamed(d, uploadTime, null, null)));
+            }
+            String docsPrefix = docsDir == null ? null
+                    : new DocsUploader(docsStore, layout, pool).uploadTo(docsDir, layout.newDocsPrefix(stage, project, version), log)
+                            .prefix();
+            List<ReleaseFile> files = new ArrayList<>();
+            for (Future<ReleaseFile> put : puts) {
+                ReleaseFile file = done(put);
+                logUploaded(file, log);
+                files.add(file);
+            }
+            return new Uploaded(files, docsPrefix);
+        } finally {
+            pool.shutdownNow(); // after a failure, stop the puts still queued
+        }
+    }
+
+    private static ReleaseFile done(Future<ReleaseFile> put) {
+        try {
+            return put.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("Interrupted while uploading the release's files", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re; // already names the file and the reason
+            }
+            throw new StorageException("Uploading the release's files failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static void logUploaded(ReleaseFile f, PublishLog log) {
+        log.info("Uploaded " + f.filename() + " (" + f.size() + " bytes, sha256 " + f.sha256() + ")");
+    }
+
+    private ReleaseFile uploadNamed(InspectedDistribution d, Instant uploadTime, FileDigest received, StreamingBlobUpload streamed) {
+        try {
+            return uploadOnce(d, uploadTime, received, streamed);
         } catch (StorageException e) {
             throw new StorageException("Uploading " + d.filename().filename() + ": " + e.getMessage(), e);
         }
     }
 
-    private ReleaseFile uploadOnce(InspectedDistribution d, Instant uploadTime, PublishLog log, FileDigest received,
-            StreamingBlobUpload streamed) {
+    private ReleaseFile uploadOnce(InspectedDistribution d, Instant uploadTime, FileDigest received, StreamingBlobUpload streamed) {
         String metadataSha = null;
         if (d.servesMetadata()) {
             byte[] raw = d.metadata().raw();
@@ -108,7 +174,6 @@ public final class ReleaseWriter {
             }
             uploaded.put(key, () -> store.put(key, file, DIST_CONTENT_TYPE));
         }
-        log.info("Uploaded " + d.filename().filename() + " (" + landed.size() + " bytes, sha256 " + landed.sha256() + ")");
         return new ReleaseFile(d.filename().filename(), key, landed.sha256(), landed.size(), d.metadata().requiresPython(),
                 uploadTime, metadataSha, d.filename().type());
     }
