@@ -245,7 +245,7 @@ final class IndexBenchmark {
                             + "per URL " + timing.warmup() + " s warm-up of each server, then " + timing.rounds() + " rounds of "
                             + timing.seconds() + " s on each, in rotating order; medians over the rounds (ratios: median of the "
                             + "per-round ratios). A round starts only on a quiet enough machine (below).")
-                    .line("Index server: `java " + effectiveOpts + " -jar server/target/pypub.jar serve` on the local S3/DynamoDB API "
+                    .line("Index server: `" + environment(jar) + "java " + effectiveOpts + " -jar server/target/pypub.jar serve` on the local S3/DynamoDB API "
                             + "servers (moto), downloads streamed (from its download cache once cached, else from S3), configured as in production: authentication on, every "
                             + "request with an API key (`Authorization: Bearer`; rate limit " + KEY_RATE_PER_SECOND
                             + "/s, so checked but never reached; no quota, so its downloads are counted in DynamoDB once a second, in batches), "
@@ -328,6 +328,13 @@ final class IndexBenchmark {
     private static long motoPid() {
         return ProcessHandle.current().children().filter(h -> h.info().commandLine().map(c -> c.contains("moto")).orElse(false))
                 .findFirst().map(ProcessHandle::pid).orElse(-1L);
+    }
+
+    /** The server's environment from server/deploy/index-env, as a shell would prefix the command. */
+    private static String environment(Path jar) throws IOException {
+        StringBuilder b = new StringBuilder();
+        IndexProcess.serveEnvironment(jar).forEach((k, v) -> b.append(k).append('=').append(v).append(' '));
+        return b.toString();
     }
 
     /** The options file's lines, when the options are one ({@code @path}), so the report shows what ran. */

@@ -5,14 +5,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * `pypub serve` from the shaded jar as its own JVM, as the benchmarks run it: on the embedded deployment {@code s},
- * with the caller's JVM options and extra serve options, dummy AWS credentials and nothing of the caller's AWS or
- * pypub environment; returns once it listens.
+ * with the caller's JVM options and extra serve options, the server's environment as {@code ./pypub serve} and the
+ * image set it (server/deploy/index-env), dummy AWS credentials and nothing of the caller's AWS or pypub environment;
+ * returns once it listens.
  */
 final class IndexProcess {
     private IndexProcess() {}
@@ -40,10 +42,24 @@ final class IndexProcess {
         ProcessBuilder pb = new ProcessBuilder(cgroup.map(g -> g.wrap(command)).orElse(command)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("PYPUB_") || k.startsWith("JAVA_TOOL"));
+        pb.environment().putAll(serveEnvironment(jar));
         pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",
                 "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null", "AWS_EC2_METADATA_DISABLED", "true"));
         Process p = pb.start();
         Tools.awaitPort(p, port, "The index server", log);
         return p;
+    }
+
+    /** The NAME=value lines of server/deploy/index-env, next to the jar's server/target. */
+    static Map<String, String> serveEnvironment(Path jar) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(jar.toAbsolutePath().getParent().resolveSibling("deploy").resolve("index-env"))) {
+            String l = line.strip();
+            int eq = l.indexOf('=');
+            if (!l.isEmpty() && !l.startsWith("#") && eq > 0) {
+                env.put(l.substring(0, eq), l.substring(eq + 1));
+            }
+        }
+        return env;
     }
 }

@@ -46,6 +46,12 @@ class ContainerImageTest {
                 .isEqualTo(Files.readString(TestEnvironment.repoRoot().resolve("server/deploy/index-jvm.options")));
         assertThat(image.root.resolve("app/pypub.jar")).hasSameBinaryContentAs(TestEnvironment.repoRoot().resolve("server/target/pypub.jar"));
         assertThat(image.environment()).containsEntry("PYPUB_HOST", "0.0.0.0").containsEntry("PYPUB_PORT", "8080");
+        // The index server's environment, as ./pypub serve sets it.
+        for (String line : Files.readAllLines(TestEnvironment.repoRoot().resolve("server/deploy/index-env"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                assertThat(image.environment()).containsEntry(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
         assertThat(image.config.path("ExposedPorts").has("8080/tcp")).isTrue();
         assertThat(Files.readString(image.root.resolve("etc/passwd"))).contains("nonroot:x:65532:65532:");
     }

@@ -85,7 +85,8 @@ public final class Settings {
             .help("Seconds table reads are cached: how long a new release may take to show.").build();
     public static final Setting<Double> PRESIGN_SECONDS = Setting.builder("presign-seconds", INDEX, Parser.seconds(1, 7 * 24 * 3600))
             .option("--presign-seconds").env("PYPUB_PRESIGN_SECONDS").lambda().defaultValue("300")
-            .help("Seconds a presigned download URL is valid (download mode REDIRECT; SigV4 allows up to 7 days).").build();
+            .help("Seconds a presigned download URL is valid at least (download mode REDIRECT; SigV4 allows up to 7 days). "
+                    + "A link is handed out again for a fifth of this, at most a minute, and signed for that much longer.").build();
     public static final Setting<Double> KEY_CACHE_SECONDS = Setting.builder("key-cache-seconds", INDEX, Parser.seconds(0, 3600))
             .option("--key-cache-seconds").env("PYPUB_KEY_CACHE_SECONDS").lambda().defaultValue("2")
             .help("Seconds key and user records are cached: how long a revocation takes to bite.").build();
