@@ -26,7 +26,7 @@ public abstract class LoopbackServer implements AutoCloseable {
     /** Stops the server when the JVM exits without closing it (SIGTERM, Ctrl-C, System.exit). */
     private Thread shutdownHook;
 
-    protected LoopbackServer(String name, Path logFile, int port) {
+    LoopbackServer(String name, Path logFile, int port) {
         this.name = name;
         this.logFile = logFile;
         this.port = port;
@@ -36,16 +36,16 @@ public abstract class LoopbackServer implements AutoCloseable {
      * The command that serves on 127.0.0.1:{@link #port()}. It must end when its standard input ends: the JVM
      * holds that open, so the server goes with it even after kill -9.
      */
-    protected abstract List<String> command();
+    abstract List<String> command();
 
     /** Called before every start, and again by {@link #restart()}: a restarted server starts empty. */
-    protected void prepare() {}
+    void prepare() {}
 
     /**
      * {@code command} run by sh, which waits on its standard input and kills the command when it ends: for a server
      * that does not watch its standard input itself (moto's launcher does).
      */
-    protected static List<String> endingWithStdin(List<String> command) {
+    static List<String> endingWithStdin(List<String> command) {
         List<String> wrapped = new ArrayList<>(List.of("sh", "-c", "\"$@\" </dev/null & child=$!; cat >/dev/null; kill -9 $child", "sh"));
         wrapped.addAll(command);
         return wrapped;
@@ -102,7 +102,7 @@ public abstract class LoopbackServer implements AutoCloseable {
     }
 
     /** Starts the process and waits until the port accepts connections. */
-    protected synchronized void start() {
+    synchronized void start() {
         prepare();
         List<String> command = command();
         ProcessBuilder pb = new ProcessBuilder(command)
@@ -144,7 +144,7 @@ public abstract class LoopbackServer implements AutoCloseable {
         }
     }
 
-    protected static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {

@@ -34,7 +34,7 @@ public final class MotoServer extends LoopbackServer {
     }
 
     @Override
-    protected List<String> command() {
+    List<String> command() {
         return List.of(python.toString(), launcher().toString(), "127.0.0.1", Integer.toString(port()), serial ? "serial" : "threaded");
     }
 

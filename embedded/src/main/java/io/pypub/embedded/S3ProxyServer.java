@@ -72,7 +72,7 @@ public final class S3ProxyServer extends LoopbackServer {
     }
 
     @Override
-    protected void prepare() {
+    void prepare() {
         try {
             deleteTree(dataDir);
             Files.createDirectories(dataDir);
@@ -90,7 +90,7 @@ public final class S3ProxyServer extends LoopbackServer {
     }
 
     @Override
-    protected List<String> command() {
+    List<String> command() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return endingWithStdin(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Xshare:auto", "-jar", jar.toString(),
                 "--properties", config.toString()));
