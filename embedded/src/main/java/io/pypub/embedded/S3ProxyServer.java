@@ -18,8 +18,6 @@ import java.util.stream.Stream;
 public final class S3ProxyServer extends LoopbackServer {
     /** Objects in files below the server's folder. */
     public static final String FILESYSTEM = "filesystem-nio2";
-    /** Objects in the server's heap. */
-    public static final String IN_MEMORY = "transient-nio2";
     private static final String VERSION_RESOURCE = "/io/pypub/embedded/s3proxy.properties";
 
     private final Path jar;
@@ -40,7 +38,7 @@ public final class S3ProxyServer extends LoopbackServer {
     /**
      * Starts a server on a free loopback port and waits until it answers.
      *
-     * @param backend the jclouds provider: {@code filesystem-nio2} (objects in files) or {@code transient-nio2} (in memory)
+     * @param backend the jclouds provider, {@link #FILESYSTEM} (the in-memory ones hold every object in the heap)
      * @param workDir its configuration and objects; emptied at every start, deleted by {@link #close()}
      */
     public static S3ProxyServer start(String backend, Path logFile, Path workDir) {
