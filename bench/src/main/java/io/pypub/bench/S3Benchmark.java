@@ -71,8 +71,8 @@ final class S3Benchmark {
                 new Candidate(BASELINE, i -> MotoServer.start(python.python(), logs.resolve("s3-bench-moto-" + i + ".log"), false)),
                 // S3Proxy's in-memory backend (transient-nio2) is no candidate: it holds every object in its heap, and with
                 // -Xmx512m it failed with OutOfMemoryError in the fifth round; its filesystem backend was as fast.
-                new Candidate("S3Proxy", i -> S3ProxyServer.start(S3ProxyServer.FILESYSTEM,
-                        logs.resolve("s3-bench-s3proxy-" + i + ".log"), work.resolve("s3proxy-" + i))));
+                new Candidate("S3Proxy", i -> S3ProxyServer.start(logs.resolve("s3-bench-s3proxy-" + i + ".log"),
+                        work.resolve("s3proxy-" + i))));
         // rows: operation -> candidate -> one value per counted round
         Map<String, Map<String, List<Double>>> values = new LinkedHashMap<>();
         LoadGate gate = LoadGate.fromSettings();

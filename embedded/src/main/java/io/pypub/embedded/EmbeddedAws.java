@@ -61,7 +61,7 @@ public final class EmbeddedAws implements AutoCloseable {
         return switch (chosen) {
             case "s3proxy" -> {
                 try {
-                    yield S3ProxyServer.start(S3ProxyServer.FILESYSTEM, logFile, Files.createTempDirectory("pypub-s3proxy-"));
+                    yield S3ProxyServer.start(logFile, Files.createTempDirectory("pypub-s3proxy-"));
                 } catch (IOException e) {
                     throw new UncheckedIOException("Cannot create a folder for the embedded S3 server: " + e.getMessage(), e);
                 }
