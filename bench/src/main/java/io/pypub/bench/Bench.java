@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Runs the benchmarks ({@code upload}, {@code index}, {@code start}, {@code lambda}, or {@code all}) against local S3 and
+ * Runs the benchmarks ({@code upload}, {@code index}, {@code start}, {@code lambda}, ..., or {@code all}; {@code s3}
+ * only when named) against local S3 and
  * DynamoDB API servers and writes one Markdown report per benchmark to {@code target/bench/}.
  * Every number is reported next to a baseline measured in the same run (aws-cli, nginx, pypiserver), so the
  * ratios hold on a noisy, shared machine where the absolute times do not.
@@ -34,8 +35,9 @@ public final class Bench {
                     case "legacy-upload" -> new LegacyUploadBenchmark(root, out, aws).run();
                     case "start" -> new StartBenchmark(root, out, aws).run();
                     case "scale" -> new ScaleBenchmark(root, out, aws).run();
+                    case "s3" -> new S3Benchmark(out, python).run();
                     default -> throw new IllegalArgumentException("Unknown benchmark '" + name
-                            + "': use upload, legacy-upload, index, upstream, start, lambda, scale or all");
+                            + "': use upload, legacy-upload, index, upstream, start, lambda, scale, s3 or all");
                 };
                 report.write(out.resolve(name + ".md"));
             }

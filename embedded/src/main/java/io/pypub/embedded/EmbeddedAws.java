@@ -17,14 +17,17 @@ import java.nio.file.Path;
 public final class EmbeddedAws implements AutoCloseable {
     /** The bucket of the default deployment ({@code pypub demo}). */
     public static final String BUCKET = "pypub-packages";
-    /** The local servers accept any keys; these make the SDK sign requests as it would for AWS. */
+    /** The keys the local servers accept (moto any, S3Proxy these); the SDK signs requests with them as it would for AWS. */
     public static final String ACCESS_KEY_ID = "embedded";
     public static final String SECRET_ACCESS_KEY = "embedded-secret";
 
-    private final MotoServer s3;
+    /** Which server is the embedded S3: {@code moto} (the default) or {@code s3proxy}. Also {@code PYPUB_EMBEDDED_S3}. */
+    public static final String S3_SERVER_PROPERTY = "pypub.embedded.s3";
+
+    private final LoopbackServer s3;
     private final MotoServer dynamo;
 
-    private EmbeddedAws(MotoServer s3, MotoServer dynamo) {
+    private EmbeddedAws(LoopbackServer s3, MotoServer dynamo) {
         this.s3 = s3;
         this.dynamo = dynamo;
     }
@@ -41,7 +44,7 @@ public final class EmbeddedAws implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        MotoServer s3 = MotoServer.start(python, logDir.resolve("s3-server.log"), false);
+        LoopbackServer s3 = startS3(python, logDir.resolve("s3-server.log"));
         try {
             // Serial: DynamoDB transactions must be atomic, as on AWS.
             MotoServer dynamo = MotoServer.start(python, logDir.resolve("dynamodb-server.log"), true);
@@ -52,7 +55,24 @@ public final class EmbeddedAws implements AutoCloseable {
         }
     }
 
-    public MotoServer s3Server() {
+    /** The S3 server {@link #S3_SERVER_PROPERTY} names; both accept {@link #ACCESS_KEY_ID} and {@link #SECRET_ACCESS_KEY}. */
+    static LoopbackServer startS3(Path python, Path logFile) {
+        String chosen = System.getProperty(S3_SERVER_PROPERTY, System.getenv().getOrDefault("PYPUB_EMBEDDED_S3", "moto")).strip();
+        return switch (chosen) {
+            case "s3proxy" -> {
+                try {
+                    yield S3ProxyServer.start(logFile, Files.createTempDirectory("pypub-s3proxy-"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot create a folder for the embedded S3 server: " + e.getMessage(), e);
+                }
+            }
+            case "moto" -> MotoServer.start(python, logFile, false);
+            default -> throw new IllegalArgumentException("Unknown embedded S3 server '" + chosen + "' (" + S3_SERVER_PROPERTY
+                    + " / PYPUB_EMBEDDED_S3): use s3proxy or moto");
+        };
+    }
+
+    public LoopbackServer s3Server() {
         return s3;
     }
 

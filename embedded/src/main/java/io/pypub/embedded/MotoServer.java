@@ -2,33 +2,23 @@ package io.pypub.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One moto server process ({@code python -m moto.server}) on a loopback port: a real HTTP server
  * speaking the S3 and DynamoDB APIs. State lives in its memory and ends with the process.
  */
-public final class MotoServer implements AutoCloseable {
+public final class MotoServer extends LoopbackServer {
     private static final String LAUNCHER = "/io/pypub/embedded/serve_moto.py";
 
     private final Path python;
-    private final Path logFile;
-    private final int port;
     private final boolean serial;
-    private Process process;
-    /** Stops the server when the JVM exits without closing it (SIGTERM, Ctrl-C, System.exit). */
-    private Thread shutdownHook;
 
     private MotoServer(Path python, Path logFile, int port, boolean serial) {
+        super("embedded moto server", logFile, port);
         this.python = python;
-        this.logFile = logFile;
-        this.port = port;
         this.serial = serial;
     }
 
@@ -39,90 +29,22 @@ public final class MotoServer implements AutoCloseable {
      */
     public static MotoServer start(Path python, Path logFile, boolean serial) {
         MotoServer server = new MotoServer(python, logFile, freePort(), serial);
-        server.startProcess();
+        server.start();
         return server;
     }
 
-    public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
-    }
-
-    public int port() {
-        return port;
-    }
-
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** Kills the server (as a crash would); {@link #restart()} brings up an empty one on the same port. */
-    public synchronized void stop() {
-        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or about to: it stops the process too
-            }
-        }
-        shutdownHook = null;
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
-        }
-    }
-
-    public synchronized void restart() {
-        stop();
-        startProcess();
-    }
-
-    private synchronized void startProcess() {
-        ProcessBuilder pb = new ProcessBuilder(List.of(python.toString(), launcher().toString(), "127.0.0.1",
-                Integer.toString(port), serial ? "serial" : "threaded"))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        try {
-            process = pb.start();
-            Process started = process;
-            shutdownHook = new Thread(() -> {
-                started.descendants().forEach(ProcessHandle::destroyForcibly);
-                started.destroyForcibly();
-            }, "stop embedded server on port " + port);
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the embedded S3/DynamoDB server (" + python + " -m moto.server): "
-                    + e.getMessage(), e);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("The embedded S3/DynamoDB server exited at start (exit " + process.exitValue()
-                        + "); see " + logFile);
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                sleep(100);
-            }
-        }
-        stop();
-        throw new IllegalStateException("The embedded S3/DynamoDB server did not start within 60 s; see " + logFile);
+    @Override
+    List<String> command() {
+        return List.of(python.toString(), launcher().toString(), "127.0.0.1", Integer.toString(port()), serial ? "serial" : "threaded");
     }
 
     /** The launcher script, copied out of the jar once per JVM. */
     private static synchronized Path launcher() {
         try {
             Path script = Path.of(System.getProperty("java.io.tmpdir"), "pypub-serve-moto-" + ProcessHandle.current().pid() + ".py");
-            if (!java.nio.file.Files.exists(script)) {
+            if (!Files.exists(script)) {
                 try (var in = MotoServer.class.getResourceAsStream(LAUNCHER)) {
-                    java.nio.file.Files.copy(in, script);
+                    Files.copy(in, script);
                 }
                 script.toFile().deleteOnExit();
             }
@@ -130,27 +52,5 @@ public final class MotoServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the embedded server launcher: " + e.getMessage(), e);
         }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }

@@ -27,7 +27,7 @@ public final class EmbeddedBackends implements AutoCloseable {
         return new EmbeddedBackends(EmbeddedAws.start(python.python(), logDir));
     }
 
-    public MotoServer s3Server() {
+    public io.pypub.embedded.LoopbackServer s3Server() {
         return servers.s3Server();
     }
 
