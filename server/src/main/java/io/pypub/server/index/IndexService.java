@@ -249,7 +249,7 @@ public final class IndexService implements AutoCloseable {
 
     /** Whether the stage has the project (registered or with releases): then its upstream is never asked about it. */
     private boolean inStage(Stage stage, String project) {
-        return !catalog.releases(stage, project).isEmpty() || catalog.projects(stage).stream().anyMatch(p -> p.name().equals(project));
+        return !catalog.releases(stage, project).isEmpty() || catalog.listsProject(stage, project);
     }
 
     /** Serves a page rendered for this request alone, with an ETag, answering 304 when the client has it already. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,7 @@ public final class ReleaseCatalog {
     private final Map<String, Entry<List<Release>>> releases = new ConcurrentHashMap<>();
     private final Map<String, Entry<Optional<LatestPointer>>> latest = new ConcurrentHashMap<>();
     private final Map<String, Entry<Optional<Stage>>> promotedFrom = new ConcurrentHashMap<>();
+    private final Map<String, ProjectNames> projectNames = new ConcurrentHashMap<>();
 
     /**
      * @param interval how often a stage's generation is read (0: no caching at all); data may be 10
@@ -76,6 +79,26 @@ public final class ReleaseCatalog {
     public List<ProjectEntry> projects(Stage stage) {
         return cached(projects, stage.name(), stage, null, () -> table.projects(stage));
     }
+
+    /**
+     * Whether the stage's project list names {@code project} (normalized). Upstream requests ask this every time, so
+     * the names are a set kept with the list they came from, not a scan of 10,000 entries per request.
+     */
+    public boolean listsProject(Stage stage, String project) {
+        List<ProjectEntry> list = projects(stage);
+        ProjectNames names = projectNames.get(stage.name());
+        if (names == null || names.list() != list) {
+            names = new ProjectNames(list, list.stream().map(ProjectEntry::name).collect(Collectors.toUnmodifiableSet()));
+            if (projectNames.size() > MAX_ENTRIES) {
+                projectNames.clear();
+            }
+            projectNames.put(stage.name(), names);
+        }
+        return names.names().contains(project);
+    }
+
+    /** A project list as read, and its names. */
+    private record ProjectNames(List<ProjectEntry> list, Set<String> names) {}
 
     /** All releases of a project; empty when the project does not exist in that stage. */
     public List<Release> releases(Stage stage, String project) {
