@@ -274,7 +274,7 @@ public final class IndexService implements AutoCloseable {
         if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.strip().equals("*"))) {
             return IndexResponse.bytes(304, format.contentType(), new byte[0]).header("ETag", etag).header("Vary", VARY);
         }
-        IndexResponse response = IndexResponse.bytes(200, format.contentType(), gzip ? page.gzip() : page.body())
+        IndexResponse response = IndexResponse.kept(200, format.contentType(), gzip ? page.gzip() : page.body())
                 .header("ETag", etag)
                 .header("Vary", VARY)
                 .header("Cache-Control", "max-age=0, must-revalidate");
