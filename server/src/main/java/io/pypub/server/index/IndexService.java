@@ -220,11 +220,11 @@ public final class IndexService implements AutoCloseable {
         List<ProjectEntry> projects = visible(all, access);
         String linkQuery = access.linkQuery();
         if (projects.size() != all.size()) {
-            return page(request, format, pages.projectList(projects, format, linkQuery));
+            return page(request, format, pages.projectList(stage, projects, format, linkQuery));
         }
         // The link query (a key, when it came in the URL) is part of the cache key: pages never mix clients.
         return page(request, format, rendered.get("list " + stage + " " + format + " " + linkQuery, all,
-                () -> pages.projectList(all, format, linkQuery)));
+                () -> pages.projectList(stage, all, format, linkQuery)));
     }
 
     /** The projects this caller may see: {@code all} itself unless a key is limited to some projects. */
