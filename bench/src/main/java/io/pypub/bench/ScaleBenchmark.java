@@ -98,7 +98,7 @@ final class ScaleBenchmark {
                                 + ACCEPT_ENCODING + "` as pip does, so pages over 1 KiB go out gzipped (kept compressed once per "
                                 + "render); bytes are as sent, the uncompressed size in brackets.")
                         .table(List.of("page", "bytes sent 15 / " + bigCount, "15 projects req/s", bigCount + " projects req/s", "rate ratio big/small",
-                                "15 projects p99 ms", bigCount + " projects p99 ms"), rows)
+                                "15 projects p99 ms", bigCount + " projects p99 ms", "index CPU us/req 15 / " + bigCount), rows)
                         .line("Visibility: while wrk loads the stage's root listing (" + seconds * 3 + " s), a new project and "
                                 + "a new release of `" + PAGE_PROJECT + "` are recorded; the time from the end of each record "
                                 + "transaction until the root listing (resp. the project page) first shows it, polled every 10 ms; "
@@ -128,8 +128,8 @@ final class ScaleBenchmark {
             wrk.run(small, warmup, ACCEPT_ENCODING);
             wrk.run(big, warmup, ACCEPT_ENCODING);
         }
-        List<Wrk.Result> a = new ArrayList<>();
-        List<Wrk.Result> b = new ArrayList<>();
+        List<Round> a = new ArrayList<>();
+        List<Round> b = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
             if (i % 2 == 0) {
                 a.add(measure(wrk, small, seconds));
@@ -141,15 +141,23 @@ final class ScaleBenchmark {
         }
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
-            ratios.add(b.get(i).rate() / a.get(i).rate());
+            ratios.add(b.get(i).wrk().rate() / a.get(i).wrk().rate());
         }
         double ratio = Report.median(ratios);
-        double bigP99 = Report.median(b.stream().map(Wrk.Result::p99Millis).toList());
-        rows.add(List.of(what + " `/{stage}" + path + "`", bytes(small) + " / " + bytes(big), Report.fmt(Report.median(a.stream().map(Wrk.Result::rate).toList()), 0),
-                Report.fmt(Report.median(b.stream().map(Wrk.Result::rate).toList()), 0), "**" + Report.fmt(ratio, 2) + "**",
-                Report.fmt(Report.median(a.stream().map(Wrk.Result::p99Millis).toList()), 2), Report.fmt(bigP99, 2)));
+        double bigP99 = Report.median(b.stream().map(r -> r.wrk().p99Millis()).toList());
+        rows.add(List.of(what + " `/{stage}" + path + "`", bytes(small) + " / " + bytes(big), Report.fmt(Report.median(a.stream().map(r -> r.wrk().rate()).toList()), 0),
+                Report.fmt(Report.median(b.stream().map(r -> r.wrk().rate()).toList()), 0), "**" + Report.fmt(ratio, 2) + "**",
+                Report.fmt(Report.median(a.stream().map(r -> r.wrk().p99Millis()).toList()), 2), Report.fmt(bigP99, 2),
+                Report.fmt(Report.median(a.stream().map(Round::cpuMicrosPerRequest).toList()), 1) + " / "
+                        + Report.fmt(Report.median(b.stream().map(Round::cpuMicrosPerRequest).toList()), 1)));
         return new double[] {ratio, bigP99};
     }
+
+    /**
+     * A wrk round and the CPU time this JVM (the index; the benchmark itself idles meanwhile) spent per request: unlike the
+     * rate, it hardly moves when other work shares the cores, so it shows what a change saves on a busy machine.
+     */
+    private record Round(Wrk.Result wrk, double cpuMicrosPerRequest) {}
 
     /** The body as sent with the benchmark's Accept-Encoding, and (when that is compressed) its size uncompressed. */
     private static String bytes(String url) {
@@ -174,10 +182,17 @@ final class ScaleBenchmark {
         }
     }
 
-    private static Wrk.Result measure(Wrk wrk, String url, int seconds) {
+    private static Round measure(Wrk wrk, String url, int seconds) {
+        long cpuBefore = processCpuNanos();
         Wrk.Result r = wrk.run(url, seconds, ACCEPT_ENCODING);
-        System.out.printf("[bench] %s: %.0f req/s, p99 %.2f ms%n", url, r.rate(), r.p99Millis());
-        return r;
+        double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, r.requests());
+        System.out.printf("[bench] %s: %.0f req/s, p99 %.2f ms, %.1f us CPU/req%n", url, r.rate(), r.p99Millis(), cpuMicros);
+        return new Round(r, cpuMicros);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** A row: seconds until a new project shows on the root listing and a new release on its page, under load. */

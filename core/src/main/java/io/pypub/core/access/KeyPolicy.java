@@ -76,12 +76,17 @@ public record KeyPolicy(
         return stages.contains(stage);
     }
 
+    /** True when the key is not limited to projects: it sees every project of its stages. */
+    public boolean allowsEveryProject() {
+        return projects.isEmpty();
+    }
+
     /**
      * True when the key is not limited to projects or lists this one (normalized name); a listed
      * pattern with {@code *} (e.g. {@code acme-*}) matches any run of characters there.
      */
     public boolean allowsProject(String project) {
-        if (projects.isEmpty() || projects.contains(project)) {
+        if (allowsEveryProject() || projects.contains(project)) {
             return true;
         }
         for (String p : projects) {

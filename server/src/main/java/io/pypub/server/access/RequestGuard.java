@@ -180,7 +180,7 @@ public final class RequestGuard implements AutoCloseable {
     /** Writes the audit line now, or, for a streamed body, when the adapter closes the stream. */
     private static IndexResponse withAudit(IndexRequest request, IndexResponse response, AuditRecord audit, long start) {
         if (!response.isStream() || request.method().equalsIgnoreCase("HEAD")) {
-            audit.bytes = request.method().equalsIgnoreCase("HEAD") || response.body() == null ? 0 : response.body().length;
+            audit.bytes = request.method().equalsIgnoreCase("HEAD") ? 0 : Math.max(0, response.length());
             audit.durationMs = (System.nanoTime() - start) / 1_000_000;
             AuditLog.write(audit);
             return response;

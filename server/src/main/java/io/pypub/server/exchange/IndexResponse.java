@@ -2,11 +2,12 @@ package io.pypub.server.exchange;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A response: status, headers and a body that is either bytes in memory or a stream from S3. */
+/** A response: status, headers and a body that is either bytes in memory (an array, or a kept page's buffer) or a stream. */
 public final class IndexResponse {
     /** Opens the body of a streamed response; called once, by the adapter that writes it. */
     @FunctionalInterface
@@ -17,6 +18,8 @@ public final class IndexResponse {
     private final int status;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final byte[] body;
+    /** A kept page's bytes, read-only and shared by every response that sends them; null for any other body. */
+    private final ByteBuffer kept;
     private final BodyStream stream;
     private final long streamLength;
     private String reasonPhrase;
@@ -28,14 +31,27 @@ public final class IndexResponse {
     public record Subject(String project, String version, String file) {}
 
     private IndexResponse(int status, byte[] body, BodyStream stream, long streamLength) {
+        this(status, body, null, stream, streamLength);
+    }
+
+    private IndexResponse(int status, byte[] body, ByteBuffer kept, BodyStream stream, long streamLength) {
         this.status = status;
         this.body = body;
+        this.kept = kept;
         this.stream = stream;
         this.streamLength = streamLength;
     }
 
     public static IndexResponse bytes(int status, String contentType, byte[] body) {
         return new IndexResponse(status, body, null, -1).header("Content-Type", contentType);
+    }
+
+    /**
+     * Bytes kept and sent many times (a rendered page): read-only, maybe direct memory, never copied per response
+     * by an adapter that sends {@link #bodyBuffer()}.
+     */
+    public static IndexResponse kept(int status, String contentType, ByteBuffer body) {
+        return new IndexResponse(status, null, body.asReadOnlyBuffer(), null, -1).header("Content-Type", contentType);
     }
 
     public static IndexResponse text(int status, String message) {
@@ -138,8 +154,19 @@ public final class IndexResponse {
         return stream != null;
     }
 
+    /** The body in memory, or null for a stream; a kept buffer is copied (adapters that can send buffers use {@link #bodyBuffer()}). */
     public byte[] body() {
-        return body;
+        if (kept == null) {
+            return body;
+        }
+        byte[] copy = new byte[kept.remaining()];
+        kept.duplicate().get(copy);
+        return copy;
+    }
+
+    /** The body in memory as a buffer of its own to write from (the bytes themselves are shared, never copied), or null for a stream. */
+    public ByteBuffer bodyBuffer() {
+        return kept != null ? kept.duplicate() : body != null ? ByteBuffer.wrap(body) : null;
     }
 
     public BodyStream stream() {
@@ -148,6 +175,6 @@ public final class IndexResponse {
 
     /** Content length in bytes, or -1 when unknown. */
     public long length() {
-        return body != null ? body.length : streamLength;
+        return body != null ? body.length : kept != null ? kept.remaining() : streamLength;
     }
 }

@@ -84,7 +84,8 @@ public final class JettyIndexHandler extends Handler.Abstract {
             }
             callback.succeeded();
         } else {
-            response.write(true, ByteBuffer.wrap(r.body()), callback);
+            // A kept page's buffer as it is: a direct one is written without a copy (see KeptBytes).
+            response.write(true, r.bodyBuffer(), callback);
         }
         return true;
     }

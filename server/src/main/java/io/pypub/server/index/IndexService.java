@@ -217,14 +217,19 @@ public final class IndexService implements AutoCloseable {
         }
         // A key limited to some projects sees only those; the shared rendering serves everyone else.
         List<ProjectEntry> all = catalog.projects(stage);
-        List<ProjectEntry> projects = all.stream().filter(p -> access.allowsProject(p.name())).toList();
+        List<ProjectEntry> projects = visible(all, access);
         String linkQuery = access.linkQuery();
         if (projects.size() != all.size()) {
-            return page(request, format, pages.projectList(projects, format, linkQuery));
+            return page(request, format, pages.projectList(stage, projects, format, linkQuery));
         }
         // The link query (a key, when it came in the URL) is part of the cache key: pages never mix clients.
         return page(request, format, rendered.get("list " + stage + " " + format + " " + linkQuery, all,
-                () -> pages.projectList(all, format, linkQuery)));
+                () -> pages.projectList(stage, all, format, linkQuery)));
+    }
+
+    /** The projects this caller may see: {@code all} itself unless a key is limited to some projects. */
+    private static List<ProjectEntry> visible(List<ProjectEntry> all, Admission access) {
+        return access.allowsEveryProject() ? all : all.stream().filter(p -> access.allowsProject(p.name())).toList();
     }
 
     private IndexResponse projectPage(IndexRequest request, IndexRoute.SimpleProject route, String linkQuery) {
@@ -269,7 +274,7 @@ public final class IndexService implements AutoCloseable {
         if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.strip().equals("*"))) {
             return IndexResponse.bytes(304, format.contentType(), new byte[0]).header("ETag", etag).header("Vary", VARY);
         }
-        IndexResponse response = IndexResponse.bytes(200, format.contentType(), gzip ? page.gzip() : page.body())
+        IndexResponse response = IndexResponse.kept(200, format.contentType(), gzip ? page.gzip() : page.body())
                 .header("ETag", etag)
                 .header("Vary", VARY)
                 .header("Cache-Control", "max-age=0, must-revalidate");
@@ -439,7 +444,7 @@ public final class IndexService implements AutoCloseable {
      */
     private IndexResponse stagePage(IndexRequest request, Stage stage, Admission access) {
         List<ProjectEntry> all = catalog.projects(stage);
-        List<ProjectEntry> visible = all.stream().filter(p -> access.allowsProject(p.name())).toList();
+        List<ProjectEntry> visible = visible(all, access);
         String q = clip(request.query().get("q"), 200);
         String sort = "updated".equals(request.query().get("sort")) ? "updated" : "name";
         int pageNumber = parsePage(request.query().get("page"));

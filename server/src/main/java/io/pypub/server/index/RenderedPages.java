@@ -4,6 +4,7 @@ import io.pypub.core.storage.FileDigest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,21 +29,23 @@ final class RenderedPages {
      * about a tenth of that as gzip), so serving the kept variant spares the network most of the page
      * and the server nothing but a copy. The variant has its own ETag (the same hash with {@code -gz}):
      * RFC 9110 wants a distinct validator for each representation, so a 304 never confirms the wrong one.
+     * The bytes are read-only and shared by every response: read them through a {@code duplicate()}.
      */
-    record Page(byte[] body, String etag, byte[] gzip, String gzipEtag) {
-        /** A page that is kept and served many times: compressed now, once. */
+    record Page(ByteBuffer body, String etag, ByteBuffer gzip, String gzipEtag) {
+        /** A page that is kept and served many times: compressed now, once, and big variants held in direct memory ({@link KeptBytes}). */
         static Page of(byte[] body) {
             String hash = FileDigest.sha256Hex(body).substring(0, 32);
             byte[] gzip = body.length >= GZIP_MIN_BYTES ? gzip(body) : null;
             if (gzip != null && gzip.length >= body.length) {
                 gzip = null;
             }
-            return new Page(body, "\"" + hash + "\"", gzip, gzip == null ? null : "\"" + hash + "-gz\"");
+            return new Page(KeptBytes.keep(body), "\"" + hash + "\"", gzip == null ? null : KeptBytes.keep(gzip),
+                    gzip == null ? null : "\"" + hash + "-gz\"");
         }
 
         /** A page rendered for one request (a search, a key limited to some projects): sent as is, not compressed per request. */
         static Page once(byte[] body) {
-            return new Page(body, "\"" + FileDigest.sha256Hex(body).substring(0, 32) + "\"", null, null);
+            return new Page(ByteBuffer.wrap(body).asReadOnlyBuffer(), "\"" + FileDigest.sha256Hex(body).substring(0, 32) + "\"", null, null);
         }
 
         private static byte[] gzip(byte[] body) {

@@ -159,6 +159,34 @@ class IndexInProcessTest {
         assertThat(fresh.handle(get("/readyz", Map.of())).status()).isEqualTo(503);
     }
 
+    @Test
+    void aBigRootListingGoesOutWholeOnEveryRequestPlainAndGzipped() throws Exception {
+        for (int i = 0; i < 1_000; i++) { // about 38 KB of HTML: kept in direct memory (KeptBytes), gzip on the heap
+            String name = String.format("lib-%04d", i);
+            table.add(new Release(DEV, name, name, Version.parse("1.0"), List.of(new ReleaseFile(name + "-1.0.tar.gz", KEY, SHA,
+                    SDIST.length, null, Instant.now(), null, PackageType.SDIST)), null, false, null, "alice", null, null, Instant.now()));
+        }
+        IndexService service = index(IndexSettings.DownloadMode.STREAM);
+        byte[] expected = service.handle(get("/dev/simple/", Map.of())).body();
+        assertThat(new String(expected, StandardCharsets.UTF_8)).contains("<a href=\"lib-0999/\">lib-0999</a>");
+        assertThat(expected.length).isGreaterThan(KeptBytes.DIRECT_MIN_BYTES);
+        try (var server = new io.pypub.server.http.IndexServer(service, "127.0.0.1", 0).start()) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI root = server.localUrl().resolve("/dev/simple/");
+            for (int i = 0; i < 3; i++) { // every response sends the whole page, not what an earlier one left of a shared buffer
+                var plain = http.send(java.net.http.HttpRequest.newBuilder(root).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(plain.body()).isEqualTo(expected);
+                assertThat(plain.headers().firstValue("Content-Length")).hasValue(String.valueOf(expected.length));
+                var gz = http.send(java.net.http.HttpRequest.newBuilder(root).header("Accept-Encoding", "gzip").build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(gz.headers().firstValue("Content-Encoding")).hasValue("gzip");
+                try (var in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(gz.body()))) {
+                    assertThat(in.readAllBytes()).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
     /** Releases in a map; only the reads the index makes, counted. */
     static final class MemoryTable implements VersionTable {
         final Map<String, List<Release>> releases = new ConcurrentHashMap<>();
