@@ -51,6 +51,11 @@ public final class MotoServer implements AutoCloseable {
         return port;
     }
 
+    /** The server process's id (its memory can be read from /proc), or -1 while stopped. */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }
