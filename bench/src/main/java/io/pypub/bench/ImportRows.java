@@ -52,20 +52,43 @@ final class ImportRows {
             names.add(String.format("s%04d", i));
         }
         try (IndexImport sample = new IndexImport(work.resolve("import-sample"), names, sampleReleases)) {
-            IndexImport.Run serial = sample.importInto(clients, Stage.of("sample-serial"), 1);
-            IndexImport.Run parallelRun = sample.importInto(clients, Stage.of("sample-parallel"), parallel);
+            IndexImport.Run serial = timed(sample, Stage.of("sample-serial"), 1, sampleProjects + " projects x " + sampleReleases
+                    + " releases, 1 at a time");
+            IndexImport.Run parallelRun = timed(sample, Stage.of("sample-parallel"), parallel, "the same, " + parallel
+                    + " at a time (default)");
             sampleRatio = parallelRun.filesPerSecond() / serial.filesPerSecond();
-            importRows.add(row(sampleProjects + " projects x " + sampleReleases + " releases, 1 at a time", serial));
-            importRows.add(row("the same, " + parallel + " at a time (default)", parallelRun));
         }
         try (IndexImport index = new IndexImport(work.resolve("import-big"), projects, 1)) {
-            big = index.importInto(clients, stage, parallel);
-            importRows.add(row(projects.size() + " projects x 1 release, " + parallel + " at a time (the scale stage)", big));
+            big = timed(index, stage, parallel, projects.size() + " projects x 1 release, " + parallel + " at a time (the scale stage)");
         }
     }
 
-    private static List<String> row(String what, IndexImport.Run run) {
-        return List.of(what, Integer.toString(run.files()), Report.fmt(run.seconds(), 1), "**" + Report.fmt(run.filesPerSecond(), 1) + "**");
+    /** One import, with the CPU time each process spent on it (this JVM: importer and static index). */
+    private IndexImport.Run timed(IndexImport index, Stage stage, int parallel, String what) throws Exception {
+        long[] pids = {ProcessHandle.current().pid(), aws.s3Pid(), aws.dynamoPid()};
+        long[] before = new long[pids.length];
+        for (int i = 0; i < pids.length; i++) {
+            before[i] = cpuMillis(pids[i]);
+        }
+        IndexImport.Run run = index.importInto(clients, stage, parallel);
+        List<String> row = new ArrayList<>(List.of(what, Integer.toString(run.files()), Report.fmt(run.seconds(), 1),
+                "**" + Report.fmt(run.filesPerSecond(), 1) + "**"));
+        for (int i = 0; i < pids.length; i++) {
+            row.add(Report.fmt((cpuMillis(pids[i]) - before[i]) / (double) run.files(), 1));
+        }
+        importRows.add(row);
+        return run;
+    }
+
+    /** CPU time (user + system) a process has used, from /proc/PID/stat (clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime and stime, fields 14 and 15
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     /**
@@ -121,7 +144,7 @@ final class ImportRows {
                         + "records each release) from a static PEP 691 index served on loopback by the benchmark, one generated "
                         + "sdist of about 2 KB per release; seconds from the first request to the index to the last record. The "
                         + "big stage below is this import (before: batch writes).")
-                .table(List.of("import", "files", "s", "files/s"), importRows)
+                .table(List.of("import", "files", "s", "files/s", "CPU ms/file: this JVM", "S3 server", "DynamoDB server"), importRows)
                 .line("Parallel / one at a time on the same sample: **" + Report.fmt(sampleRatio, 2) + "x** the files/s.");
         if (record != null) {
             report.line("Record step of a publish (`DynamoVersionTable.recordReplacing` of a new version of a project with one "
