@@ -142,7 +142,7 @@ final class ImportRows {
                 .line("Import (issue 18, target 2): `pypub import URL` as the command runs it (`SimpleIndexMirror` downloads every "
                         + "file and checks its sha256, then `ReleaseImporter` inspects, uploads with PEP 658 metadata, verifies and "
                         + "records each release) from a static PEP 691 index served on loopback by the benchmark, one generated "
-                        + "sdist of about 2 KB per release; seconds from the first request to the index to the last record. The "
+                        + "sdist of about 250 bytes per release; seconds from the first request to the index to the last record. The "
                         + "big stage below is this import (before: batch writes).")
                 .table(List.of("import", "files", "s", "files/s", "CPU ms/file: this JVM", "S3 server", "DynamoDB server"), importRows)
                 .line("Parallel / one at a time on the same sample: **" + Report.fmt(sampleRatio, 2) + "x** the files/s.");

@@ -11,6 +11,7 @@ import io.pypub.core.storage.FileDigest;
 import io.pypub.core.util.FileTrees;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +21,15 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /**
  * Issue 18, target 2: {@code pypub import URL} as the command runs it ({@link SimpleIndexMirror} downloads into a
  * temporary folder, {@link ReleaseImporter} brings the folder in), from another index that is a static PEP 691 tree
  * served on loopback by this process: {@code simple/index.json} and {@code simple/PROJECT/index.json}, one tiny
- * generated sdist (static metadata, so PEP 658 metadata is uploaded too) per release.
+ * generated sdist (about 250 bytes, static metadata, so PEP 658 metadata is uploaded too) per release.
  */
 final class IndexImport implements AutoCloseable {
     private static final String JSON_TYPE = "application/vnd.pypi.simple.v1+json";
@@ -51,23 +55,14 @@ final class IndexImport implements AutoCloseable {
         this.tree = tree;
         FileTrees.deleteQuietly(tree);
         Path simple = Files.createDirectories(tree.resolve("simple"));
+        // Projects written in parallel (10,000 sdists took over two minutes one at a time on a busy machine).
+        projects.parallelStream().forEach(project -> writeProject(simple.resolve(project), project, releasesEach));
         StringBuilder root = new StringBuilder("{\"meta\":{\"api-version\":\"1.0\"},\"projects\":[");
-        int count = 0;
-        for (String project : projects) {
-            Path dir = Files.createDirectories(simple.resolve(project));
-            StringBuilder page = new StringBuilder("{\"meta\":{\"api-version\":\"1.0\"},\"name\":\"" + project + "\",\"files\":[");
-            for (int r = 0; r < releasesEach; r++) {
-                Path sdist = Fixtures.sdist(dir, project, "1." + r, 64, project.hashCode() * 31L + r);
-                String name = sdist.getFileName().toString();
-                page.append(r == 0 ? "" : ",").append("{\"filename\":\"").append(name).append("\",\"url\":\"").append(name)
-                        .append("\",\"hashes\":{\"sha256\":\"").append(FileDigest.of(sdist).sha256()).append("\"}}");
-                count++;
-            }
-            Files.writeString(dir.resolve("index.json"), page.append("]}"));
-            root.append(count == releasesEach ? "" : ",").append("{\"name\":\"").append(project).append("\"}");
+        for (int i = 0; i < projects.size(); i++) {
+            root.append(i == 0 ? "" : ",").append("{\"name\":\"").append(projects.get(i)).append("\"}");
         }
         Files.writeString(simple.resolve("index.json"), root.append("]}"));
-        this.files = count;
+        this.files = projects.size() * releasesEach;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.setExecutor(threads);
         server.createContext("/", exchange -> {
@@ -82,6 +77,45 @@ final class IndexImport implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** The project's sdists and its page, {@code simple/PROJECT/index.json}. */
+    private static void writeProject(Path dir, String project, int releases) {
+        try {
+            Files.createDirectories(dir);
+            StringBuilder page = new StringBuilder("{\"meta\":{\"api-version\":\"1.0\"},\"name\":\"" + project + "\",\"files\":[");
+            for (int r = 0; r < releases; r++) {
+                Path sdist = sdist(dir, project, "1." + r);
+                String name = sdist.getFileName().toString();
+                page.append(r == 0 ? "" : ",").append("{\"filename\":\"").append(name).append("\",\"url\":\"").append(name)
+                        .append("\",\"hashes\":{\"sha256\":\"").append(FileDigest.of(sdist).sha256()).append("\"}}");
+            }
+            Files.writeString(dir.resolve("index.json"), page.append("]}"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A tiny sdist with static metadata (Metadata-Version 2.2, so its PEP 658 metadata is uploaded too). */
+    private static Path sdist(Path dir, String project, String version) throws IOException {
+        String base = project + "-" + version;
+        Path file = dir.resolve(base + ".tar.gz");
+        try (OutputStream out = Files.newOutputStream(file);
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+            add(tar, base + "/PKG-INFO", "Metadata-Version: 2.2\nName: " + project + "\nVersion: " + version
+                    + "\nSummary: Benchmark package " + project + "\nRequires-Python: >=3.9\n");
+            add(tar, base + "/src/" + project + "/__init__.py", "VERSION = '" + version + "'\n");
+        }
+        return file;
+    }
+
+    private static void add(TarArchiveOutputStream tar, String path, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry entry = new TarArchiveEntry(path);
+        entry.setSize(body.length);
+        tar.putArchiveEntry(entry);
+        tar.write(body);
+        tar.closeArchiveEntry();
     }
 
     int files() {

@@ -73,7 +73,7 @@ final class ScaleBenchmark {
             imports.importStage(BIG, bigNames);
             double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
             System.out.printf("[bench] seeded %d + imported %d projects in %.1f s%n", smallCount, bigCount, seedSeconds);
-            imports.recordCost(versions, BIG, bigNames.subList(bigCount / 2, bigCount / 2 + Bench.intSetting("recordSamples", 20)),
+            imports.recordCost(versions, BIG, bigNames.subList(bigCount / 2, bigCount / 2 + Bench.intSetting("recordSamples", 40)),
                     "bench-scale-empty-" + id);
 
             AuditLog.toFile(out.resolve("logs/scale-audit.log")); // as `pypub serve --audit-log`: one line per request
