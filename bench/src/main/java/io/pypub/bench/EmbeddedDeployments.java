@@ -25,6 +25,16 @@ final class EmbeddedDeployments implements AutoCloseable {
         return servers.s3Endpoint();
     }
 
+    /** The S3 server's process id. */
+    long s3Pid() {
+        return servers.s3Server().pid();
+    }
+
+    /** The DynamoDB server's process id. */
+    long dynamoPid() {
+        return servers.dynamoServer().pid();
+    }
+
     AwsSettings settings(String bucket, String prefix, String versionTable, String accessTable) {
         return new AwsSettings(AwsSettings.DEFAULT_REGION, bucket, prefix, null, versionTable, accessTable,
                 servers.s3Endpoint(), servers.dynamoEndpoint());

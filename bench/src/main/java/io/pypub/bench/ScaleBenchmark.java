@@ -60,15 +60,21 @@ final class ScaleBenchmark {
             DynamoVersionTable versions = new DynamoVersionTable(clients.dynamo(), settings.versionTable());
             long seedStart = System.nanoTime();
             List<Release> seed = new ArrayList<>();
+            List<String> bigNames = new ArrayList<>();
             for (int i = 0; i < bigCount; i++) {
                 if (i < smallCount) {
                     seed.add(release(SMALL, name(i), "1.0"));
                 }
-                seed.add(release(BIG, name(i), "1.0"));
+                bigNames.add(name(i));
             }
             versions.seedNewProjects(seed);
+            // The big stage comes from a real `pypub import` (issue 18, target 2), which the report times.
+            ImportRows imports = new ImportRows(out.resolve("scale-import"), aws, clients);
+            imports.importStage(BIG, bigNames);
             double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
-            System.out.printf("[bench] seeded %d + %d projects in %.1f s%n", smallCount, bigCount, seedSeconds);
+            System.out.printf("[bench] seeded %d + imported %d projects in %.1f s%n", smallCount, bigCount, seedSeconds);
+            imports.recordCost(versions, BIG, bigNames.subList(bigCount / 2, bigCount / 2 + Bench.intSetting("recordSamples", 40)),
+                    "bench-scale-empty-" + id);
 
             AuditLog.toFile(out.resolve("logs/scale-audit.log")); // as `pypub serve --audit-log`: one line per request
             try (IndexServer server = new IndexServer(new IndexService(clients, IndexSettings.defaults()), "127.0.0.1", 0).start()) {
@@ -87,11 +93,12 @@ final class ScaleBenchmark {
                 }
                 double rootRatio = root[0];
                 double rootP99 = root[1];
-                return new Report("Scale benchmark: the index with 15 vs " + bigCount + " projects")
+                imports.serverMemory();
+                Report report = new Report("Scale benchmark: the index with 15 vs " + bigCount + " projects")
                         .line("One run on this machine (" + Runtime.getRuntime().availableProcessors() + " cores, shared): one index "
                                 + "instance in the benchmark's JVM (`IndexService` + Jetty, default settings: generation read at most "
                                 + "once a second per stage, no authentication) over the local DynamoDB and S3 servers (moto). Stage `small` "
-                                + "has " + smallCount + " projects, stage `big` " + bigCount + " (seeded with batch writes in "
+                                + "has " + smallCount + " projects (batch writes), stage `big` " + bigCount + " (imported, see below; both in "
                                 + Report.fmt(seedSeconds, 1) + " s). wrk " + wrk.threads() + " threads, " + wrk.connections()
                                 + " connections; per URL " + warmup + " s warm-up, then " + rounds + " rounds of " + seconds
                                 + " s on each stage, alternating; medians (ratio: median of the per-round ratios). wrk sends `"
@@ -115,6 +122,8 @@ final class ScaleBenchmark {
                         .line("- DynamoDB reads per instance and second independent of the number of projects: one query of the "
                                 + "stage's 16 generation items per interval while nothing changes (checked by CatalogGenerationTest "
                                 + "with a request-counting proxy, not measured here).");
+                imports.addTo(report);
+                return report;
             }
         }
     }

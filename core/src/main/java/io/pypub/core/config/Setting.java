@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public final class Setting<T> {
     /** Who uses a setting; the command line gives each command the options of its groups. */
-    public enum Group { DEPLOYMENT, INDEX, PUBLISH }
+    public enum Group { DEPLOYMENT, INDEX, PUBLISH, IMPORT }
 
     private final String name;
     private final Group group;

@@ -1,6 +1,7 @@
 package io.pypub.core.config;
 
 import static io.pypub.core.config.Setting.Group.DEPLOYMENT;
+import static io.pypub.core.config.Setting.Group.IMPORT;
 import static io.pypub.core.config.Setting.Group.INDEX;
 import static io.pypub.core.config.Setting.Group.PUBLISH;
 
@@ -205,6 +206,13 @@ public final class Settings {
             .cli().env("PYPUB_SLACK_TOKEN").secret().jenkins(JenkinsField.targetCredentials("slackTokenCredentialsId"))
             .help("Slack bot token; needs the slack-channel setting.").build();
 
+    // ---- import (pypub import)
+
+    public static final Setting<Integer> IMPORT_PARALLEL = Setting.builder("import-parallel", IMPORT, Parser.integer(1, 64))
+            .option("--import-parallel").env("PYPUB_IMPORT_PARALLEL").defaultValue("8")
+            .help("Projects pypub import brings in at once (and files it downloads or inspects at once); the releases of one "
+                    + "project go one after the other. 1: one file after the other.").build();
+
     /** The settings that pick the configuration itself; not profile keys. */
     public static final String PROFILE_OPTION = "--profile";
     public static final String PROFILE_ENV = "PYPUB_PROFILE";
@@ -217,7 +225,8 @@ public final class Settings {
             DOWNLOAD_CACHE_DIR, DOWNLOAD_CACHE_MAX_BYTES, UPLOAD_MAX_BYTES,
             TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
             UPSTREAM, UPSTREAM_MODE, PRIVATE_NAMES, UPSTREAM_PAGE_SECONDS, UPSTREAM_TIMEOUT_SECONDS, SESSION_SECRET,
-            STAGE, PYTHON, DOCS_PYTHON, VERSION_SUFFIX, BUILD_TIMEOUT, SLACK_CHANNEL, SLACK_WEBHOOK_URL, SLACK_TOKEN);
+            STAGE, PYTHON, DOCS_PYTHON, VERSION_SUFFIX, BUILD_TIMEOUT, SLACK_CHANNEL, SLACK_WEBHOOK_URL, SLACK_TOKEN,
+            IMPORT_PARALLEL);
 
     /** How the index hands out files. */
     public enum DownloadMode { STREAM, REDIRECT }

@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Downloads the sdists and wheels of another simple index (PEP 691 JSON; pypiserver, devpi,
@@ -40,13 +41,25 @@ public final class SimpleIndexMirror {
     private URI origin;
     private IndexCredentials auth;
 
+    /** Projects downloaded at once. */
+    private final int parallel;
+
     public SimpleIndexMirror() {
         this(null);
     }
 
     /** @param credentials sent (HTTP Basic) to the index's own scheme, host and port only; null for none */
     public SimpleIndexMirror(IndexCredentials credentials) {
+        this(credentials, ReleaseImporter.defaultParallel());
+    }
+
+    /** @param parallel projects downloaded at once (the import-parallel setting) */
+    public SimpleIndexMirror(IndexCredentials credentials, int parallel) {
+        if (parallel < 1) {
+            throw new IllegalArgumentException("Import parallelism must be at least 1, not " + parallel);
+        }
         this.credentials = credentials;
+        this.parallel = parallel;
     }
 
     /**
@@ -79,29 +92,34 @@ public final class SimpleIndexMirror {
         if (names.isEmpty()) {
             getJson(URI.create(base)).path("projects").forEach(p -> names.add(p.path("name").asText()));
         }
-        int count = 0;
         for (String name : names) {
             if (!ProjectName.isValid(name)) {
                 throw new IllegalArgumentException("The index lists an invalid project name: " + ProjectName.printable(name));
             }
-            URI page = URI.create(base + ProjectName.normalize(name) + "/");
-            for (JsonNode file : getJson(page).path("files")) {
-                String filename = file.path("filename").asText();
-                DistFilename.parse(filename); // refuses path separators and anything that is not a distribution
-                if (!filename.endsWith(".tar.gz") && !filename.endsWith(".whl")) {
-                    log.warn("skipping " + filename + ": only .tar.gz sdists and wheels are imported");
-                    continue;
-                }
-                String sha256 = file.path("hashes").path("sha256").asText(null);
-                if (sha256 == null) {
-                    throw new IllegalStateException(safe(page) + " gives no sha256 for " + filename + ": refusing to import unverified bytes");
-                }
-                fetch(page.resolve(file.path("url").asText()), dir.resolve(filename), sha256);
-                count++;
-                log.info("downloaded " + filename + " (" + count + ")");
-            }
         }
-        return count;
+        AtomicInteger count = new AtomicInteger();
+        // Projects in parallel; the first failure stops the download (and so the import) before anything is written.
+        BoundedParallel.map(names, parallel, "pypub-download", name -> downloadProject(base, name, dir, count, log));
+        return count.get();
+    }
+
+    private Void downloadProject(String base, String name, Path dir, AtomicInteger count, PublishLog log) {
+        URI page = URI.create(base + ProjectName.normalize(name) + "/");
+        for (JsonNode file : getJson(page).path("files")) {
+            String filename = file.path("filename").asText();
+            DistFilename.parse(filename); // refuses path separators and anything that is not a distribution
+            if (!filename.endsWith(".tar.gz") && !filename.endsWith(".whl")) {
+                log.warn("skipping " + filename + ": only .tar.gz sdists and wheels are imported");
+                continue;
+            }
+            String sha256 = file.path("hashes").path("sha256").asText(null);
+            if (sha256 == null) {
+                throw new IllegalStateException(safe(page) + " gives no sha256 for " + filename + ": refusing to import unverified bytes");
+            }
+            fetch(page.resolve(file.path("url").asText()), dir.resolve(filename), sha256);
+            log.info("downloaded " + filename + " (" + count.incrementAndGet() + ")");
+        }
+        return null;
     }
 
     /** Sends a GET, following redirects itself; the Authorization header goes only to the index's origin. */
@@ -183,8 +201,11 @@ public final class SimpleIndexMirror {
     }
 
     private void fetch(URI uri, Path target, String sha256) {
-        Path part = target.resolveSibling(target.getFileName() + ".part");
+        Path part = null;
+        boolean moved = false;
         try {
+            // A name of its own (hidden, so never imported): two projects listing one file name never share a partial file.
+            part = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
             HttpResponse<InputStream> r = get(uri, null, Duration.ofMinutes(10), HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() != 200) {
                 r.body().close();
@@ -195,16 +216,24 @@ public final class SimpleIndexMirror {
             }
             String actual = FileDigest.of(part).sha256();
             if (!actual.equalsIgnoreCase(sha256)) {
-                Files.deleteIfExists(part);
                 throw new IllegalStateException(target.getFileName() + " from " + uri.getHost() + " has sha256 " + actual
                         + " but the index says " + sha256 + ": nothing was imported");
             }
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot download " + target.getFileName() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted downloading " + target.getFileName(), e);
+        } finally {
+            if (part != null && !moved) {
+                try {
+                    Files.deleteIfExists(part);
+                } catch (IOException ignored) {
+                    // a hidden leftover in the import's temporary folder: never imported, deleted with the folder
+                }
+            }
         }
     }
 }

@@ -52,8 +52,9 @@ final class RecordTransaction {
     RecordOutcome record(Release release, boolean replaceAny, Release expected, Stage promotedFrom, Release promotionSource) {
         for (int attempt = 1; ; attempt++) {
             Optional<Map<String, AttributeValue>> registry = items.getItem(release.stage().name(), release.project());
-            Optional<LatestPointer> current = items.latest(release.stage(), release.project());
-            List<Map<String, AttributeValue>> existingItems = items.releaseItems(release.stage(), release.project());
+            VersionItems.ProjectItems project = items.projectItems(release.stage(), release.project());
+            Optional<LatestPointer> current = project.latest();
+            List<Map<String, AttributeValue>> existingItems = project.releases();
             List<Release> existing = existingItems.stream().map(i -> toRelease(release.stage(), i)).toList();
             // PEP 440 equality: 1.2 is already published when 1.2.0 is.
             int sameAt = indexOfVersion(existing, release);

@@ -15,7 +15,11 @@ import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import io.pypub.core.config.Setting;
+import io.pypub.core.config.Settings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,9 +30,18 @@ import picocli.CommandLine.Parameters;
                 + "or everything another simple index serves (an http(s):// URL speaking PEP 691 JSON, files checked by sha256): "
                 + "one release per project and version, with metadata read from the files. Safe to run again: files "
                 + "already there are left alone; a file whose name is recorded with other bytes is skipped (exit 1).")
-final class ImportCommand implements Callable<Integer> {
+final class ImportCommand implements Callable<Integer>, CliSettings.Uses {
     @Mixin
     AwsOptions aws;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Core's IMPORT settings (how many projects at once). */
+    @Override
+    public List<Setting<?>> settings() {
+        return Settings.group(Setting.Group.IMPORT);
+    }
 
     @Mixin
     ActorOption actor;
@@ -55,6 +68,7 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Stage target = Stage.of(stage);
+        int parallel = CliSettings.config(spec).get(Settings.IMPORT_PARALLEL);
         ConsoleLog log = new ConsoleLog(System.err, false);
         Path folder = Path.of(source);
         Path downloads = null;
@@ -67,7 +81,7 @@ final class ImportCommand implements Callable<Integer> {
             IndexCredentials credentials = credentials(index);
             downloads = Files.createTempDirectory("pypub-import-");
             try {
-                new SimpleIndexMirror(credentials).download(index, projects == null ? List.of() : projects, downloads, log);
+                new SimpleIndexMirror(credentials, parallel).download(index, projects == null ? List.of() : projects, downloads, log);
             } catch (RuntimeException e) {
                 FileTrees.deleteQuietly(downloads);
                 throw e;
@@ -79,7 +93,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         try (AwsClients clients = aws.clients()) {
             String from = downloads == null ? folder.toString() : IndexCredentials.withoutUserInfo(parseUrl(source)).toString();
-            ImportResult result = ReleaseImporter.on(clients).importFolder(folder, target, actor.actor(), from, log);
+            ImportResult result = ReleaseImporter.on(clients, parallel).importFolder(folder, target, actor.actor(), from, log);
             System.out.println(result.message());
             if (!result.skipped().isEmpty()) {
                 System.err.println("Skipped:");

@@ -57,7 +57,8 @@ class SettingsCatalogueTest {
             // upstreams and sign-in sessions (issue 14)
             Map.entry("upstream", "dev=https://mirror.example/simple/"), Map.entry("upstream-mode", "redirect"),
             Map.entry("private-names", "dev=acme-*,internal-*"), Map.entry("upstream-page-seconds", "60"),
-            Map.entry("upstream-timeout-seconds", "2.5"), Map.entry("session-secret", "0123456789abcdef0123456789abcdef-SECRET"));
+            Map.entry("upstream-timeout-seconds", "2.5"), Map.entry("session-secret", "0123456789abcdef0123456789abcdef-SECRET"),
+            Map.entry("import-parallel", "4"));
 
     /** An invalid value of every setting that has a rule beyond "any text". */
     static final Map<String, String> INVALID = Map.ofEntries(
@@ -73,7 +74,8 @@ class SettingsCatalogueTest {
             // upstreams and sign-in sessions (issue 14)
             Map.entry("upstream", "dev=ftp://mirror.example/simple/"), Map.entry("upstream-mode", "mirror"),
             Map.entry("private-names", "dev=acme/*"), Map.entry("upstream-page-seconds", "-5"),
-            Map.entry("upstream-timeout-seconds", "0"), Map.entry("session-secret", "too-short"));
+            Map.entry("upstream-timeout-seconds", "0"), Map.entry("session-secret", "too-short"),
+            Map.entry("import-parallel", "0"));
 
     /** Step and target fields that are no deployment setting: per-run switches (the CLI has them as flags) or Jenkins' own. */
     static final Set<String> JENKINS_ONLY = Set.of("name", "credentialsId", "target", "path", "wheel", "buildIsolation", "docs",
@@ -124,7 +126,7 @@ class SettingsCatalogueTest {
     @Test
     void theHelpOfEachCommandShowsEachOptionWithItsVariableAndDefault() {
         Map<Setting.Group, List<String>> commands = Map.of(Setting.Group.DEPLOYMENT, List.of("publish", "serve", "keys list", "rollback"),
-                Setting.Group.INDEX, List.of("serve"), Setting.Group.PUBLISH, List.of("publish"));
+                Setting.Group.INDEX, List.of("serve"), Setting.Group.PUBLISH, List.of("publish"), Setting.Group.IMPORT, List.of("import"));
         for (Setting<?> s : Settings.all()) {
             List<String> where = new ArrayList<>(commands.get(s.group()));
             where.add("config show");
