@@ -184,7 +184,8 @@ final class StartBenchmark {
         Report report = new Report("Start times: short pypub commands and the JVM start")
                 .line("Medians of " + rounds + " rounds (a first, uncounted round warms the page cache), every process new, in an order "
                         + "that rotates each round, against the local S3/DynamoDB servers. JVM " + System.getProperty("java.version")
-                        + "; `serve` with server/deploy/index-jvm.options as `./pypub serve` runs it. "
+                        + "; as `./pypub` runs them, `serve` with server/deploy/index-jvm.options, `keys` and `publish` with "
+                        + "server/deploy/cli-jvm.options. "
                         + (archive ? "\"with CDS\" adds the flags `./pypub` adds when server/target/pypub.jsa (built at package time, "
                         + "server/pom.xml) is there: `-XX:SharedArchiveFile=server/target/pypub.jsa " + String.join(" ", CDS_FLAGS) + "`."
                         : "No CDS archive newer than the jar (server/target/pypub.jsa): only the run without it."))
@@ -237,8 +238,10 @@ final class StartBenchmark {
         return Report.fmt(kb / 1024.0, 0);
     }
 
-    private static List<String> java(Path jar, Variant variant, String command, String sub, List<String> deployment) {
+    /** The java command line as {@code ./pypub} makes it: serve with the index's options, the short commands with theirs. */
+    private List<String> java(Path jar, Variant variant, String command, String sub, List<String> deployment) {
         List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        c.add("@" + root.resolve(command.equals("serve") ? "server/deploy/index-jvm.options" : "server/deploy/cli-jvm.options"));
         c.addAll(variant.flags());
         c.addAll(List.of("-jar", jar.toString(), command));
         if (sub != null) {
@@ -283,7 +286,6 @@ final class StartBenchmark {
             String key) {
         int port = Tools.freePort();
         List<String> command = new ArrayList<>(java(jar, variant, "serve", null, deployment));
-        command.add(1, "@" + root.resolve("server/deploy/index-jvm.options"));
         command.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port)));
         return firstAnswer(command, env, "http://127.0.0.1:" + port + path, "Bearer " + key, out.resolve("logs/start-serve.log"));
     }

@@ -11,7 +11,6 @@ import io.pypub.core.notify.Notifier;
 import io.pypub.core.notify.PublishNotice;
 import io.pypub.core.progress.PublishLog;
 import io.pypub.core.python.CommandRunner;
-import io.pypub.core.python.VersionSuffix;
 import io.pypub.core.release.PackageType;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
@@ -22,7 +21,6 @@ import io.pypub.core.inspect.InspectedDistribution;
 import io.pypub.core.inspect.InvalidDistributionException;
 import io.pypub.core.project.ProjectName;
 import io.pypub.core.python.PackageBuilder;
-import io.pypub.core.python.StaticVersion;
 import io.pypub.core.release.Release;
 import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.storage.ArtifactStore;
@@ -125,11 +123,21 @@ public final class PublishPipeline {
 
     /** Publishes, then tells the notifier how it went; failures are rethrown after the notice. */
     public PublishResult publish(PublishRequest request, PublishLog log) {
+        try (PublishBuild build = PublishBuild.start(request, builder, log)) {
+            return publish(request, build, log);
+        }
+    }
+
+    /**
+     * {@link #publish(PublishRequest, PublishLog)} with the build already started (by the caller, as early as it can:
+     * see {@link PublishBuild}) for the same {@code request}. The caller closes {@code build}.
+     */
+    public PublishResult publish(PublishRequest request, PublishBuild build, PublishLog log) {
         String[] project = new String[1];
         List<String> warnings = new ArrayList<>();
         PublishResult result;
         try {
-            result = run(request, log, project, warnings);
+            result = run(request, build, log, project, warnings);
         } catch (RuntimeException e) {
             notifier.failed(failureNotice(request, project[0], e), log);
             throw e;
@@ -142,49 +150,33 @@ public final class PublishPipeline {
         return result;
     }
 
-    private PublishResult run(PublishRequest request, PublishLog log, String[] projectOut, List<String> warnings) {
-        Path projectDir = request.projectDir().toAbsolutePath().normalize();
-        // Before building: a version stated statically (pyproject.toml [project], setup.cfg [metadata]) that
-        // is already published is refused now, not after minutes of building. The check after the build stays.
-        StaticVersion.read(projectDir, request.versionSuffix()).filter(v -> !request.overwrite()).ifPresent(v -> {
+    private PublishResult run(PublishRequest request, PublishBuild build, PublishLog log, String[] projectOut, List<String> warnings) {
+        // While the build runs: a version stated statically (pyproject.toml [project], setup.cfg [metadata]) that is
+        // already published is refused now, not after minutes of building. The check after the build stays.
+        build.declared().filter(v -> !request.overwrite()).ifPresent(v -> {
             projectOut[0] = v.project();
             if (versions.releases(request.stage(), v.project()).stream().anyMatch(r -> r.version().equals(v.version()))) {
+                build.stop();
                 throw new ReleaseExistsException(v.project() + " " + v.version() + " is already published in stage '"
                         + request.stage() + "' (the version " + v.source() + " states). Releases are immutable: bump the "
                         + "version, or pass --overwrite (overwrite: true in Jenkins) to replace it deliberately. "
                         + "Nothing was uploaded, and nothing was built.");
             }
         });
-        Path outDir;
-        try {
-            outDir = Files.createTempDirectory("pypub-dist-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary build folder: " + e.getMessage(), e);
+        List<InspectedDistribution> dists = inspectAll(build.files());
+        InspectedDistribution first = dists.get(0);
+        String display = first.metadata().name();
+        String project = ProjectName.of(display).normalized();
+        projectOut[0] = project;
+        Version version = Version.parse(first.metadata().version());
+        if (request.versionSuffix() != null && !version.normalized().endsWith(Version.parse("0" + request.versionSuffix())
+                .normalized().substring(1))) {
+            throw new PublishException("The build produced version " + version + ", which does not carry the suffix "
+                    + request.versionSuffix() + ": the project may compute its version dynamically.");
         }
-        try {
-            List<Path> built;
-            try (VersionSuffix ignored = request.versionSuffix() == null ? null
-                    : VersionSuffix.apply(projectDir, request.versionSuffix(), log)) {
-                built = builder.build(projectDir, outDir.resolve("dist"), request.python(), request.wheel(),
-                        request.buildIsolation(), request.buildTimeout(), log);
-            }
-            List<InspectedDistribution> dists = inspectAll(built);
-            InspectedDistribution first = dists.get(0);
-            String display = first.metadata().name();
-            String project = ProjectName.of(display).normalized();
-            projectOut[0] = project;
-            Version version = Version.parse(first.metadata().version());
-            if (request.versionSuffix() != null && !version.normalized().endsWith(Version.parse("0" + request.versionSuffix())
-                    .normalized().substring(1))) {
-                throw new PublishException("The build produced version " + version + ", which does not carry the suffix "
-                        + request.versionSuffix() + ": the project may compute its version dynamically.");
-            }
-            log.info("Built " + display + " " + version + ": "
-                    + String.join(", ", dists.stream().map(d -> d.filename().filename()).toList()));
-            return publishInspected(request, dists, outDir, log, warnings);
-        } finally {
-            FileTrees.deleteQuietly(outDir);
-        }
+        log.info("Built " + display + " " + version + ": "
+                + String.join(", ", dists.stream().map(d -> d.filename().filename()).toList()));
+        return publishInspected(request, dists, build.outDir(), log, warnings);
     }
 
     /**

@@ -15,6 +15,24 @@ public interface ReleaseThreads {
     /** The release's thread, if its publish was announced with a bot token. */
     Optional<SlackThread> find(Stage stage, String project, String version);
 
+    /**
+     * The threads {@code store} keeps, asked for at each use: the store's client need not exist before a notice is
+     * sent (the publish command builds it while its build runs).
+     */
+    static ReleaseThreads lazy(java.util.function.Supplier<ReleaseThreads> store) {
+        return new ReleaseThreads() {
+            @Override
+            public void remember(Stage stage, String project, String version, SlackThread thread) {
+                store.get().remember(stage, project, version, thread);
+            }
+
+            @Override
+            public Optional<SlackThread> find(Stage stage, String project, String version) {
+                return store.get().find(stage, project, version);
+            }
+        };
+    }
+
     /** Keeps nothing, finds nothing: messages are never threaded. */
     ReleaseThreads NONE = new ReleaseThreads() {
         @Override

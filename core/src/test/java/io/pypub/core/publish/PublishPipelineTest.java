@@ -107,6 +107,34 @@ class PublishPipelineTest {
     }
 
     @Test
+    void aVersionAlreadyPublishedStopsTheBuildThatStartedAlongsideTheCheck() throws Exception {
+        Path project = env.copyOfExample("hello-package");
+        deployment.pipeline().publish(request(project), new RecordingLog());
+        var s3Before = deployment.s3Snapshot();
+        var tableBefore = deployment.tableSnapshot();
+        // A build that would run for minutes: it must be stopped, not left running, when the version is refused.
+        Path tools = java.nio.file.Files.createTempDirectory("pypub-slow-build-");
+        Path pid = tools.resolve("pid");
+        Path python = tools.resolve("python");
+        java.nio.file.Files.writeString(python, "#!/bin/sh\necho $$ > '" + pid + "'\nexec sleep 300\n");
+        python.toFile().setExecutable(true);
+
+        RecordingLog again = new RecordingLog();
+        assertThatThrownBy(() -> deployment.pipeline().publish(PublishRequest.builder(project, DEV).python(python.toString())
+                .publishedBy("test").build(), again))
+                .isInstanceOf(ReleaseExistsException.class)
+                .hasMessageContaining("hello-package 0.1.0 is already published in stage 'dev'");
+        assertThat(again.text()).doesNotContain("Building"); // as when the build started only after the check
+        if (java.nio.file.Files.exists(pid)) {
+            long started = Long.parseLong(java.nio.file.Files.readString(pid).strip());
+            ProcessHandle.of(started).ifPresent(p -> p.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join());
+        }
+        assertThat(deployment.s3Snapshot()).isEqualTo(s3Before);
+        assertThat(deployment.tableSnapshot()).isEqualTo(tableBefore);
+        io.pypub.core.util.FileTrees.deleteQuietly(tools);
+    }
+
+    @Test
     void aFailingBuildShowsTheToolsOutputAndWritesNothing() throws Exception {
         Path project = env.copyOfExample("hello-package");
         java.nio.file.Files.writeString(project.resolve("pyproject.toml"), "[project\nname = broken");

@@ -1,11 +1,13 @@
 package io.pypub.server.cli;
 
+import io.pypub.core.publish.PublishBuild;
 import io.pypub.core.publish.PublishPipeline;
 import io.pypub.core.publish.PublishRequest;
 import io.pypub.core.publish.PublishResult;
 import io.pypub.core.publish.PublishSummary;
 import io.pypub.core.python.LocalCommandRunner;
 import io.pypub.core.release.Provenance;
+import io.pypub.core.release.ReleaseThreads;
 import io.pypub.core.notify.Notifier;
 import io.pypub.core.config.Config;
 import io.pypub.core.config.Setting;
@@ -104,18 +106,25 @@ final class PublishCommand implements Callable<Integer>, CliSettings.Uses {
                 .indexUrl(indexUrl)
                 .buildTimeout(Duration.ofMinutes(config.get(Settings.BUILD_TIMEOUT)))
                 .build();
-        try (AwsClients clients = AwsOptions.clients(config)) {
+        ConsoleLog log = new ConsoleLog(System.err, verbose);
+        try (AwsClients clients = AwsOptions.clients(config)) { // settings checked; the SDK clients are built on first use
+            io.pypub.core.upstream.UpstreamSettings upstreams = io.pypub.core.upstream.UpstreamSettings.from(config);
+            String versionTable = clients.settings().versionTable();
             // With a bot token, the message's thread is kept with the release for later lifecycle notices.
             Notifier notifier = SlackOptions.notifier(config, noSlack,
-                    new DynamoVersionTable(clients.dynamo(), clients.settings().versionTable()).releaseThreads());
-            PublishPipeline pipeline = PublishPipeline.on(clients, new LocalCommandRunner(), notifier)
-                    .checkPublicNames(io.pypub.core.upstream.UpstreamSettings.from(config), failOnPublicName);
-            PublishResult result = pipeline.publish(request, new ConsoleLog(System.err, verbose));
-            PublishSummary summary = result.summary(indexUrl);
-            if (json) {
-                System.out.println(summary.toJson());
-            } else {
-                summary.lines().forEach(System.out::println);
+                    ReleaseThreads.lazy(() -> new DynamoVersionTable(clients.dynamo(), versionTable).releaseThreads()));
+            // Every setting is checked: the build starts now, and the SDK clients (a few hundred ms to build) and the
+            // check that the version is new are done while it runs.
+            LocalCommandRunner runner = new LocalCommandRunner();
+            try (PublishBuild build = PublishBuild.start(request, runner, log)) {
+                PublishPipeline pipeline = PublishPipeline.on(clients, runner, notifier).checkPublicNames(upstreams, failOnPublicName);
+                PublishResult result = pipeline.publish(request, build, log);
+                PublishSummary summary = result.summary(indexUrl);
+                if (json) {
+                    System.out.println(summary.toJson());
+                } else {
+                    summary.lines().forEach(System.out::println);
+                }
             }
         }
         return 0;

@@ -10,6 +10,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -18,12 +19,20 @@ import picocli.CommandLine.Command;
 
 /** {@code pypub}: publish Python packages to S3 + DynamoDB and serve them as a package index. */
 @Command(name = "pypub", mixinStandardHelpOptions = true, version = "pypub 0.1.0",
-        description = "Publish Python packages to S3 + DynamoDB and serve them to pip, uv and poetry.",
-        subcommands = {PublishCommand.class, ServeCommand.class, InitCommand.class, DemoCommand.class,
-            RollbackCommand.class, UnpinCommand.class, YankCommand.class, UnyankCommand.class, PromoteCommand.class,
-            ImportCommand.class, PruneCommand.class, GcCommand.class, BackupCommand.class, RestoreCommand.class, KeysCommand.class,
-            UsersCommand.class, AuditCommand.class, ConfigCommand.class, LsCommand.class, ShowCommand.class, NamesCommand.class})
+        description = "Publish Python packages to S3 + DynamoDB and serve them to pip, uv and poetry.")
 public final class PypubCli {
+    /**
+     * Every command, in the order help lists them; each names itself in its own {@code @Command}. Not in the
+     * annotation's {@code subcommands}: picocli would build every command's model at each start (about a third of
+     * a short command's start), so {@link #commandLine} adds only the one invoked, or all of them for help and
+     * for a command it does not know.
+     */
+    static final List<Class<?>> COMMANDS = List.of(PublishCommand.class, ServeCommand.class, InitCommand.class,
+            DemoCommand.class, RollbackCommand.class, UnpinCommand.class, YankCommand.class, UnyankCommand.class,
+            PromoteCommand.class, ImportCommand.class, PruneCommand.class, GcCommand.class, BackupCommand.class,
+            RestoreCommand.class, KeysCommand.class, UsersCommand.class, AuditCommand.class, ConfigCommand.class,
+            LsCommand.class, ShowCommand.class, NamesCommand.class);
+
     private final Map<String, String> env;
 
     private PypubCli(Map<String, String> env) {
@@ -53,7 +62,7 @@ public final class PypubCli {
 
     /** As {@link #run(String...)}, with settings read from {@code env} instead of the process environment. */
     public static int run(Map<String, String> env, String... args) {
-        CommandLine cli = new CommandLine(new PypubCli(env));
+        CommandLine cli = commandLine(new PypubCli(env), args);
         CliSettings.install(cli);
         cli.setParameterExceptionHandler((e, ignored) -> {
             CommandLine cmd = e.getCommandLine();
@@ -72,6 +81,22 @@ public final class PypubCli {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** The command line with the command {@code args} names, or with every command if they name none. */
+    static CommandLine commandLine(PypubCli root, String... args) {
+        CommandLine cli = new CommandLine(root);
+        List<Class<?>> invoked = args.length == 0 ? List.of() : COMMANDS.stream().filter(c -> names(c).contains(args[0])).toList();
+        (invoked.isEmpty() ? COMMANDS : invoked).forEach(cli::addSubcommand);
+        return cli;
+    }
+
+    /** A command's name and aliases, read from its annotation alone (picocli's model of it is what we avoid building). */
+    private static List<String> names(Class<?> command) {
+        Command c = command.getAnnotation(Command.class);
+        List<String> names = new java.util.ArrayList<>(List.of(c.aliases()));
+        names.add(c.name());
+        return names;
     }
 
     /** The one line to show for any failure: the user's part of it if we know it, else what broke and where. */

@@ -65,7 +65,7 @@ final class ServeCommand implements Callable<Integer>, CliSettings.Uses {
         } else {
             AuditLog.toStdout();
         }
-        try (AwsClients clients = AwsOptions.clients(config);
+        try (AwsClients clients = AwsOptions.clients(config).buildAhead(); // DynamoDB (the first answer's) alongside S3's two
                 IndexService service = new IndexService(clients, settings, RequestGuard.forDeployment(clients, access), upstreams,
                         SlackOptions.notifier(config, false,
                                 new io.pypub.core.storage.DynamoVersionTable(clients.dynamo(), clients.settings().versionTable())
