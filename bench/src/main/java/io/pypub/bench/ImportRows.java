@@ -100,12 +100,12 @@ final class ImportRows {
         new StorageProvisioner(clients).ensureTable(emptyTable);
         DynamoVersionTable empty = new DynamoVersionTable(clients.dynamo(), emptyTable);
         for (String p : projects) {
-            empty.recordReplacing(release(stage, p, "1.0"), null);
+            empty.recordReplacing(ScaleBenchmark.release(stage, p, "1.0"), null);
         }
         List<Double> fullMs = new ArrayList<>();
         List<Double> emptyMs = new ArrayList<>();
         for (int i = 0; i < projects.size(); i++) {
-            Release next = release(stage, projects.get(i), "2.0");
+            Release next = ScaleBenchmark.release(stage, projects.get(i), "2.0");
             if (i % 2 == 0) {
                 fullMs.add(timeRecord(full, next));
                 emptyMs.add(timeRecord(empty, next));
@@ -169,15 +169,5 @@ final class ImportRows {
             report.target("18.2: peak RSS of each embedded server (moto S3, moto DynamoDB)", Report.fmt(peakServerKb / 1024.0, 1)
                     + " MiB (the larger)", "< 1 GiB each", peakServerKb < TARGET_SERVER_KB);
         }
-    }
-
-    private static Release release(Stage stage, String project, String version) {
-        Version v = Version.parse(version);
-        String sdist = project + "-" + v.normalized() + ".tar.gz";
-        // The record step only: the transaction and its reads, no objects (as the scale benchmark's seed).
-        String sha256 = String.format("%064x", (long) (stage + project + version).hashCode() & 0xffffffffL);
-        return new Release(stage, project, project, v, List.of(new ReleaseFile(sdist, "blobs/sha256/" + sha256.substring(0, 2) + "/"
-                + sha256, sha256, 1_000, ">=3.9", Instant.now(), null, PackageType.SDIST)), null, false, null, "bench", null,
-                "Benchmark package " + project, Instant.now());
     }
 }

@@ -246,10 +246,10 @@ final class ScaleBenchmark {
         return String.format("p%05d", i);
     }
 
-    private static Release release(Stage stage, String project, String version) {
+    /** A release of one sdist to record only: pages list its file and records read it, nothing downloads it, so no object. */
+    static Release release(Stage stage, String project, String version) {
         Version v = Version.parse(version);
         String sdist = project + "-" + v.normalized() + ".tar.gz";
-        // Pages only list the files; nothing here downloads them, so no objects are needed.
         String sha256 = String.format("%064x", (long) (stage + project + version).hashCode() & 0xffffffffL);
         return new Release(stage, project, project, v, List.of(new ReleaseFile(sdist, "blobs/sha256/" + sha256.substring(0, 2) + "/"
                 + sha256, sha256, 1_000, ">=3.9", Instant.now(), null, PackageType.SDIST)), null, false, null, "bench", null,
