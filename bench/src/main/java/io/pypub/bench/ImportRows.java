@@ -1,16 +1,12 @@
 package io.pypub.bench;
 
 import io.pypub.core.lifecycle.ReleaseImporter;
-import io.pypub.core.release.PackageType;
 import io.pypub.core.release.Release;
-import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.DynamoVersionTable;
 import io.pypub.core.storage.StorageProvisioner;
-import io.pypub.core.version.Version;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
