@@ -127,7 +127,8 @@ class ReadmeTest {
             cli() { "$TEST_JAVA" -cp "$TEST_CP" io.pypub.server.cli.PypubCli "$@"; }
             ./pypub() {
               if [ "$1" = serve ]; then
-                cli "$@" > serve.out 2>&1 &
+                # The JVM itself in the background, not a subshell running cli: the trap's kill must reach it.
+                "$TEST_JAVA" -cp "$TEST_CP" io.pypub.server.cli.PypubCli "$@" > serve.out 2>&1 &
                 echo $! > serve.pid
                 for _ in $(seq 1 150); do
                   if (exec 3<>"/dev/tcp/127.0.0.1/$TEST_PORT") 2>/dev/null; then return 0; fi
