@@ -15,6 +15,7 @@ import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.storage.StorageProvisioner;
 import io.pypub.core.version.Version;
 import io.pypub.core.publish.ReleaseWriter;
+import io.pypub.embedded.EmbeddedAws;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ final class UploadBenchmark {
         threadCounts.forEach(t -> ours.put(t, new ArrayList<>()));
         List<Double> cli = new ArrayList<>();
         long sdistBytes = 0;
-        double motoPutsPerSecond;
+        double serverPutsPerSecond;
         try (AwsClients clients = this.aws.clients(settings)) {
             new StorageProvisioner(clients).ensureAll();
             S3ArtifactStore store = new S3ArtifactStore(clients.s3(), settings.bucket());
@@ -110,7 +111,7 @@ final class UploadBenchmark {
                     cli.add(cliTime[0]);
                 }
             }
-            motoPutsPerSecond = S3PutRate.measure(clients.s3(), settings.bucket(), "put-rate/", 400, 32);
+            serverPutsPerSecond = S3PutRate.measure(clients.s3(), settings.bucket(), "put-rate/", 400, 32);
         }
         double c = Report.median(cli);
         List<String> header = new ArrayList<>(List.of("repetition"));
@@ -136,7 +137,8 @@ final class UploadBenchmark {
         double ratio = Report.median(ours.get(chosen)) / c;
         Report report = new Report("Upload benchmark: upload+record vs. aws s3 sync")
                 .line("Files: one sdist of " + sdistBytes + " bytes and " + DOCS_FILES + " docs files ("
-                        + docsBytes + " bytes, 1-30 KB each), to the same local S3 API server (moto).")
+                        + docsBytes + " bytes, 1-30 KB each), to the same local S3 API server ("
+                        + EmbeddedAws.s3ServerName() + ").")
                 .line("")
                 .line("- **pypub**: what `pypub publish` does after its build: `ReleaseWriter.uploadAll` (the sdist, its PEP 658 "
                         + "metadata and the docs on one pool; S3 checks each body against its Content-MD5, no HEAD after a put), then "
@@ -148,7 +150,7 @@ final class UploadBenchmark {
                 .line("Ratio below 1 means pypub's upload+record phase is faster than `aws s3 sync` of the same files. pypub makes "
                         + requests + " S3 requests: " + Report.fmt(requests / Report.median(ours.get(chosen)), 0) + " per second at "
                         + chosen + " threads. The S3 server alone (" + 400 + " PUTs of 1 KB from 32 threads, after the repetitions): "
-                        + Report.fmt(motoPutsPerSecond, 0) + " PUTs per second.")
+                        + Report.fmt(serverPutsPerSecond, 0) + " PUTs per second.")
                 .target("18.6: upload+record with " + DOCS_FILES + " docs files / `aws s3 sync`, " + chosen + " threads", ratio,
                         "<= 0.5", ratio <= 0.5);
         new WholePublishBenchmark(root, out, this.aws).addTo(report, aws);

@@ -55,9 +55,14 @@ public final class EmbeddedAws implements AutoCloseable {
         }
     }
 
+    /** The embedded S3 server chosen: {@code moto} unless {@link #S3_SERVER_PROPERTY} or {@code PYPUB_EMBEDDED_S3} says otherwise. */
+    public static String s3ServerName() {
+        return System.getProperty(S3_SERVER_PROPERTY, System.getenv().getOrDefault("PYPUB_EMBEDDED_S3", "moto")).strip();
+    }
+
     /** The S3 server {@link #S3_SERVER_PROPERTY} names; both accept {@link #ACCESS_KEY_ID} and {@link #SECRET_ACCESS_KEY}. */
     static LoopbackServer startS3(Path python, Path logFile) {
-        String chosen = System.getProperty(S3_SERVER_PROPERTY, System.getenv().getOrDefault("PYPUB_EMBEDDED_S3", "moto")).strip();
+        String chosen = s3ServerName();
         return switch (chosen) {
             case "s3proxy" -> {
                 try {
