@@ -43,8 +43,7 @@ final class IndexProcess {
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("PYPUB_") || k.startsWith("JAVA_TOOL"));
         pb.environment().putAll(serveEnvironment(jar));
-        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",
-                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null", "AWS_EC2_METADATA_DISABLED", "true"));
+        pb.environment().putAll(Tools.awsEnvironment());
         Process p = pb.start();
         Tools.awaitPort(p, port, "The index server", log);
         return p;

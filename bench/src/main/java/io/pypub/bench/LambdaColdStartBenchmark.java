@@ -68,8 +68,8 @@ final class LambdaColdStartBenchmark {
         env.putAll(Map.of("AWS_REGION", settings.region(), "PYPUB_BUCKET", settings.bucket(),
                 "PYPUB_VERSION_TABLE", settings.versionTable(), "PYPUB_ACCESS_TABLE", settings.accessTable(),
                 "PYPUB_S3_ENDPOINT", settings.s3Endpoint().toString(), "PYPUB_DYNAMODB_ENDPOINT", settings.dynamoEndpoint().toString(),
-                "AWS_ACCESS_KEY_ID", "embedded", "AWS_SECRET_ACCESS_KEY", "embedded-secret", "AWS_EC2_METADATA_DISABLED", "true",
                 "PYPUB_BENCH_PATH", "/dev/simple/" + PROJECT + "/"));
+        env.putAll(Tools.awsEnvironment());
         env.put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1"); // as deploy/aws/pypub.yaml sets it
 
         Path jar = root.resolve("server/target/pypub.jar");

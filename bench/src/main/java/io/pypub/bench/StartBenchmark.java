@@ -385,7 +385,6 @@ final class StartBenchmark {
     }
 
     private static Map<String, String> awsEnv() {
-        return Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret", "AWS_CONFIG_FILE", "/dev/null",
-                "AWS_SHARED_CREDENTIALS_FILE", "/dev/null", "AWS_EC2_METADATA_DISABLED", "true", "AWS_PAGER", "");
+        return Tools.awsEnvironment();
     }
 }

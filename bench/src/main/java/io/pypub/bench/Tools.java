@@ -2,6 +2,7 @@ package io.pypub.bench;
 
 import io.pypub.core.python.CommandRunner.CommandResult;
 import io.pypub.core.python.LocalCommandRunner;
+import io.pypub.embedded.EmbeddedAws;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -138,9 +139,7 @@ final class Tools {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret",
-                "AWS_DEFAULT_REGION", "us-east-1", "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null",
-                "AWS_EC2_METADATA_DISABLED", "true"));
+        pb.environment().putAll(awsEnvironment());
         long start = System.nanoTime();
         Process p = pb.start();
         if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -148,5 +147,15 @@ final class Tools {
             throw new IllegalStateException("aws s3 " + s3Args[0] + " failed; see " + log);
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * The environment of a process that talks to the embedded S3 and DynamoDB servers (aws-cli, pypub): their keys (S3Proxy
+     * checks them, moto takes any), no profile files, no instance metadata, no pager.
+     */
+    static Map<String, String> awsEnvironment() {
+        return Map.of("AWS_ACCESS_KEY_ID", EmbeddedAws.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", EmbeddedAws.SECRET_ACCESS_KEY,
+                "AWS_DEFAULT_REGION", "us-east-1", "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null",
+                "AWS_EC2_METADATA_DISABLED", "true", "AWS_PAGER", "");
     }
 }

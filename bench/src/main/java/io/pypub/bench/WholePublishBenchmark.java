@@ -26,9 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class WholePublishBenchmark {
     private static final Stage STAGE = Stage.of("dev");
     private static final String PROJECT = "wholepub";
-    private static final Map<String, String> AWS_ENV = Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY",
-            "bench-secret", "AWS_DEFAULT_REGION", "us-east-1", "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE",
-            "/dev/null", "AWS_EC2_METADATA_DISABLED", "true", "AWS_PAGER", "");
+    private static final Map<String, String> AWS_ENV = Tools.awsEnvironment();
 
     private final Path root;
     private final Path out;
