@@ -1,5 +1,6 @@
 package io.pypub.core.access;
 
+import io.pypub.core.util.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -31,11 +32,7 @@ final class DownloadTally implements AutoCloseable {
     DownloadTally(AccessItems items, Clock clock, Duration interval) {
         this.items = items;
         this.clock = clock;
-        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "download-tally");
-            t.setDaemon(true);
-            return t;
-        });
+        this.flusher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("download-tally"));
         flusher.scheduleWithFixedDelay(this::flush, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -7,6 +7,7 @@ import io.pypub.core.release.Stage;
 import io.pypub.core.storage.ArtifactStore;
 import io.pypub.core.storage.FileDigest;
 import io.pypub.core.storage.StorageLayout;
+import io.pypub.core.util.DaemonThreads;
 import io.pypub.core.version.Version;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,8 +23,6 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Uploads a docs folder to {@code docs/{stage}/{project}/{version}/} with each object's real
@@ -82,7 +81,7 @@ public final class DocsUploader {
         if (shared != null) {
             return uploadOn(shared, files, prefix, log);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, files.size()), daemonThreads());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, files.size()), DaemonThreads.numbered("docs-upload"));
         try {
             return uploadOn(pool, files, prefix, log);
         } finally {
@@ -182,14 +181,5 @@ public final class DocsUploader {
             throw new PublishException("Docs file name too long for S3: " + ProjectName.printable(relative));
         }
         return key;
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "docs-upload-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -8,6 +8,7 @@ import io.pypub.core.release.ReleaseFile;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.ArtifactStore;
 import io.pypub.core.storage.VersionTable;
+import io.pypub.core.util.DaemonThreads;
 import io.pypub.core.version.Version;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,11 +37,7 @@ final class StageWheelhouse implements AutoCloseable {
     private final Stage stage;
     private final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "pypub-docs-wheelhouse");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService threads = Executors.newFixedThreadPool(4, DaemonThreads.named("pypub-docs-wheelhouse"));
 
     StageWheelhouse(VersionTable versions, ArtifactStore store, Stage stage) throws IOException {
         this.versions = versions;

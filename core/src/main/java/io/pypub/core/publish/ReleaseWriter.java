@@ -13,6 +13,7 @@ import io.pypub.core.storage.StorageLayout;
 import io.pypub.core.storage.StoredObject;
 import io.pypub.core.storage.StreamingBlobUpload;
 import io.pypub.core.storage.VersionTable;
+import io.pypub.core.util.DaemonThreads;
 import io.pypub.core.version.Version;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one write path of a release, shared by publish, import (and an upload API): upload new,
@@ -90,12 +90,7 @@ public final class ReleaseWriter {
      */
     public Uploaded uploadAll(List<InspectedDistribution> dists, Path docsDir, Stage stage, String project, Version version,
             Instant uploadTime, int threads, PublishLog log) {
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "release-upload-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.numbered("release-upload"));
         try {
             log.info("Uploading " + String.join(", ", dists.stream().map(d -> d.filename().filename()).toList())
                     + (docsDir == null ? "" : " and the docs") + " to s3://" + store.bucket() + " ...");

@@ -1,5 +1,6 @@
 package io.pypub.core.storage;
 
+import io.pypub.core.util.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -176,11 +177,7 @@ public final class StreamingBlobUpload implements AutoCloseable {
         }
         try {
             if (uploadId == null) {
-                senders = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
-                    Thread t = new Thread(r, "s3-part-" + key.substring(key.length() - 8));
-                    t.setDaemon(true);
-                    return t;
-                });
+                senders = Executors.newFixedThreadPool(IN_FLIGHT, DaemonThreads.named("s3-part-" + key.substring(key.length() - 8)));
                 uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)
                         .metadata(Map.of(S3ArtifactStore.SHA256_METADATA, sha256))).uploadId();
             }

@@ -1,5 +1,6 @@
 package io.pypub.server.access;
 
+import io.pypub.core.util.DaemonThreads;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -41,11 +42,7 @@ final class AuditSink implements AutoCloseable {
         this.target = target;
         this.out = new BufferedOutputStream(raw, BUFFER_BYTES);
         this.closeTarget = closeTarget;
-        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "audit-flush");
-            t.setDaemon(true);
-            return t;
-        });
+        this.flusher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("audit-flush"));
         long every = FLUSH_INTERVAL.toMillis();
         flusher.scheduleWithFixedDelay(this::flush, every, every, TimeUnit.MILLISECONDS);
     }
