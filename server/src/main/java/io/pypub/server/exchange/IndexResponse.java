@@ -51,7 +51,9 @@ public final class IndexResponse {
      * by an adapter that sends {@link #bodyBuffer()}.
      */
     public static IndexResponse kept(int status, String contentType, ByteBuffer body) {
-        return new IndexResponse(status, null, body.asReadOnlyBuffer(), null, -1).header("Content-Type", contentType);
+        // a kept page's buffer is read-only already: no second view per response
+        return new IndexResponse(status, null, body.isReadOnly() ? body : body.asReadOnlyBuffer(), null, -1)
+                .header("Content-Type", contentType);
     }
 
     public static IndexResponse text(int status, String message) {
