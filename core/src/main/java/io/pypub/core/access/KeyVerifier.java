@@ -41,6 +41,8 @@ public final class KeyVerifier {
      * restored from a backup is the exception: it works again within this time).
      */
     private static final long UNKNOWN_TTL_NANOS = Duration.ofMinutes(1).toNanos();
+    /** How long before a cached answer would need a read {@link #answersFromMemory} already says it might: the answer must hold a moment later. */
+    private static final long MEMORY_MARGIN_NANOS = Duration.ofMillis(50).toNanos();
 
     public enum Reason {
         MALFORMED("not a pypub key"),
@@ -133,6 +135,35 @@ public final class KeyVerifier {
             case REVOKED -> new Result(null, Reason.REVOKED, key.keyId());
             case EXPIRED -> new Result(null, Reason.EXPIRED, key.keyId());
         };
+    }
+
+    /**
+     * Whether {@link #verify} would answer {@code presented} from memory, without reading the table or waiting for
+     * another request's read: a malformed key, an id remembered as unknown, or a cached record well within the half
+     * interval after which the next request reads it again. The index serves such requests on the thread that read
+     * them, which must not wait for DynamoDB; a false answer only costs a hand-off to another thread.
+     */
+    public boolean answersFromMemory(String presented) {
+        Optional<ApiKeyToken> parsed = ApiKeyToken.parse(presented);
+        if (parsed.isEmpty()) {
+            return true;
+        }
+        if (ttlNanos <= 0) {
+            return false;
+        }
+        String keyId = parsed.get().keyId();
+        long margin = Math.min(ttlNanos / 8, MEMORY_MARGIN_NANOS);
+        long now = System.nanoTime();
+        Entry current = cache.get(keyId);
+        if (current == null) {
+            Long until = unknown.get(keyId);
+            return until != null && until - now > margin;
+        }
+        if (!current.key().isDone()) { // a read under way: lookup serves the previous record while it is within the interval
+            Entry previous = current.previous();
+            return previous != null && previous.readAtNanos() + ttlNanos - now > margin;
+        }
+        return !current.key().isCompletedExceptionally() && current.readAtNanos() + ttlNanos / 2 - now > margin;
     }
 
     /**

@@ -134,6 +134,29 @@ public final class AccessGate implements AutoCloseable {
     }
 
     /**
+     * Whether {@link #admit} decides {@code target} from memory, without a table read, a password hash or a wait for
+     * another request's read: always with access control off; for package pages and files, when the key presented
+     * (if any) is one the key cache answers. Sessions, docs logins and sign-in may read or hash: false.
+     */
+    public boolean admitsFromMemory(IndexRequest request, IndexRoute target) {
+        IndexRoute.Access access = target.access();
+        if (!enabled || access == IndexRoute.Access.OPEN) {
+            return true;
+        }
+        if (access != IndexRoute.Access.KEY && access != IndexRoute.Access.DOWNLOAD && access != IndexRoute.Access.METADATA) {
+            return false;
+        }
+        Credentials credentials = Credentials.from(request);
+        if (credentials instanceof Credentials.Key k) {
+            return keys.answersFromMemory(k.value());
+        }
+        if (credentials instanceof Credentials.Basic b) {
+            return keys.answersFromMemory(b.password());
+        }
+        return !(credentials instanceof Credentials.Session); // none or malformed: refused without a read
+    }
+
+    /**
      * The sign-in form's POST: the same checks (and failure throttles) as a key or a docs login on
      * any other request, after the form's origin is checked (the one state-changing form: SameSite
      * cookies and this check keep other sites from posting it).

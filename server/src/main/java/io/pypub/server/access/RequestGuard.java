@@ -70,6 +70,11 @@ public final class RequestGuard implements AutoCloseable {
                 && proto.strip().toLowerCase(java.util.Locale.ROOT).startsWith("https");
     }
 
+    /** Whether the access check of {@link #handle} is decided from memory (see {@link AccessGate#admitsFromMemory}). */
+    public boolean admitsFromMemory(IndexRequest request) {
+        return gate.admitsFromMemory(request, request.route());
+    }
+
     /** Writes what the gate still holds (download counts); call when the server stops. */
     @Override
     public void close() {

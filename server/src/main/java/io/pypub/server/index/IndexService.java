@@ -117,6 +117,17 @@ public final class IndexService implements AutoCloseable {
         return response;
     }
 
+    /**
+     * Whether {@link #handle} answers {@code request} from memory: no table read, no S3 or upstream request, no wait for
+     * another thread's read. True for a simple project page (what installers ask for most) whose key check and
+     * releases are cached; rendering a page anew after a re-read is CPU work only. The Jetty adapter serves such
+     * requests on the thread that read them and hands every other one to its pool; a false answer only costs that hand-off.
+     */
+    public boolean answersFromMemory(IndexRequest request) {
+        return request.route() instanceof IndexRoute.SimpleProject r && request.isHeadOrGet() && canonical(request, r)
+                && guard.admitsFromMemory(request) && catalog.holdsReleases(r.stage(), r.project());
+    }
+
     /** Serves a request the guard admitted. */
     private IndexResponse serve(IndexRequest request, Admission access) {
         try {

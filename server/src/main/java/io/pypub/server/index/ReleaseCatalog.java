@@ -105,6 +105,35 @@ public final class ReleaseCatalog {
         return cached(releases, stage.name() + "#" + project, stage, project, () -> table.releases(stage, project));
     }
 
+    /**
+     * Whether {@link #releases} (not empty) and {@link #latest} of a project would answer from memory, without a read
+     * or a wait for one: both read before, the stage asked for within the last half interval (so no request waits for a
+     * check after a pause), nothing known to have changed, and the project asked for recently enough that a change the
+     * next check finds would still be re-read in the background. The index serves such requests on the thread that read
+     * them; a false answer only costs a hand-off to another thread.
+     */
+    public boolean holdsReleases(Stage stage, String project) {
+        if (intervalNanos <= 0) {
+            return false;
+        }
+        StageView view = stages.get(stage.name());
+        Checked checked = view == null ? null : view.checked;
+        long now = System.nanoTime();
+        if (checked == null || now - view.lastAskedAt > intervalNanos / 2) {
+            return false;
+        }
+        String key = stage.name() + "#" + project;
+        Snapshot<List<Release>> held = current(releases.get(key), checked, project, now);
+        return held != null && !held.value().isEmpty() && current(latest.get(key), checked, project, now) != null;
+    }
+
+    /** The entry's snapshot if requests get it without waiting (see {@link #holdsReleases}), else null. */
+    private <T> Snapshot<T> current(Entry<T> entry, Checked checked, String project, long now) {
+        Snapshot<T> snapshot = entry == null ? null : entry.current;
+        return snapshot != null && snapshot.stamp() == stamp(checked.generation(), project)
+                && now - entry.confirmedAt < staleLimitNanos / 2 ? snapshot : null;
+    }
+
     /** The stage a release was promoted from (its {@code promoted_from}), for version pages only. */
     public Optional<Stage> promotedFrom(Stage stage, String project, Version version) {
         return cached(promotedFrom, stage.name() + "#" + project + "#" + version.normalized(), stage, project,
