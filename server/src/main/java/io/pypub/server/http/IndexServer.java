@@ -18,6 +18,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /** The index over HTTP (or HTTPS, given a key store) with Jetty: small thread pool, no server version header. */
 public final class IndexServer implements AutoCloseable {
     public static final int DEFAULT_MAX_THREADS = 32;
+    /**
+     * One selector thread per core, up to 4 (Jetty's default is half that). The selectors serve the pages answered from
+     * memory themselves (see JettyIndexHandler), so with one selector on 2 cores those pages could use only one.
+     */
+    private static final int SELECTORS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private final Server server;
     private final ServerConnector connector;
     private final boolean tls;
@@ -60,10 +65,10 @@ public final class IndexServer implements AutoCloseable {
             SecureRequestCustomizer secure = new SecureRequestCustomizer();
             secure.setSniHostCheck(false); // clients may use the IP or an internal alias of the host
             http.addCustomizer(secure);
-            connector = new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+            connector = new ServerConnector(server, -1, SELECTORS, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
                     new HttpConnectionFactory(http));
         } else {
-            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector = new ServerConnector(server, -1, SELECTORS, new HttpConnectionFactory(http));
         }
         connector.setHost(host);
         connector.setPort(port);
