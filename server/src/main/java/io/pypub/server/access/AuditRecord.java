@@ -70,7 +70,7 @@ public final class AuditRecord {
     // Straight to a generator (no tree per request).
     private void write(JsonGenerator g) throws IOException {
         g.writeStartObject();
-        g.writeStringField("time", time.toString());
+        g.writeStringField("time", InstantText.of(time));
         g.writeStringField("request_id", requestId);
         g.writeStringField("client_ip", clientIp);
         if (peerIp != null && !peerIp.equals(clientIp)) {
