@@ -27,7 +27,7 @@ public final class AuditLog {
     static void write(AuditRecord record) {
         AuditSink s = sink;
         if (s != null) {
-            s.write(record.toJsonLine());
+            record.writeTo(s);
         } else {
             LOG.info(record.toJson());
         }

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  */
 public final class AuditRecord {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final ThreadLocal<LineBuffer> LINE = ThreadLocal.withInitial(LineBuffer::new);
 
     Instant time;
     String requestId;
@@ -55,16 +56,31 @@ public final class AuditRecord {
         return out.toString();
     }
 
-    /** The same JSON as UTF-8 bytes with a newline: what the audit file gets, without a String in between. */
-    byte[] toJsonLine() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+    /**
+     * The same JSON as UTF-8 bytes with a newline, written to {@code sink} from this thread's buffer: no String and no
+     * new arrays per request (they were a tenth of what serving a simple page allocated).
+     */
+    void writeTo(AuditSink sink) {
+        LineBuffer line = LINE.get();
+        line.reset();
+        try (JsonGenerator g = JSON.createGenerator(line, JsonEncoding.UTF8)) {
             write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        out.write('\n');
-        return out.toByteArray();
+        line.write('\n');
+        sink.write(line.bytes(), 0, line.size());
+    }
+
+    /** A line being built, reused by its thread; its array is read up to {@link #size()}. */
+    private static final class LineBuffer extends ByteArrayOutputStream {
+        LineBuffer() {
+            super(1024);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
     }
 
     // Straight to a generator (no tree per request).
@@ -106,6 +122,9 @@ public final class AuditRecord {
 
     /** Path and query as received, minus secrets, at most 2 KB. */
     static String safePath(IndexRequest request) {
+        if (request.query().isEmpty()) {
+            return ApiKeyToken.redact(clip(request.path(), 2048)); // most requests: no map to sort, no builder
+        }
         StringBuilder out = new StringBuilder(clip(request.path(), 2048));
         Map<String, String> query = new TreeMap<>(request.query());
         query.remove("key");

@@ -71,13 +71,18 @@ final class AuditSink implements AutoCloseable {
 
     /** One whole line, UTF-8, ending in a newline. */
     void write(byte[] line) {
+        write(line, 0, line.length);
+    }
+
+    /** One whole line, UTF-8, ending in a newline: {@code length} bytes of {@code bytes} from {@code offset}, copied before this returns. */
+    void write(byte[] bytes, int offset, int length) {
         lock.lock();
         try {
             if (closed) {
-                LOG.warn("Audit line after the audit log was closed: {}", new String(line, StandardCharsets.UTF_8).strip());
+                LOG.warn("Audit line after the audit log was closed: {}", new String(bytes, offset, length, StandardCharsets.UTF_8).strip());
                 return;
             }
-            out.write(line);
+            out.write(bytes, offset, length);
         } catch (IOException e) {
             reportFailure(e);
         } finally {
