@@ -149,9 +149,10 @@ public final class JettyIndexHandler extends Handler.Abstract {
 
     static IndexRequest toIndexRequest(Request request) {
         Map<String, String> query = new HashMap<>();
-        Fields fields = Request.extractQueryParameters(request);
-        for (Fields.Field f : fields) {
-            query.put(f.getName(), f.getValue());
+        if (request.getHttpURI().getQuery() != null) { // most requests have none: no parse
+            for (Fields.Field f : Request.extractQueryParameters(request)) {
+                query.put(f.getName(), f.getValue());
+            }
         }
         Map<String, String> headers = new HashMap<>();
         for (HttpField f : request.getHeaders()) {
