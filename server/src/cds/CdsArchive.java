@@ -121,8 +121,10 @@ public final class CdsArchive {
         Set<String> classes = new LinkedHashSet<>();
         for (String name : List.of("keys", "serve", "publish")) {
             for (String line : Files.readAllLines(work.resolve(name + ".classlist"))) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    classes.add(line);
+                // Newer JDKs number the classes of each list ("id: N"): numbers of one run clash with another's, and
+                // only classes of custom class loaders ("source:", none in pypub) need them.
+                if (!line.isBlank() && !line.startsWith("#") && !line.contains(" source: ")) {
+                    classes.add(line.replaceFirst(" id: \\d+$", ""));
                 }
             }
         }
