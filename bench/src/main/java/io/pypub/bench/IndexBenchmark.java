@@ -75,7 +75,7 @@ final class IndexBenchmark {
         Path nginxBinary = Tools.require("nginx", "nginx");
         Path jar = IndexProcess.jar(root);
         var pypiserverEnv = Pypiserver.environment(root);
-        Timing timing = new Timing(Bench.intSetting("warmupSeconds", 5), Bench.intSetting("seconds", 10), Bench.intSetting("rounds", 3));
+        Timing timing = new Timing(Bench.intSetting("warmupSeconds", 2), Bench.intSetting("seconds", 4), Bench.intSetting("rounds", 5));
         LoadGate gate = LoadGate.fromSettings();
         String jvmOpts = Bench.setting("serverJvmOpts", DEPLOY_OPTIONS);
         // As a container's limit would: the kernel enforces it and the JVM sizes its heap from it.

@@ -58,7 +58,7 @@ final class S3Benchmark {
 
     Report run() throws Exception {
         int rounds = Bench.intSetting("rounds", 5);
-        int seconds = Bench.intSetting("seconds", 5);
+        int seconds = Bench.intSetting("seconds", 4);
         int warmup = Bench.intSetting("warmupSeconds", 2);
         int threads = Bench.intSetting("s3Threads", 8);
         Wrk wrk = new Wrk(Tools.require("wrk", "wrk"), Bench.intSetting("threads", 2), Bench.intSetting("connections", 32));

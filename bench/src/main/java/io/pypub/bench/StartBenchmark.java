@@ -142,16 +142,24 @@ final class StartBenchmark {
                 steps.get((i + r) % steps.size()).run();
             }
         }
+        // One more run of each command per variant with -Xlog:class+load: how many classes it loads, and from where.
         Map<String, Integer> loaded = new LinkedHashMap<>();
         Map<String, Integer> shared = new LinkedHashMap<>();
         for (Variant variant : variants) {
-            Path log = work.resolve("class-load-" + variant.name().replace(' ', '-') + ".log");
-            List<String> command = new ArrayList<>(java(jar, variant, "keys", "list", deployment));
-            command.add(1, "-Xlog:class+load=info:file=" + log);
-            timed(time, command, env, "keys list (class loading log)");
-            List<String> lines = Files.readAllLines(log);
-            loaded.put(variant.name(), lines.size());
-            shared.put(variant.name(), (int) lines.stream().filter(l -> l.contains("shared objects file")).count());
+            for (String command : List.of("serve", "keys", "publish")) {
+                Path log = work.resolve("class-load-" + command + "-" + variant.name().replace(' ', '-') + ".log");
+                List<String> flags = new ArrayList<>(variant.flags());
+                flags.add("-Xlog:class+load=info:file=" + log);
+                Variant logged = new Variant(variant.name(), flags);
+                switch (command) {
+                    case "serve" -> serveFirstAnswer(jar, logged, deployment, env, simplePath, key);
+                    case "keys" -> timed(time, java(jar, logged, "keys", "list", deployment), env, "keys list (class loading log)");
+                    default -> publishOverhead(time, jar, logged, deployment, env, project, work.resolve("shim-class-load"));
+                }
+                List<String> lines = Files.readAllLines(log);
+                loaded.put(command + "/" + variant.name(), lines.size());
+                shared.put(command + "/" + variant.name(), (int) lines.stream().filter(l -> l.contains("shared objects file")).count());
+            }
         }
         return report(variants, samples, loaded, shared, gate, rounds, archive);
     }
@@ -176,11 +184,16 @@ final class StartBenchmark {
         variants.forEach(v -> header.add("pypub " + v.name() + " ms"));
         header.addAll(List.of("baseline", "baseline ms", "pypub " + cds + " / baseline", "peak RSS MiB: " + String.join(" / ",
                 variants.stream().map(Variant::name).toList()) + " / baseline"));
-        StringBuilder classes = new StringBuilder("Classes loaded by `pypub keys list`: ");
-        for (Variant v : variants) {
-            classes.append(v.name()).append(' ').append(loaded.get(v.name())).append(" (").append(shared.get(v.name()))
-                    .append(" from the CDS archives); ");
+        StringBuilder classes = new StringBuilder("Classes loaded (from the CDS archives) by");
+        for (String command : List.of("serve", "keys", "publish")) {
+            classes.append(command.equals("serve") ? " `pypub serve` to its first answer (and stop):" : command.equals("keys") ? "; `pypub keys list`:"
+                    : "; `pypub publish` (its build failing at once):");
+            for (Variant v : variants) {
+                String row = command + "/" + v.name();
+                classes.append(' ').append(v.name()).append(' ').append(loaded.get(row)).append(" (").append(shared.get(row)).append(')');
+            }
         }
+        classes.append('.');
         Report report = new Report("Start times: short pypub commands and the JVM start")
                 .line("Medians of " + rounds + " rounds (a first, uncounted round warms the page cache), every process new, in an order "
                         + "that rotates each round, against the local S3/DynamoDB servers. JVM " + System.getProperty("java.version")

@@ -62,9 +62,9 @@ final class UpstreamBenchmark {
     Report run() throws Exception {
         Wrk wrk = new Wrk(Tools.require("wrk", "wrk"), Bench.intSetting("threads", 2), Bench.intSetting("connections", 32));
         Path jar = IndexProcess.jar(root);
-        int warmup = Bench.intSetting("warmupSeconds", 5);
-        int seconds = Bench.intSetting("seconds", 10);
-        int rounds = Bench.intSetting("rounds", 3);
+        int warmup = Bench.intSetting("warmupSeconds", 2);
+        int seconds = Bench.intSetting("seconds", 4);
+        int rounds = Bench.intSetting("rounds", 5);
         String jvmOpts = "-XX:MaxRAM=" + 128 * 1024 + "k " + Bench.setting("serverJvmOpts", IndexBenchmark.DEPLOY_OPTIONS);
 
         String id = Long.toString(System.currentTimeMillis());
