@@ -30,13 +30,6 @@ public final class AwsClients implements AutoCloseable {
      * as they come back, and the next burst opens them again: a TCP handshake each, and a TLS one on AWS.
      */
     static final int KEEP_ALIVE_CONNECTIONS = 64;
-    /**
-     * PUT bodies from this size on wait for S3's "100 Continue" before they are sent, so a refused upload (no such bucket,
-     * bad credentials) does not send its body for nothing. Smaller ones go with their headers: the wait would cost a round
-     * trip per docs file and metadata file, more than sending a few kilobytes that S3 might refuse (the SDK's default, 0,
-     * makes every PUT wait).
-     */
-    static final long EXPECT_CONTINUE_FROM_BYTES = 1024 * 1024;
 
     private final AwsSettings settings;
     private final SdkHttpClient http;
@@ -56,7 +49,6 @@ public final class AwsClients implements AutoCloseable {
         // Path-style addressing and checksums only when required keep S3-compatible stores working.
         S3Configuration s3Config = S3Configuration.builder()
                 .pathStyleAccessEnabled(settings.s3Endpoint() != null)
-                .expectContinueThresholdInBytes(EXPECT_CONTINUE_FROM_BYTES)
                 .build();
         this.s3 = new Lazy<>(() -> {
             var b = S3Client.builder()

@@ -58,21 +58,6 @@ class S3ArtifactStoreTest {
         }
     }
 
-    /** Small bodies go with their headers, large ones wait for "100 Continue": a refusal reads the same either way. */
-    @Test
-    void aPutToABucketThatDoesNotExistSaysSoWhateverTheBodysSize() {
-        try (Deployment d = TestEnvironment.get().newDeployment()) {
-            S3ArtifactStore missing = new S3ArtifactStore(d.clients().s3(), d.settings().bucket() + "-missing");
-            for (int size : new int[] {GOOD.length, (int) AwsClients.EXPECT_CONTINUE_FROM_BYTES + 1}) {
-                byte[] body = new byte[size];
-                assertThatThrownBy(() -> missing.put("blobs/" + size, body, "application/octet-stream"))
-                        .isInstanceOf(StorageException.class)
-                        .hasMessageContaining("blobs/" + size)
-                        .hasMessageContaining("NoSuchBucket");
-            }
-        }
-    }
-
     @Test
     void aPutStoresTheBytesWithTheirSha256AndType() throws Exception {
         try (Deployment d = TestEnvironment.get().newDeployment()) {
