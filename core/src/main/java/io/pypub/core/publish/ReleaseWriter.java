@@ -51,6 +51,8 @@ public final class ReleaseWriter {
     private final StorageLayout layout;
     /** Object key -> how to put its bytes again (written by the upload pool's threads). */
     private final Map<String, Runnable> uploaded = new ConcurrentHashMap<>();
+    /** HEADs at once when checking the recorded objects: a release has a few files, each with its metadata. */
+    private static final int CHECK_THREADS = 8;
 
     public ReleaseWriter(ArtifactStore store, ArtifactStore docsStore, VersionTable versions, StorageLayout layout) {
         this.store = store;
@@ -103,7 +105,7 @@ public final class ReleaseWriter {
                             .prefix();
             List<ReleaseFile> files = new ArrayList<>();
             for (Future<ReleaseFile> put : puts) {
-                ReleaseFile file = done(put);
+                ReleaseFile file = done(put, "uploading the release's files");
                 logUploaded(file, log);
                 files.add(file);
             }
@@ -113,17 +115,17 @@ public final class ReleaseWriter {
         }
     }
 
-    private static ReleaseFile done(Future<ReleaseFile> put) {
+    private static <T> T done(Future<T> call, String doing) {
         try {
-            return put.get();
+            return call.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageException("Interrupted while uploading the release's files", e);
+            throw new StorageException("Interrupted while " + doing, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
-                throw re; // already names the file and the reason
+                throw re; // already names the object and the reason
             }
-            throw new StorageException("Uploading the release's files failed: " + e.getCause(), e.getCause());
+            throw new StorageException(Character.toUpperCase(doing.charAt(0)) + doing.substring(1) + " failed: " + e.getCause(), e.getCause());
         }
     }
 
@@ -201,11 +203,7 @@ public final class ReleaseWriter {
                 keys.add(metadata);
             }
         }
-        for (String key : keys) {
-            Optional<StoredObject> there = store.head(key);
-            if (there.isPresent()) {
-                continue;
-            }
+        for (String key : missing(keys)) {
             Runnable again = uploaded.get(key);
             if (again == null) {
                 throw new StorageException("The release is recorded but s3 object " + key + " is missing; restore it from a "
@@ -213,6 +211,32 @@ public final class ReleaseWriter {
             }
             log.warn("Object " + key + " was removed by a collector right after it was uploaded; putting it back.");
             again.run();
+        }
+    }
+
+    /**
+     * The keys S3 does not have, in the order given. The HEADs go out together: a release's few objects then cost one round
+     * trip after the record instead of one each (four for an sdist and a wheel with their metadata).
+     */
+    private List<String> missing(List<String> keys) {
+        if (keys.isEmpty()) {
+            return keys;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(keys.size(), CHECK_THREADS), DaemonThreads.numbered("release-check"));
+        try {
+            List<Future<Optional<StoredObject>>> heads = new ArrayList<>();
+            for (String key : keys) {
+                heads.add(pool.submit(() -> store.head(key)));
+            }
+            List<String> missing = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                if (done(heads.get(i), "checking the recorded objects").isEmpty()) {
+                    missing.add(keys.get(i));
+                }
+            }
+            return missing;
+        } finally {
+            pool.shutdownNow();
         }
     }
 }

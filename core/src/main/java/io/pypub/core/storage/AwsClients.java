@@ -22,6 +22,15 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * DynamoDB ({@code keys}, {@code users}, lifecycle) or only S3, so a short command starts faster.
  */
 public final class AwsClients implements AutoCloseable {
+    /** The JDK's own property: how many idle connections its HTTP client keeps per server (5 when unset). */
+    static final String KEEP_ALIVE_PROPERTY = "http.maxConnections";
+    /**
+     * Idle connections to keep per server: as many as pypub sends requests at once (import's parallelism goes up to 64;
+     * a publish uploads on 16 threads). With the JDK's 5, every burst of requests closes the connections beyond five
+     * as they come back, and the next burst opens them again: a TCP handshake each, and a TLS one on AWS.
+     */
+    static final int KEEP_ALIVE_CONNECTIONS = 64;
+
     private final AwsSettings settings;
     private final SdkHttpClient http;
     private final Lazy<S3Client> s3;
@@ -32,6 +41,7 @@ public final class AwsClients implements AutoCloseable {
         this.settings = settings;
         AwsCredentialsProvider creds = credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
         Region region = Region.of(settings.region());
+        keepAliveForParallelRequests();
         this.http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60))
@@ -71,6 +81,15 @@ public final class AwsClients implements AutoCloseable {
 
     public AwsSettings settings() {
         return settings;
+    }
+
+    /**
+     * Sizes the JDK's keep-alive cache, which the URL-connection client uses, unless whoever runs the JVM set it. The
+     * JDK reads the property once, when it first keeps a connection, so this runs before the clients make a request;
+     * in a JVM that had already kept one (a Jenkins agent, say) it changes nothing.
+     */
+    static void keepAliveForParallelRequests() {
+        System.getProperties().putIfAbsent(KEEP_ALIVE_PROPERTY, Integer.toString(KEEP_ALIVE_CONNECTIONS));
     }
 
     /**
