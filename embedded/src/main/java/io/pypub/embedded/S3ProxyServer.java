@@ -104,8 +104,8 @@ public final class S3ProxyServer extends LoopbackServer {
     @Override
     List<String> command() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return endingWithStdin(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", jar + File.pathSeparator + classes, MAIN_CLASS, config.toString()));
+        return List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-cp", jar + File.pathSeparator + classes, MAIN_CLASS, config.toString());
     }
 
     private void copyMainClass() throws IOException {

@@ -4,6 +4,7 @@ import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.shaded.org.eclipse.jetty.http.HttpGenerator;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,5 +38,18 @@ public final class S3ProxyMain {
                 .blobStore(new LiveUploadsOnly(BlobStores.create(properties.getProperty("jclouds.provider"), properties)))
                 .build();
         proxy.start();
+        endWithStandardInput();
+    }
+
+    /**
+     * Ends this JVM when its standard input ends: the parent holds it open, so the server goes with the parent even
+     * after kill -9 (as moto's launcher does). In here rather than a shell around the JVM, so the server's process
+     * id is the JVM's, which the benchmarks measure.
+     */
+    private static void endWithStandardInput() throws IOException {
+        while (System.in.read() != -1) {
+            // nothing is sent: this only waits for the end
+        }
+        Runtime.getRuntime().halt(0);
     }
 }
