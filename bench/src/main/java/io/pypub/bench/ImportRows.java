@@ -6,6 +6,7 @@ import io.pypub.core.release.Stage;
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.DynamoVersionTable;
 import io.pypub.core.storage.StorageProvisioner;
+import io.pypub.embedded.EmbeddedAws;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,7 +124,7 @@ final class ImportRows {
 
     /** Peak (VmHWM) and current resident memory of each embedded server, over the whole run so far. */
     void serverMemory() {
-        serverMemory("S3 (moto, threaded)", aws.s3Pid());
+        serverMemory("S3 (" + EmbeddedAws.s3ServerName() + ")", aws.s3Pid());
         serverMemory("DynamoDB (moto, one request at a time)", aws.dynamoPid());
     }
 
@@ -162,7 +163,7 @@ final class ImportRows {
                     "<= " + Report.fmt(TARGET_RECORD_RATIO, 1), ratio <= TARGET_RECORD_RATIO);
         }
         if (!memoryRows.isEmpty()) {
-            report.target("18.2: peak RSS of each embedded server (moto S3, moto DynamoDB)", Report.fmt(peakServerKb / 1024.0, 1)
+            report.target("18.2: peak RSS of each embedded server (S3: " + EmbeddedAws.s3ServerName() + ", DynamoDB: moto)", Report.fmt(peakServerKb / 1024.0, 1)
                     + " MiB (the larger)", "< 1 GiB each", peakServerKb < TARGET_SERVER_KB);
         }
     }

@@ -13,6 +13,7 @@ import io.pypub.core.storage.DynamoVersionTable;
 import io.pypub.core.storage.S3ArtifactStore;
 import io.pypub.core.storage.StorageProvisioner;
 import io.pypub.core.version.Version;
+import io.pypub.embedded.EmbeddedAws;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -165,7 +166,8 @@ final class IndexBenchmark {
             try (ProcessMemory memory = new ProcessMemory(pid);
                     ProcessMemory nginxMemory = ProcessMemory.ofTree(nginx.pid());
                     ProcessMemory ppsMemory = ProcessMemory.ofTree(pypiserver.process().pid());
-                    ProcessMemory motoMemory = ProcessMemory.ofTree(motoPid())) {
+                    ProcessMemory s3Memory = ProcessMemory.ofTree(aws.s3Pid());
+                    ProcessMemory dynamoMemory = ProcessMemory.ofTree(aws.dynamoPid())) {
                 for (Target t : targets) {
                     List<Endpoint> endpoints = new ArrayList<>(List.of(new Endpoint("pypub", ours + t.path(), "Authorization: " + authorization),
                             new Endpoint("nginx", theirs + t.path(), null)));
@@ -184,7 +186,8 @@ final class IndexBenchmark {
                 peaks.put("nginx (master + workers)", nginxMemory.peakKb());
                 peaks.put("pypiserver (gunicorn master + " + Runtime.getRuntime().availableProcessors() + " gthread workers)",
                         ppsMemory.peakKb());
-                peaks.put("moto (embedded S3 + DynamoDB)", motoMemory.peakKb());
+                peaks.put("embedded S3 (" + EmbeddedAws.s3ServerName() + ")", s3Memory.peakKb());
+                peaks.put("embedded DynamoDB (moto)", dynamoMemory.peakKb());
             }
             long rssKb = ProcessMemory.status(pid, "VmRSS");
             long anonKb = ProcessMemory.status(pid, "RssAnon");
@@ -245,8 +248,8 @@ final class IndexBenchmark {
                             + "per URL " + timing.warmup() + " s warm-up of each server, then " + timing.rounds() + " rounds of "
                             + timing.seconds() + " s on each, in rotating order; medians over the rounds (ratios: median of the "
                             + "per-round ratios). A round starts only on a quiet enough machine (below).")
-                    .line("Index server: `" + environment(jar) + "java " + effectiveOpts + " -jar server/target/pypub.jar serve` on the local S3/DynamoDB API "
-                            + "servers (moto), downloads streamed (from its download cache once cached, else from S3), configured as in production: authentication on, every "
+                    .line("Index server: `" + environment(jar) + "java " + effectiveOpts + " -jar server/target/pypub.jar serve` on the local S3 ("
+                            + EmbeddedAws.s3ServerName() + ") and DynamoDB (moto) API servers, downloads streamed (from its download cache once cached, else from S3), configured as in production: authentication on, every "
                             + "request with an API key (`Authorization: Bearer`; rate limit " + KEY_RATE_PER_SECOND
                             + "/s, so checked but never reached; no quota, so its downloads are counted in DynamoDB once a second, in batches), "
                             + "audit log to a file (`--audit-log`, " + auditLines + " lines in this run). nginx "
@@ -322,12 +325,6 @@ final class IndexBenchmark {
 
     private static String rate(Comparison c, String who) {
         return Report.fmt(c.rate(who), c.rate(who) < 100 ? 1 : 0);
-    }
-
-    /** The embedded S3/DynamoDB server: the child process of this JVM that runs moto. */
-    private static long motoPid() {
-        return ProcessHandle.current().children().filter(h -> h.info().commandLine().map(c -> c.contains("moto")).orElse(false))
-                .findFirst().map(ProcessHandle::pid).orElse(-1L);
     }
 
     /** The server's environment from server/deploy/index-env, as a shell would prefix the command. */

@@ -11,6 +11,7 @@ import io.pypub.core.storage.DynamoVersionTable;
 import io.pypub.core.storage.FileDigest;
 import io.pypub.core.storage.StorageProvisioner;
 import io.pypub.core.version.Version;
+import io.pypub.embedded.EmbeddedAws;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -139,7 +140,8 @@ final class LegacyUploadBenchmark {
         }
         return new Report("Upload API benchmark: twine-style upload through the index vs. aws s3 cp")
                 .line("Files: one wheel of about 1 MB and one of about 50 MB (random, incompressible content), a new version "
-                        + "each repetition, to the same local S3 API server (moto).")
+                        + "each repetition, to the same local S3 API server ("
+                        + EmbeddedAws.s3ServerName() + ").")
                 .line("")
                 .line("- **pypub**: `curl -F` multipart POST to `pypub serve`'s `/dev/legacy/` with a publish key, the form twine "
                         + "sends (sha256_digest, name, version, filetype, all before the file); the index writes the body to a "

@@ -9,6 +9,7 @@ import io.pypub.core.storage.AwsSettings;
 import io.pypub.core.storage.DynamoVersionTable;
 import io.pypub.core.storage.StorageProvisioner;
 import io.pypub.core.version.Version;
+import io.pypub.embedded.EmbeddedAws;
 import io.pypub.server.access.AuditLog;
 import io.pypub.server.http.IndexServer;
 import io.pypub.server.index.IndexService;
@@ -97,7 +98,8 @@ final class ScaleBenchmark {
                 Report report = new Report("Scale benchmark: the index with 15 vs " + bigCount + " projects")
                         .line("One run on this machine (" + Runtime.getRuntime().availableProcessors() + " cores, shared): one index "
                                 + "instance in the benchmark's JVM (`IndexService` + Jetty, default settings: generation read at most "
-                                + "once a second per stage, no authentication) over the local DynamoDB and S3 servers (moto). Stage `small` "
+                                + "once a second per stage, no authentication) over the local DynamoDB (moto) and S3 ("
+                                + EmbeddedAws.s3ServerName() + ") servers. Stage `small` "
                                 + "has " + smallCount + " projects (batch writes), stage `big` " + bigCount + " (imported, see below; both in "
                                 + Report.fmt(seedSeconds, 1) + " s). wrk " + wrk.threads() + " threads, " + wrk.connections()
                                 + " connections; per URL " + warmup + " s warm-up, then " + rounds + " rounds of " + seconds

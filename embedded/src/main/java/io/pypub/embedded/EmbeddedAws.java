@@ -17,11 +17,11 @@ import java.nio.file.Path;
 public final class EmbeddedAws implements AutoCloseable {
     /** The bucket of the default deployment ({@code pypub demo}). */
     public static final String BUCKET = "pypub-packages";
-    /** The keys the local servers accept (moto any, S3Proxy these); the SDK signs requests with them as it would for AWS. */
+    /** The keys the local servers accept (S3Proxy these, moto any); the SDK signs requests with them as it would for AWS. */
     public static final String ACCESS_KEY_ID = "embedded";
     public static final String SECRET_ACCESS_KEY = "embedded-secret";
 
-    /** Which server is the embedded S3: {@code moto} (the default) or {@code s3proxy}. Also {@code PYPUB_EMBEDDED_S3}. */
+    /** Which server is the embedded S3: {@code s3proxy} (the default) or {@code moto}. Also {@code PYPUB_EMBEDDED_S3}. */
     public static final String S3_SERVER_PROPERTY = "pypub.embedded.s3";
 
     private final LoopbackServer s3;
@@ -35,7 +35,8 @@ public final class EmbeddedAws implements AutoCloseable {
     /**
      * Starts both servers.
      *
-     * @param python an interpreter with {@code moto[server]} installed (pinned in core's tools requirements)
+     * @param python an interpreter with {@code moto[server]} installed (pinned in core's tools requirements): the
+     *     DynamoDB server, and the S3 one when moto is chosen
      * @param logDir where each server's log goes (created if missing)
      */
     public static EmbeddedAws start(Path python, Path logDir) {
@@ -55,9 +56,13 @@ public final class EmbeddedAws implements AutoCloseable {
         }
     }
 
-    /** The embedded S3 server chosen: {@code moto} unless {@link #S3_SERVER_PROPERTY} or {@code PYPUB_EMBEDDED_S3} says otherwise. */
+    /**
+     * The embedded S3 server chosen: {@code s3proxy} unless {@link #S3_SERVER_PROPERTY} or {@code PYPUB_EMBEDDED_S3}
+     * says otherwise. S3Proxy by default for its speed (many times moto's; docs/ARCHITECTURE.md, Choices), now that
+     * {@link S3ProxyServer} closes the differences from S3 that our tests found.
+     */
     public static String s3ServerName() {
-        return System.getProperty(S3_SERVER_PROPERTY, System.getenv().getOrDefault("PYPUB_EMBEDDED_S3", "moto")).strip();
+        return System.getProperty(S3_SERVER_PROPERTY, System.getenv().getOrDefault("PYPUB_EMBEDDED_S3", "s3proxy")).strip();
     }
 
     /** The S3 server {@link #S3_SERVER_PROPERTY} names; both accept {@link #ACCESS_KEY_ID} and {@link #SECRET_ACCESS_KEY}. */

@@ -41,16 +41,6 @@ public abstract class LoopbackServer implements AutoCloseable {
     /** Called before every start, and again by {@link #restart()}: a restarted server starts empty. */
     void prepare() {}
 
-    /**
-     * {@code command} run by sh, which waits on its standard input and kills the command when it ends: for a server
-     * that does not watch its standard input itself (moto's launcher does).
-     */
-    static List<String> endingWithStdin(List<String> command) {
-        List<String> wrapped = new ArrayList<>(List.of("sh", "-c", "\"$@\" </dev/null & child=$!; cat >/dev/null; kill -9 $child", "sh"));
-        wrapped.addAll(command);
-        return wrapped;
-    }
-
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }

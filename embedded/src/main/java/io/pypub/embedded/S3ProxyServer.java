@@ -1,22 +1,24 @@
 package io.pypub.embedded;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * S3Proxy (Apache-2.0, {@code org.gaul:s3proxy}, its runnable jar from Maven Central) as the embedded S3, when
- * chosen ({@code PYPUB_EMBEDDED_S3=s3proxy}; moto is the default): a JVM of its own, so its Jetty and jclouds never
- * meet ours on one classpath, storing objects in a folder of its own that a start empties (state ends with the
- * server, as moto's does). Many times faster than moto (bench {@code -Dbench=s3}), but not S3 in two ways core's
- * tests notice: it accepts UploadPart for an aborted or unknown upload id (S3: 404 NoSuchUpload), and its Jetty
- * stores {@code text/html; charset=utf-8} as {@code text/html;charset=utf-8}.
+ * S3Proxy (Apache-2.0, {@code org.gaul:s3proxy}, its runnable jar from Maven Central), the embedded S3 by default
+ * ({@code PYPUB_EMBEDDED_S3=moto} chooses moto): a JVM of its own, so its Jetty and AWS SDK never meet ours on one
+ * classpath, storing objects in a folder of its own that a start empties (state ends with the server, as moto's does).
+ * Many times faster than moto (bench {@code -Dbench=s3}). It runs our main class, {@code s3proxy.S3ProxyMain}, on the
+ * jar's classpath: S3Proxy as configured by its properties file, but refusing parts of aborted or unknown uploads and
+ * returning the stored Content-Type unchanged, as S3 does (S3Proxy alone does neither).
  */
 public final class S3ProxyServer extends LoopbackServer {
     /**
@@ -25,11 +27,18 @@ public final class S3ProxyServer extends LoopbackServer {
      */
     private static final String BACKEND = "filesystem-nio2";
     private static final String VERSION_RESOURCE = "/io/pypub/embedded/s3proxy.properties";
+    private static final String MAIN_CLASS = "io.pypub.embedded.s3proxy.S3ProxyMain";
+    /**
+     * The class files of {@link #MAIN_CLASS} and what it uses, copied out of our jar (or target/classes, or the
+     * shaded pypub.jar) into the server's folder: they are compiled against S3Proxy's jar and load only beside it.
+     */
+    private static final List<String> MAIN_CLASS_FILES = List.of("S3ProxyMain.class", "LiveUploadsOnly.class");
 
     private final Path jar;
     private final Path workDir;
     private final Path dataDir;
     private final Path config;
+    private final Path classes;
 
     private S3ProxyServer(Path jar, Path logFile, Path workDir, int port) {
         super("embedded S3 server (S3Proxy)", logFile, port);
@@ -37,6 +46,7 @@ public final class S3ProxyServer extends LoopbackServer {
         this.workDir = workDir;
         this.dataDir = workDir.resolve("data");
         this.config = workDir.resolve("s3proxy.conf");
+        this.classes = workDir.resolve("classes");
     }
 
     /**
@@ -77,6 +87,7 @@ public final class S3ProxyServer extends LoopbackServer {
         try {
             deleteTree(dataDir);
             Files.createDirectories(dataDir);
+            copyMainClass();
             Files.writeString(config, String.join("\n",
                     "s3proxy.endpoint=" + endpoint(),
                     "s3proxy.authorization=aws-v2-or-v4",
@@ -93,8 +104,22 @@ public final class S3ProxyServer extends LoopbackServer {
     @Override
     List<String> command() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return endingWithStdin(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Xshare:auto", "-jar", jar.toString(),
-                "--properties", config.toString()));
+        return List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-cp", jar + File.pathSeparator + classes, MAIN_CLASS, config.toString());
+    }
+
+    private void copyMainClass() throws IOException {
+        String packageDir = MAIN_CLASS.substring(0, MAIN_CLASS.lastIndexOf('.')).replace('.', '/');
+        Path target = classes.resolve(packageDir);
+        Files.createDirectories(target);
+        for (String file : MAIN_CLASS_FILES) {
+            try (InputStream in = S3ProxyServer.class.getResourceAsStream("/" + packageDir + "/" + file)) {
+                if (in == null) {
+                    throw new IOException("missing from pypub's classpath: " + packageDir + "/" + file);
+                }
+                Files.copy(in, target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     @Override

@@ -73,7 +73,8 @@ final class DemoCommand implements Callable<Integer> {
         say("Starting embedded S3 and DynamoDB API servers on loopback (logs in " + dir.resolve("logs") + ")");
         try (EmbeddedAws aws = EmbeddedAws.start(tools.python(), dir.resolve("logs"));
                 AwsClients clients = clients(aws)) {
-            System.out.println("    S3 at " + aws.s3Endpoint() + ", DynamoDB at " + aws.dynamoEndpoint());
+            System.out.println("    S3 (" + EmbeddedAws.s3ServerName() + ") at " + aws.s3Endpoint() + ", DynamoDB (moto) at "
+                    + aws.dynamoEndpoint());
             new StorageProvisioner(clients).ensureAll().forEach(line -> System.out.println("    " + line));
 
             // Builds write egg-info and build/ into the project: work on a copy, not the checkout.

@@ -73,7 +73,8 @@ class DemoTest {
         try {
             String output = CompletableFuture.supplyAsync(() -> ProcessOutput.readUntil(demo, "press Ctrl-C to stop")).get(5, TimeUnit.MINUTES);
             assertThat(output).contains("press Ctrl-C to stop");
-            Matcher servers = Pattern.compile("S3 at http://127\\.0\\.0\\.1:(\\d+), DynamoDB at http://127\\.0\\.0\\.1:(\\d+)").matcher(output);
+            Matcher servers = Pattern.compile("S3 \\(\\w+\\) at http://127\\.0\\.0\\.1:(\\d+), DynamoDB \\(moto\\) at "
+                    + "http://127\\.0\\.0\\.1:(\\d+)").matcher(output);
             assertThat(servers.find()).as(output).isTrue();
             int s3 = Integer.parseInt(servers.group(1));
             int dynamo = Integer.parseInt(servers.group(2));
