@@ -26,6 +26,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 
 /**
  * Sends a body to its content-addressed key by S3 multipart upload <em>while it arrives</em>, so that a large
@@ -283,6 +284,9 @@ public final class StreamingBlobUpload implements AutoCloseable {
         try {
             s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
             LOG.info("Aborted the multipart upload to s3://{}/{}: nothing of it is kept", bucket, key);
+        } catch (NoSuchUploadException e) {
+            // Someone else aborted it first (a lifecycle rule, an operator): the outcome wanted, not a failure.
+            LOG.info("The multipart upload to s3://{}/{} was already aborted: nothing of it is kept", bucket, key);
         } catch (SdkException e) {
             // A lifecycle rule (AbortIncompleteMultipartUpload) is the backstop for the upload left open.
             LOG.warn("Aborting the multipart upload of s3://{}/{} failed: {}", bucket, key, S3ArtifactStore.reason(e));
