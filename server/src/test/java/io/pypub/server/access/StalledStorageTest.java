@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pypub.core.storage.AwsClients;
 import io.pypub.core.storage.AwsSettings;
+import io.pypub.core.testing.StallingRelay;
 import io.pypub.server.http.IndexServer;
 import io.pypub.server.index.IndexService;
 import io.pypub.server.index.IndexSettings;

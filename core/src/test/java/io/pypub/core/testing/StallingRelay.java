@@ -1,4 +1,4 @@
-package io.pypub.server.access;
+package io.pypub.core.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,20 +9,24 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP relay on loopback to a real server (the embedded DynamoDB) that can be made to stall: while stalled it
+ * A TCP relay on loopback to a real server (an embedded S3 or DynamoDB) that can be made to stall: while stalled it
  * accepts connections and bytes but passes nothing on, as a server that hangs does; {@link #resume} lets
- * everything held through. Only the index under test goes through it, so the rest of the deployment is unaffected.
+ * everything held through. It counts the connections it accepted. Only the client under test goes through it, so the
+ * rest of the deployment is unaffected.
  */
-final class StallingRelay implements AutoCloseable {
+public final class StallingRelay implements AutoCloseable {
     private final ServerSocket listener;
     private final URI target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger held = new AtomicInteger();
     private boolean stalled;
 
-    StallingRelay(URI target) throws IOException {
+    public StallingRelay(URI target) throws IOException {
         this.target = target;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::acceptLoop, "stalling-relay");
@@ -30,17 +34,27 @@ final class StallingRelay implements AutoCloseable {
         accept.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + listener.getLocalPort());
     }
 
-    void stall() {
+    /** Connections accepted so far. */
+    public int accepted() {
+        return accepted.get();
+    }
+
+    /** Connections whose bytes are held now, by a stall: a request that was sent and waits. */
+    public int held() {
+        return held.get();
+    }
+
+    public void stall() {
         synchronized (gate) {
             stalled = true;
         }
     }
 
-    void resume() {
+    public void resume() {
         synchronized (gate) {
             stalled = false;
             gate.notifyAll();
@@ -51,6 +65,7 @@ final class StallingRelay implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                accepted.incrementAndGet();
                 Socket upstream = new Socket(target.getHost(), target.getPort());
                 sockets.add(client);
                 sockets.add(upstream);
@@ -85,8 +100,16 @@ final class StallingRelay implements AutoCloseable {
 
     private void awaitNotStalled() throws InterruptedException {
         synchronized (gate) {
-            while (stalled) {
-                gate.wait();
+            if (!stalled) {
+                return;
+            }
+            held.incrementAndGet();
+            try {
+                while (stalled) {
+                    gate.wait();
+                }
+            } finally {
+                held.decrementAndGet();
             }
         }
     }
