@@ -44,6 +44,8 @@ final class IndexProcess {
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("PYPUB_") || k.startsWith("JAVA_TOOL"));
         pb.environment().putAll(serveEnvironment(jar));
         pb.environment().putAll(Tools.awsEnvironment());
+        // A download cache of the benchmark's own, not the user's ~/.cache/pypub (--download-cache-dir still wins).
+        pb.environment().put("PYPUB_DOWNLOAD_CACHE_DIR", log.resolveSibling("download-cache-" + port).toString());
         Process p = pb.start();
         Tools.awaitPort(p, port, "The index server", log);
         return p;

@@ -299,7 +299,8 @@ final class StartBenchmark {
             String key) {
         int port = Tools.freePort();
         List<String> command = new ArrayList<>(java(jar, variant, "serve", null, deployment));
-        command.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port)));
+        command.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
+                "--download-cache-dir", out.resolve("start-download-cache").toString())); // not the user's ~/.cache/pypub
         return firstAnswer(command, env, "http://127.0.0.1:" + port + path, "Bearer " + key, out.resolve("logs/start-serve.log"));
     }
 
