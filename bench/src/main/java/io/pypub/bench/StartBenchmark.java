@@ -113,7 +113,7 @@ final class StartBenchmark {
             }
         }
         Path project = publishProject(work.resolve("project"));
-        Map<String, String> env = awsEnv();
+        Map<String, String> env = Tools.awsEnvironment();
         List<String> deployment = List.of("--region", settings.region(), "--bucket", settings.bucket(), "--version-table",
                 settings.versionTable(), "--access-table", settings.accessTable(), "--s3-endpoint", settings.s3Endpoint().toString(),
                 "--dynamodb-endpoint", settings.dynamoEndpoint().toString());
@@ -396,9 +396,5 @@ final class StartBenchmark {
                 """);
         Files.writeString(dir.resolve("src/startpub/__init__.py"), "");
         return dir;
-    }
-
-    private static Map<String, String> awsEnv() {
-        return Tools.awsEnvironment();
     }
 }

@@ -1,8 +1,10 @@
 package io.pypub.core.lifecycle;
 
+import io.pypub.core.util.DaemonThreads;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -16,10 +18,16 @@ import java.util.function.Function;
 final class BoundedParallel {
     private BoundedParallel() {}
 
-    static <T, R> List<R> map(List<T> inputs, int parallel, String threadName, Function<T, R> task) {
+    /** {@code parallel}, checked: the import's workers (projects at once) are at least one. */
+    static int checked(int parallel) {
         if (parallel < 1) {
-            throw new IllegalArgumentException("parallel must be at least 1, not " + parallel);
+            throw new IllegalArgumentException("Import parallelism must be at least 1, not " + parallel);
         }
+        return parallel;
+    }
+
+    static <T, R> List<R> map(List<T> inputs, int parallel, String threadName, Function<T, R> task) {
+        checked(parallel);
         Object[] results = new Object[inputs.size()];
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -37,9 +45,9 @@ final class BoundedParallel {
             worker.run(); // one at a time: in the caller's thread, exactly as a loop
         } else {
             List<Thread> started = new ArrayList<>();
+            ThreadFactory factory = DaemonThreads.numbered(threadName);
             for (int t = 0; t < threads; t++) {
-                Thread thread = new Thread(worker, threadName + "-" + (t + 1));
-                thread.setDaemon(true);
+                Thread thread = factory.newThread(worker);
                 thread.start();
                 started.add(thread);
             }

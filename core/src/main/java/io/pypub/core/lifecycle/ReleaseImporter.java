@@ -64,15 +64,12 @@ public final class ReleaseImporter {
 
     /** @param parallel projects imported at once (and files inspected at once) */
     public ReleaseImporter(VersionTable versions, ArtifactStore store, StorageLayout layout, AuditTrail audit, int parallel) {
-        if (parallel < 1) {
-            throw new IllegalArgumentException("Import parallelism must be at least 1, not " + parallel);
-        }
         this.versions = versions;
         this.store = store;
         this.docsStore = store;
         this.layout = layout;
         this.audit = audit;
-        this.parallel = parallel;
+        this.parallel = BoundedParallel.checked(parallel);
     }
 
     public static ReleaseImporter on(AwsClients aws) {

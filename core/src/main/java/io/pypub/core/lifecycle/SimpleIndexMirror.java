@@ -55,11 +55,8 @@ public final class SimpleIndexMirror {
 
     /** @param parallel projects downloaded at once (the import-parallel setting) */
     public SimpleIndexMirror(IndexCredentials credentials, int parallel) {
-        if (parallel < 1) {
-            throw new IllegalArgumentException("Import parallelism must be at least 1, not " + parallel);
-        }
         this.credentials = credentials;
-        this.parallel = parallel;
+        this.parallel = BoundedParallel.checked(parallel);
     }
 
     /**

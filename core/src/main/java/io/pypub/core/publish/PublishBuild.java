@@ -5,6 +5,7 @@ import io.pypub.core.python.CommandRunner;
 import io.pypub.core.python.PackageBuilder;
 import io.pypub.core.python.StaticVersion;
 import io.pypub.core.python.VersionSuffix;
+import io.pypub.core.util.DaemonThreads;
 import io.pypub.core.util.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +39,7 @@ public final class PublishBuild implements AutoCloseable {
         this.log = log;
         this.suffix = suffix;
         this.files = files;
-        this.thread = new Thread(files, "pypub build");
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.named("pypub build").newThread(files);
     }
 
     /** Starts building {@code request}'s project (sdist and, if asked, wheel) into a new temporary folder. */

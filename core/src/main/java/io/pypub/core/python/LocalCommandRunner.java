@@ -1,5 +1,6 @@
 package io.pypub.core.python;
 
+import io.pypub.core.util.DaemonThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,7 +36,7 @@ public final class LocalCommandRunner implements CommandRunner {
             // already closed
         }
         Deque<String> tail = new ArrayDeque<>();
-        Thread reader = new Thread(() -> {
+        Thread reader = DaemonThreads.named("output of " + command.get(0)).newThread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     synchronized (tail) {
@@ -49,8 +50,7 @@ public final class LocalCommandRunner implements CommandRunner {
             } catch (IOException e) {
                 // process ended; nothing more to read
             }
-        }, "output of " + command.get(0));
-        reader.setDaemon(true);
+        });
         reader.start();
         boolean finished;
         try {

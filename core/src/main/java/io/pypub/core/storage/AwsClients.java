@@ -1,7 +1,9 @@
 package io.pypub.core.storage;
 
+import io.pypub.core.util.DaemonThreads;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -99,16 +101,15 @@ public final class AwsClients implements AutoCloseable {
      * waits for its build; a build that fails here is tried again, and fails visibly, when the client is asked for.
      */
     public AwsClients buildAhead() {
+        ThreadFactory threads = DaemonThreads.named("pypub aws client");
         for (Lazy<?> client : List.of(dynamo, s3, presigner)) {
-            Thread t = new Thread(() -> {
+            threads.newThread(() -> {
                 try {
                     client.get();
                 } catch (RuntimeException e) {
                     // reported to the caller that asks for this client
                 }
-            }, "pypub aws client");
-            t.setDaemon(true);
-            t.start();
+            }).start();
         }
         return this;
     }

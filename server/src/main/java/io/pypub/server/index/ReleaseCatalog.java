@@ -6,6 +6,7 @@ import io.pypub.core.release.Release;
 import io.pypub.core.release.Stage;
 import io.pypub.core.storage.StageGeneration;
 import io.pypub.core.storage.VersionTable;
+import io.pypub.core.util.DaemonThreads;
 import io.pypub.core.version.Version;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class ReleaseCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseCatalog.class);
     private static final int MAX_ENTRIES = 10_000;
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final VersionTable table;
     private final long intervalNanos;
@@ -68,11 +68,8 @@ public final class ReleaseCatalog {
         this.staleLimitNanos = staleLimit.toNanos();
         this.maxAgeNanos = maxAge.toNanos();
         // Few threads: a refresh is one table read, and each entry has at most one under way.
-        this.refresher = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "catalog-refresh-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.refresher = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.numbered("catalog-refresh"));
         refresher.allowCoreThreadTimeOut(true);
     }
 
